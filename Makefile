@@ -1,0 +1,49 @@
+# The README's commands. `make run` and `make test` set up everything they need on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup install lint format messages clean
+
+run: setup ## Run the portal with its real content on SQLite (no Redis needed)
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install .env ## Run the whole test suite
+	$(BIN)/python manage.py compiletranslations
+	S4C_TESTING=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+setup: install .env
+	$(BIN)/python manage.py compiletranslations
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_south4care
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+# A developer's local settings: debug mode and a random secret key, never committed.
+.env:
+	@$(PYTHON) -c "import secrets; print('DEBUG=true'); print('SECRET_KEY=' + secrets.token_urlsafe(64))" > .env
+	@echo "wrote .env (debug mode for local development; see .env.example for every setting)"
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Refresh the Arabic catalogues after changing user-facing strings (needs GNU gettext).
+messages: install
+	$(BIN)/python manage.py makemessages -l ar --no-obsolete --ignore='.venv/*' --ignore='hub/*' --ignore='learning/*' --ignore='actionplan/*'
+	for app in hub learning actionplan; do (cd $$app && ../$(BIN)/python ../manage.py makemessages -l ar --no-obsolete); done
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache

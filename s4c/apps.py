@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class S4cConfig(AppConfig):
+    name = "s4c"
+    verbose_name = _("Site")

@@ -1,0 +1,54 @@
+"""GET /healthz: the state of the database, the cache and the Celery broker."""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+
+
+def _check_database() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return "ok"
+
+
+def _check_cache() -> str:
+    # django-redis is configured to swallow errors (a cache that is down must not break pages),
+    # so ask Redis directly when it is the backend.
+    if settings.REDIS_URL:
+        from django_redis import get_redis_connection
+
+        get_redis_connection("default").ping()
+    else:
+        cache.set("healthz", "ok", 5)
+        if cache.get("healthz") != "ok":
+            raise RuntimeError("cache did not return what was stored")
+    return "ok"
+
+
+def _check_broker() -> str:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return "eager"  # no broker configured: tasks run in the web process
+    from s4c.celery import app
+
+    with app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, timeout=2)
+    return "ok"
+
+
+CHECKS = {"database": _check_database, "cache": _check_cache, "broker": _check_broker}
+
+
+@never_cache
+def healthz(request):
+    components = {}
+    for name, check in CHECKS.items():
+        try:
+            components[name] = {"status": check()}
+        except Exception as exc:  # noqa: BLE001 - any failure means that part is down
+            components[name] = {"status": "down", "error": exc.__class__.__name__}
+    down = sorted(name for name, state in components.items() if state["status"] == "down")
+    body = {"status": "ok" if not down else "down", "down": down, "components": components}
+    return JsonResponse(body, status=503 if down else 200)

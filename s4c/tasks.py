@@ -1,0 +1,7 @@
+from celery import shared_task
+
+
+@shared_task(name="s4c.ping")
+def ping(*, value: int) -> dict:
+    """A round trip through the broker and a worker: used by tests and operators."""
+    return {"pong": value}

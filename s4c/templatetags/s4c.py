@@ -1,0 +1,54 @@
+from django import template
+from django.utils.html import format_html, linebreaks
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from s4c.bilingual import missing_languages, translated_value
+
+register = template.Library()
+
+
+def _fallback_note(language: str) -> str:
+    if language == "en":
+        return _("shown in English: not yet translated")
+    return _("shown in Arabic: not yet translated")
+
+
+@register.simple_tag
+def translated(obj, field, as_html=False, paragraphs=False):
+    """A translated field in the page language, isolated for bidi, with a visible mark on fallback.
+
+    `as_html`: the value is sanitised rich text (stored clean) and is output as is.
+    `paragraphs`: plain text whose blank lines become paragraphs.
+    """
+    if obj is None:
+        return ""
+    value = translated_value(obj, field)
+    if as_html:
+        content = mark_safe(value.text)  # noqa: S308 - rich text is sanitised before it is stored
+    elif paragraphs:
+        content = mark_safe(linebreaks(value.text, autoescape=True))  # noqa: S308 - escaped by linebreaks
+    else:
+        content = value.text
+    direction = "rtl" if value.language == "ar" else "ltr"
+    tag = "div" if (as_html or paragraphs) else "bdi"
+    if not value.fallback:
+        return format_html('<{} lang="{}" dir="{}">{}</{}>', tag, value.language, direction, content, tag)
+    return format_html(
+        '<{} lang="{}" dir="{}" class="fallback">{}</{}> <span class="fallback-note">({})</span>',
+        tag,
+        value.language,
+        direction,
+        content,
+        tag,
+        _fallback_note(value.language),
+    )
+
+
+@register.inclusion_tag("includes/fallback_notice.html", takes_context=True)
+def fallback_notice(context, obj):
+    """A notice at the top of a page whose object is not fully translated into the page language."""
+    language = context.get("LANGUAGE_CODE", "en")
+    missing = language in missing_languages(obj) if obj is not None else False
+    other = "ar" if language == "en" else "en"
+    return {"missing": missing, "note": _fallback_note(other) if missing else ""}

@@ -1,0 +1,31 @@
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from .models import SiteText
+
+
+def home(request):
+    texts = SiteText.objects.by_key()
+    sections = [
+        {"text": texts.get("knowledge-hub"), "url_name": "hub:index"},
+        {"text": texts.get("learning-hub"), "url_name": "learning:index"},
+        {"text": texts.get("action-plan"), "url_name": "actionplan:index"},
+    ]
+    return render(
+        request,
+        "home.html",
+        {
+            "platform": texts.get("platform"),
+            "partners": texts.get("partners"),
+            "sections": [s for s in sections if s["text"]],
+            "page_title": _("South-4-Care"),
+        },
+    )
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    return render(request, "500.html", status=500)
