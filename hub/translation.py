@@ -1,0 +1,29 @@
+import simple_history
+from modeltranslation.translator import TranslationOptions, register
+
+from .models import Organisation, Region, Resource, Theme
+
+
+@register(Region)
+class RegionTranslation(TranslationOptions):
+    fields = ("name",)
+
+
+@register(Organisation)
+class OrganisationTranslation(TranslationOptions):
+    fields = ("name", "acronym")
+
+
+@register(Theme)
+class ThemeTranslation(TranslationOptions):
+    fields = ("name", "description")
+
+
+@register(Resource)
+class ResourceTranslation(TranslationOptions):
+    fields = ("title", "summary", "body")
+
+
+# History after translation registration (see ../shared/ECOSYSTEM.md).
+for model in (Region, Organisation, Theme, Resource):
+    simple_history.register(model)
