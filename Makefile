@@ -42,7 +42,7 @@ format: install
 
 # Refresh the Arabic catalogues after changing user-facing strings (needs GNU gettext).
 messages: install
-	$(BIN)/python manage.py makemessages -l ar --no-obsolete --ignore='.venv/*' --ignore='hub/*' --ignore='learning/*' --ignore='actionplan/*'
+	$(BIN)/python manage.py makemessages -l ar --no-obsolete --ignore='.venv/*' --ignore='tests/*' --ignore='benchmarks/*' --ignore='hub/*' --ignore='learning/*' --ignore='actionplan/*'
 	for app in hub learning actionplan; do (cd $$app && ../$(BIN)/python ../manage.py makemessages -l ar --no-obsolete); done
 
 clean:

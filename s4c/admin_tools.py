@@ -1,6 +1,7 @@
 """Admin building blocks shared by the three apps: bilingual editing and translation state."""
 
 from django.contrib import admin
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
@@ -53,12 +54,15 @@ class BilingualAdmin(SimpleHistoryAdmin, TranslationAdmin):
 
     @admin.display(description=_("Translation"))
     def translation_status(self, obj):
-        parts = []
-        for code in obj.missing_languages():
-            parts.append(_("%(language)s missing") % {"language": code.upper()})
-        for code in obj.stale_languages():
-            parts.append(_("%(language)s out of date") % {"language": code.upper()})
-        return ", ".join(str(p) for p in parts) or "✓"
+        def name(code):
+            return translation.get_language_info(code)["name_translated"]
+
+        parts = [_("%(language)s missing") % {"language": name(c)} for c in obj.missing_languages()]
+        parts += [
+            _("%(language)s out of date") % {"language": name(c)} for c in obj.stale_languages()
+        ]
+        separator = "، " if translation.get_language_bidi() else ", "
+        return separator.join(str(part) for part in parts) or "✓"
 
 
 __all__ = ["BilingualAdmin", "TranslationStateFilter"]

@@ -56,6 +56,18 @@ class TranslatedModel(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs):
+        # Stamping here (like auto_now) keeps the bookkeeping in one place for every write path:
+        # services, admin, loaders and restores all go through save().
+        self.stamp_translation_edits()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = set(update_fields) | {
+                f"translation_edited_{code}" for code in LANGUAGE_CODES
+            }
+        super().save(*args, **kwargs)
+        self._translation_snapshot = self._translated_values()
+
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
@@ -71,29 +83,35 @@ class TranslatedModel(models.Model):
                     values[attname] = self.__dict__[attname]
         return values
 
-    def save(self, *args, **kwargs):
-        # Stamping here (like auto_now) keeps the bookkeeping in one place for every write path:
-        # services, admin, loaders and restores all go through save().
-        self.stamp_translation_edits()
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None:
-            kwargs["update_fields"] = set(update_fields) | {
-                f"translation_edited_{code}" for code in LANGUAGE_CODES
-            }
-        super().save(*args, **kwargs)
-        self._translation_snapshot = self._translated_values()
-
     def stamp_translation_edits(self) -> None:
+        """Record which languages this save edits.
+
+        Editing one language makes the other stale. Editing a stale language catches it up:
+        both are then in step, so the translation that was just brought up to date does not in
+        turn flag the original as stale.
+        """
         before = getattr(self, "_translation_snapshot", {})
-        now = timezone.now()
-        for code, attnames in self._attnames_by_language().items():
-            changed = any(
+        changed = [
+            code
+            for code, attnames in self._attnames_by_language().items()
+            if any(
                 self.__dict__.get(attname) != before.get(attname)
                 for attname in attnames
                 if _has_text(self.__dict__.get(attname)) or _has_text(before.get(attname))
             )
-            if changed:
-                setattr(self, f"translation_edited_{code}", now)
+        ]
+        if not changed:
+            return
+        now = timezone.now()
+        catching_up = len(changed) == 1 and self._is_behind(changed[0])
+        for code in LANGUAGE_CODES if catching_up else changed:
+            setattr(self, f"translation_edited_{code}", now)
+
+    def _is_behind(self, code: str) -> bool:
+        mine = getattr(self, f"translation_edited_{code}")
+        theirs = getattr(self, f"translation_edited_{other_language(code)}")
+        # A translation filled in for the first time catches up too.
+        return bool(theirs and (mine is None or mine < theirs))
 
     def _attnames_by_language(self) -> dict[str, list[str]]:
         names = translated_field_names(type(self))

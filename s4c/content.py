@@ -97,6 +97,8 @@ def load(*, stdout=None) -> int:
     changed = 0
     for order, text in enumerate(SITE_TEXTS):
         values = {k: v for k, v in text.items() if k != "key"}
-        _obj, was_changed = upsert(SiteText, lookup={"key": text["key"]}, values={**values, "order": order})
+        _obj, was_changed = upsert(
+            SiteText, lookup={"key": text["key"]}, values={**values, "order": order}
+        )
         changed += was_changed
     return changed

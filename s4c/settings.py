@@ -15,7 +15,20 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 # A developer's `.env` (written by `make .env`) fills in what the real environment does not set.
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+environ.Env.read_env(env.str("S4C_ENV_FILE", default=str(BASE_DIR / ".env")), overwrite=False)
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def _bool(name: str, *, default: bool) -> bool:
+    """A strictly parsed boolean: a typo must not silently turn a security setting off."""
+    raw = env.str(name, default=str(default)).strip().lower()
+    if raw in _TRUE:
+        return True
+    if raw in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"The setting {name} must be true or false, not {raw!r}.")
 
 
 def _required(name: str) -> str:
@@ -28,8 +41,8 @@ def _required(name: str) -> str:
     return value
 
 
-DEBUG = env.bool("DEBUG", default=False)
-TESTING = env.bool("S4C_TESTING", default=False)
+DEBUG = _bool("DEBUG", default=False)
+TESTING = _bool("S4C_TESTING", default=False)
 
 if DEBUG:
     SECRET_KEY = env.str("SECRET_KEY", default="insecure-development-key-only-for-debug-mode")
@@ -40,7 +53,9 @@ else:
             "The setting SECRET_KEY is too weak for production: use at least 50 random characters."
         )
 
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
+ALLOWED_HOSTS = env.list(
+    "ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else []
+)
 if not DEBUG and not ALLOWED_HOSTS:
     _required("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -158,7 +173,10 @@ CELERY_TIMEZONE = "UTC"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -205,13 +223,13 @@ EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
-EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_TLS = _bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="South-4-Care <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Security. In production (DEBUG off) everything goes over HTTPS.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_SSL_REDIRECT = _bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG

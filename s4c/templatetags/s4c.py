@@ -33,7 +33,9 @@ def translated(obj, field, as_html=False, paragraphs=False):
     direction = "rtl" if value.language == "ar" else "ltr"
     tag = "div" if (as_html or paragraphs) else "bdi"
     if not value.fallback:
-        return format_html('<{} lang="{}" dir="{}">{}</{}>', tag, value.language, direction, content, tag)
+        return format_html(
+            '<{} lang="{}" dir="{}">{}</{}>', tag, value.language, direction, content, tag
+        )
     return format_html(
         '<{} lang="{}" dir="{}" class="fallback">{}</{}> <span class="fallback-note">({})</span>',
         tag,

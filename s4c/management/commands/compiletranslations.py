@@ -12,7 +12,7 @@ def catalogue_paths() -> list[Path]:
     base = Path(settings.BASE_DIR)
     for config in apps.get_app_configs():
         app_path = Path(config.path)
-        if base in app_path.parents:
+        if app_path.parent == base:  # our own apps only, not installed packages
             roots.append(app_path / "locale")
     return sorted(p for root in roots for p in root.glob("*/LC_MESSAGES/django.po"))
 

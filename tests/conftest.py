@@ -1,0 +1,105 @@
+"""Project-wide test fixtures: real services when configured, clear skips when not.
+
+- `@pytest.mark.postgres`: the test needs PostgreSQL (DATABASE_URL pointing at it).
+- `@pytest.mark.redis`: the test needs Redis (REDIS_URL).
+- `@pytest.mark.browser`: the test drives Debian's Chromium through Playwright.
+With S4C_REQUIRE_SERVICES=1 (set by CI) a missing service fails the run instead of skipping,
+so CI can never pass without having exercised PostgreSQL, Redis and the browser.
+"""
+
+import os
+import shutil
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+REQUIRE_SERVICES = os.environ.get("S4C_REQUIRE_SERVICES") == "1"
+
+
+def _missing(reason: str):
+    if REQUIRE_SERVICES:
+        pytest.fail(f"CI requires this service: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def _browser_available() -> bool:
+    if not os.path.exists(CHROMIUM) and not shutil.which("chromium"):
+        return False
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@pytest.fixture(autouse=True)
+def _service_markers(request):
+    if request.node.get_closest_marker("postgres") and connection.vendor != "postgresql":
+        _missing("needs PostgreSQL: set DATABASE_URL=postgres://…")
+    if request.node.get_closest_marker("redis") and not settings.REDIS_URL:
+        _missing("needs Redis: set REDIS_URL=redis://…")
+    if request.node.get_closest_marker("browser") and not _browser_available():
+        _missing(f"needs Chromium at {CHROMIUM} and the playwright package")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    # `playwright install` cannot download here: drive Debian's Chromium.
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium"),
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def celery_worker_app():
+    from s4c.celery import app
+
+    return app
+
+
+@pytest.fixture
+def celery_worker(celery_worker_app, settings):
+    """A real Celery worker (solo pool, in a thread) consuming from the real Redis broker.
+
+    Tests using it need `@pytest.mark.django_db(transaction=True)` so the worker sees their rows.
+    """
+    if not settings.REDIS_URL:
+        _missing("needs Redis: set REDIS_URL=redis://…")
+    from celery.contrib.testing.worker import start_worker
+
+    app = celery_worker_app
+    app.conf.task_always_eager = False
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
+            yield worker
+    finally:
+        app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER

@@ -1,0 +1,50 @@
+import pytest
+
+from s4c.celery import app as celery_app
+from s4c.tasks import ping
+
+
+@pytest.mark.django_db
+def test_healthz_reports_every_part(client):
+    response = client.get("/healthz")
+    body = response.json()
+    assert response.status_code == 200
+    assert body["status"] == "ok"
+    assert body["down"] == []
+    assert body["components"]["database"] == {"status": "ok"}
+    assert body["components"]["cache"] == {"status": "ok"}
+    assert body["components"]["broker"]["status"] in {"ok", "eager"}
+
+
+@pytest.mark.django_db
+def test_healthz_is_503_naming_the_cache_when_redis_is_unreachable(client, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.5},
+        }
+    }
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["down"] == ["cache"]
+
+
+@pytest.mark.django_db
+def test_healthz_is_503_naming_the_broker_when_it_is_unreachable(client):
+    old = (celery_app.conf.broker_url, celery_app.conf.task_always_eager)
+    celery_app.conf.broker_url = "redis://127.0.0.1:1/0"
+    celery_app.conf.task_always_eager = False
+    try:
+        response = client.get("/healthz")
+    finally:
+        celery_app.conf.broker_url, celery_app.conf.task_always_eager = old
+    assert response.status_code == 503
+    assert response.json()["down"] == ["broker"]
+
+
+@pytest.mark.redis
+def test_a_real_worker_runs_a_task_through_redis(celery_worker):
+    result = ping.delay(value=41)
+    assert result.get(timeout=20) == {"pong": 41}
+    assert result.status == "SUCCESS"

@@ -1,0 +1,70 @@
+"""Production mode: `check --deploy` is clean with the documented environment, and bad settings stop start-up."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION_ENV = {
+    "DEBUG": "false",
+    "SECRET_KEY": "p7Vq2LxN9sT4wZ8cR1mK6yH3jB5fD0gA-uE_oI7nQ2vX9sL4tW8zC1rM6kY3hJ5b",
+    "ALLOWED_HOSTS": "south4care.example.org",
+    "CSRF_TRUSTED_ORIGINS": "https://south4care.example.org",
+    "DATABASE_URL": "sqlite:////tmp/s4c-deploy-check.sqlite3",
+}
+
+
+def _manage(*args, env_overrides: dict, drop: tuple = ()):
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in {
+            "DEBUG",
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "S4C_TESTING",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+            *drop,
+        }
+    }
+    env.update(env_overrides)
+    # An empty .env path keeps a developer's .env (debug mode) out of this check.
+    env["S4C_ENV_FILE"] = "/dev/null"
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_is_clean_in_production_mode():
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env_overrides=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.parametrize("name", ["SECRET_KEY", "ALLOWED_HOSTS"])
+def test_missing_required_setting_stops_start_up_naming_it(name):
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != name}
+    result = _manage("check", env_overrides=env, drop=(name,))
+    assert result.returncode != 0
+    assert f"The setting {name} is required" in result.stderr
+
+
+def test_weak_secret_key_is_refused():
+    result = _manage("check", env_overrides={**PRODUCTION_ENV, "SECRET_KEY": "short"})
+    assert result.returncode != 0
+    assert "SECRET_KEY is too weak" in result.stderr
+
+
+def test_malformed_boolean_is_refused_naming_the_setting():
+    result = _manage("check", env_overrides={**PRODUCTION_ENV, "DEBUG": "perhaps"})
+    assert result.returncode != 0
+    assert "DEBUG" in result.stderr
