@@ -1,5 +1,7 @@
+import re
+
 from django import template
-from django.utils.html import format_html, linebreaks
+from django.utils.html import escape, format_html, linebreaks
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -14,6 +16,25 @@ def _fallback_note(language: str) -> str:
     return _("shown in Arabic: not yet translated")
 
 
+# A run of Latin-script words (names, acronyms, "South-4-Care") inside Arabic text.
+_LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9\-.'’&/]*(?:[ \t]+[A-Za-z0-9][A-Za-z0-9\-.'’&/]*)*")
+
+
+def isolate_latin(text: str) -> str:
+    """Escape Arabic text and isolate its Latin-script runs so they keep their order in RTL.
+
+    Without isolation a parenthesised name such as "(South-4-Care)" can be reordered by the bidi
+    algorithm when a line wraps inside it.
+    """
+    parts, last = [], 0
+    for match in _LATIN_RUN.finditer(text):
+        parts.append(escape(text[last : match.start()]))
+        parts.append(f'<bdi lang="en" dir="ltr" class="latin">{escape(match.group())}</bdi>')
+        last = match.end()
+    parts.append(escape(text[last:]))
+    return mark_safe("".join(parts))  # noqa: S308 - every piece is escaped above
+
+
 @register.simple_tag
 def translated(obj, field, as_html=False, paragraphs=False):
     """A translated field in the page language, isolated for bidi, with a visible mark on fallback.
@@ -26,6 +47,10 @@ def translated(obj, field, as_html=False, paragraphs=False):
     value = translated_value(obj, field)
     if as_html:
         content = mark_safe(value.text)  # noqa: S308 - rich text is sanitised before it is stored
+    elif value.language == "ar":
+        content = isolate_latin(value.text)
+        if paragraphs:
+            content = mark_safe(linebreaks(content, autoescape=False))  # noqa: S308 - escaped above
     elif paragraphs:
         content = mark_safe(linebreaks(value.text, autoescape=True))  # noqa: S308 - escaped by linebreaks
     else:

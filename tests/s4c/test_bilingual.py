@@ -144,3 +144,16 @@ def test_fallback_is_marked_on_the_arabic_home_page(client):
     )
     html = client.get("/ar/").content.decode()
     assert "معروض بالإنكليزية: لم يُترجم بعد" in html
+
+
+def test_latin_names_in_arabic_text_are_isolated_and_escaped():
+    text = SiteText.objects.create(
+        key="k", title_en="x", title_ar="منصة (South-4-Care) مع <b>GIZ</b>"
+    )
+    with translation.override("ar"):
+        html = translated(text, "title")
+    assert html == (
+        '<bdi lang="ar" dir="rtl">منصة (<bdi lang="en" dir="ltr" class="latin">South-4-Care</bdi>) '
+        'مع &lt;<bdi lang="en" dir="ltr" class="latin">b</bdi>&gt;'
+        '<bdi lang="en" dir="ltr" class="latin">GIZ</bdi>&lt;/<bdi lang="en" dir="ltr" class="latin">b</bdi>&gt;</bdi>'
+    )
