@@ -1,0 +1,91 @@
+"""Request ids, structured request logs and slow-query logging.
+
+Every request gets an id (the proxy's `X-Request-ID` when it sends a sane one) that is echoed in
+the response and attached to every log record written while the request is served, so one
+request can be followed through the logs.
+"""
+
+import contextvars
+import logging
+import re
+import time
+import uuid
+
+from django.conf import settings
+from django.db import connection
+
+request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
+_SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+request_logger = logging.getLogger("s4c.request")
+slow_query_logger = logging.getLogger("s4c.slow_query")
+
+
+class RequestIdFilter(logging.Filter):
+    """Adds `request_id` to every log record (`-` outside a request)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = request_id_var.get()
+        return True
+
+
+class _SlowQueryLogger:
+    def __init__(self, threshold_ms: float):
+        self.threshold_ms = threshold_ms
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            elapsed_ms = (time.perf_counter() - started) * 1000
+            if elapsed_ms >= self.threshold_ms:
+                slow_query_logger.warning(
+                    "slow query",
+                    extra={"duration_ms": round(elapsed_ms, 1), "sql": sql[:2000]},
+                )
+
+
+class RequestLogMiddleware:
+    """Assigns the request id, logs one structured line per request, watches for slow queries."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.slow_queries = _SlowQueryLogger(settings.SLOW_QUERY_MS)
+
+    def __call__(self, request):
+        incoming = request.headers.get("X-Request-ID", "")
+        request_id = incoming if _SANE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        token = request_id_var.set(request_id)
+        request.request_id = request_id
+        started = time.perf_counter()
+        try:
+            with connection.execute_wrapper(self.slow_queries):
+                response = self.get_response(request)
+            response["X-Request-ID"] = request_id
+            request_logger.info(
+                "request",
+                extra={
+                    "method": request.method,
+                    "path": request.path,
+                    "status": response.status_code,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                },
+            )
+            return response
+        finally:
+            request_id_var.reset(token)
+
+
+def init_error_reporting(dsn: str, *, environment: str, traces_sample_rate: float) -> None:
+    """Optional error reporting (Sentry-compatible), only when a DSN is configured."""
+    if not dsn:
+        return
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=dsn,
+        environment=environment,
+        traces_sample_rate=traces_sample_rate,
+        send_default_pii=False,  # never ship applicants' personal data to a third party
+    )
