@@ -27,3 +27,26 @@ class SiteText(TranslatedModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+class OutboxTask(models.Model):
+    """A Celery task recorded in the same transaction as the change that needs it.
+
+    If the broker is down when the transaction commits, the row stays unsent and the relay
+    sends it once the broker is back: e-mails and deliveries are never lost.
+    """
+
+    task_name = models.CharField(max_length=200)
+    kwargs = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("queued task")
+        verbose_name_plural = _("queued tasks")
+
+    def __str__(self) -> str:
+        return f"{self.task_name} #{self.pk}"

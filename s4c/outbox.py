@@ -1,0 +1,55 @@
+"""Enqueue Celery tasks without ever losing one (a transactional outbox).
+
+`enqueue_on_commit("learning.send_acknowledgement", application_id=…)` writes the task into the
+database inside the caller's transaction and sends it to the broker after commit. If the broker
+is unreachable, nothing fails for the user: the row waits, and `relay_outbox` (Celery beat, or
+`manage.py relay_outbox`) sends it when the broker is back. Tasks are idempotent and the message id
+is derived from the row, so a task sent twice by a relay race has its effect once.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from .celery import app
+from .models import OutboxTask
+
+logger = logging.getLogger(__name__)
+
+
+def enqueue_on_commit(task_name: str, **kwargs) -> OutboxTask:
+    row = OutboxTask.objects.create(task_name=task_name, kwargs=kwargs)
+    transaction.on_commit(lambda: send(row_id=row.pk))
+    return row
+
+
+def send(*, row_id: int) -> bool:
+    """Hand one outbox row to the broker (or run it in-process in eager mode)."""
+    row = OutboxTask.objects.filter(pk=row_id, sent_at__isnull=True).first()
+    if row is None:
+        return False
+    try:
+        if app.conf.task_always_eager:
+            app.loader.import_default_modules()  # autodiscovery is lazy outside a worker
+            app.tasks[row.task_name].apply(kwargs=row.kwargs, task_id=f"outbox-{row.pk}").get()
+        else:
+            app.send_task(row.task_name, kwargs=row.kwargs, task_id=f"outbox-{row.pk}", retry=False)
+    except Exception as exc:  # noqa: BLE001 - any broker failure leaves the row for the relay
+        OutboxTask.objects.filter(pk=row.pk).update(
+            attempts=row.attempts + 1, last_error=f"{exc.__class__.__name__}: {exc}"[:500]
+        )
+        logger.warning("outbox task %s #%s not sent yet: %s", row.task_name, row.pk, exc)
+        return False
+    OutboxTask.objects.filter(pk=row.pk).update(sent_at=timezone.now(), attempts=row.attempts + 1)
+    return True
+
+
+def relay(*, older_than: timedelta = timedelta(seconds=30), limit: int = 500) -> int:
+    """Send rows that were not sent at commit time; returns how many went out."""
+    cutoff = timezone.now() - older_than
+    pending = OutboxTask.objects.filter(sent_at__isnull=True, created_at__lte=cutoff).values_list(
+        "pk", flat=True
+    )[:limit]
+    return sum(send(row_id=row_id) for row_id in list(pending))
