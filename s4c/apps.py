@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class S4cConfig(AppConfig):
     name = "s4c"
     verbose_name = _("Site")
+
+    def ready(self):
+        from .caching import connect_invalidation
+
+        connect_invalidation()

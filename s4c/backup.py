@@ -18,6 +18,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from .caching import bump_content_version
 from .errors import DomainError
 
 FORMAT_VERSION = 1
@@ -104,6 +105,7 @@ def restore_backup(*, archive_path: Path) -> dict:
         with transaction.atomic():
             call_command("flush", interactive=False, verbosity=0)
             call_command("loaddata", str(scratch_path / "data.json"), verbosity=0)
+        bump_content_version()
         media_root = Path(settings.MEDIA_ROOT)
         media_root.mkdir(parents=True, exist_ok=True)
         for existing in sorted(media_root.rglob("*"), reverse=True):

@@ -1,0 +1,136 @@
+"""Caching of public pages, invalidated the moment public content changes.
+
+Anonymous GET requests for public pages are served from the cache. Every cache key carries the
+current *content version*; any save or delete of a model of ours bumps the version, so a published
+edit shows at once (old entries simply stop being read and expire). When an entry is missing, one
+request recomputes it under a short lock while the others wait briefly for its result, so a
+popular page that expires does not send every concurrent visitor to the database (no stampede).
+
+Responses that depend on the visitor are never cached: signed-in users, responses that set a
+cookie or vary on it (forms carrying a CSRF token), non-200 answers.
+"""
+
+import hashlib
+import logging
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils.cache import patch_vary_headers
+
+logger = logging.getLogger(__name__)
+
+VERSION_KEY = "s4c:content-version"
+CACHED_APPS = {"s4c", "hub", "learning", "actionplan"}
+# Models whose changes never show on a public page.
+UNCACHED_MODELS = {"outboxtask"}
+
+
+def content_version() -> str:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = str(time.time_ns())
+        cache.add(VERSION_KEY, version, None)
+        version = cache.get(VERSION_KEY, version)
+    return str(version)
+
+
+def bump_content_version(**_kwargs) -> None:
+    cache.set(VERSION_KEY, str(time.time_ns()), None)
+
+
+def _on_model_change(sender, **kwargs):
+    if kwargs.get("raw"):
+        return  # fixtures and restores bump once at the end instead
+    meta = sender._meta
+    if meta.app_label in CACHED_APPS and meta.model_name not in UNCACHED_MODELS:
+        bump_content_version()
+
+
+def connect_invalidation() -> None:
+    for signal in (post_save, post_delete, m2m_changed):
+        signal.connect(_on_model_change, dispatch_uid=f"s4c-cache-{signal!r}")
+
+
+def _cacheable_request(request) -> bool:
+    if request.method not in {"GET", "HEAD"}:
+        return False
+    if getattr(request, "user", None) is not None and request.user.is_authenticated:
+        return False
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return False
+    path = request.path
+    return (
+        any(path.startswith(f"/{code}/") for code, _ in settings.LANGUAGES)
+        and "/admin/" not in path
+    )
+
+
+def _cacheable_response(response) -> bool:
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    vary = response.headers.get("Vary", "").lower()
+    cache_control = response.headers.get("Cache-Control", "").lower()
+    return "cookie" not in vary and not any(
+        word in cache_control for word in ("private", "no-store", "no-cache")
+    )
+
+
+class PublicPageCacheMiddleware:
+    """Serves anonymous public pages from the cache (place after authentication)."""
+
+    wait_seconds = 2.0
+    lock_seconds = 10
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not settings.PAGE_CACHE_SECONDS or not _cacheable_request(request):
+            return self.get_response(request)
+        digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        key = f"s4c:page:{content_version()}:{request.method}:{digest}"
+        cached = cache.get(key)
+        if cached is not None:
+            return self._replay(cached)
+        lock_key = f"{key}:lock"
+        if not cache.add(lock_key, 1, self.lock_seconds):
+            cached = self._wait_for(key)
+            if cached is not None:
+                return self._replay(cached)
+        try:
+            response = self.get_response(request)
+            if _cacheable_response(response):
+                patch_vary_headers(response, ("Accept-Language",))
+                cache.set(key, self._freeze(response), settings.PAGE_CACHE_SECONDS)
+            return response
+        finally:
+            cache.delete(lock_key)
+
+    def _wait_for(self, key):
+        deadline = time.monotonic() + self.wait_seconds
+        while time.monotonic() < deadline:
+            time.sleep(0.05)
+            cached = cache.get(key)
+            if cached is not None:
+                return cached
+        return None
+
+    @staticmethod
+    def _freeze(response) -> dict:
+        return {
+            "content": response.content,
+            "status": response.status_code,
+            "headers": {k: v for k, v in response.items() if k.lower() not in {"x-request-id"}},
+        }
+
+    @staticmethod
+    def _replay(frozen: dict):
+        from django.http import HttpResponse
+
+        response = HttpResponse(frozen["content"], status=frozen["status"])
+        for name, value in frozen["headers"].items():
+            response[name] = value
+        response["X-Cache"] = "hit"
+        return response
