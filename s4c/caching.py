@@ -95,7 +95,9 @@ class PublicPageCacheMiddleware:
         if cached is not None:
             return self._replay(cached)
         lock_key = f"{key}:lock"
-        if not cache.add(lock_key, 1, self.lock_seconds):
+        # False: another request holds the lock. None: the cache is down (errors are swallowed),
+        # so there is nothing to wait for.
+        if cache.add(lock_key, 1, self.lock_seconds) is False:
             cached = self._wait_for(key)
             if cached is not None:
                 return self._replay(cached)

@@ -76,3 +76,22 @@ def test_concurrent_misses_compute_the_page_once(page_cache, rf):
     assert results == [b"programme"] * 10
     assert len(renders) == 1
     cache.clear()
+
+
+def test_pages_keep_answering_when_redis_is_down_and_health_names_it(client, settings):
+    settings.PAGE_CACHE_SECONDS = 60
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens: Redis is down
+            "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.2},
+        }
+    }
+    SiteText.objects.create(key="platform", title_en="South-4-Care platform")
+    for _ in range(2):
+        response = client.get("/en/")
+        assert response.status_code == 200
+        assert "South-4-Care platform" in response.content.decode()
+    health = client.get("/healthz")
+    assert health.status_code == 503
+    assert health.json()["down"] == ["cache"]
