@@ -1,11 +1,28 @@
 import secrets
 
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from s4c.bilingual import TranslatedModel
+from s4c.uploads import validate_document, validate_image
+
+# ISO 639-1 codes of the languages documents exist in (the UN languages plus Portuguese).
+DOCUMENT_LANGUAGES = [
+    ("ar", _("Arabic")),
+    ("en", _("English")),
+    ("fr", _("French")),
+    ("es", _("Spanish")),
+    ("pt", _("Portuguese")),
+    ("ru", _("Russian")),
+    ("zh", _("Chinese")),
+]
 
 
 class Region(TranslatedModel):
@@ -38,6 +55,7 @@ class Organisation(TranslatedModel):
         ACADEMIC = "academic", _("Academic or research institution")
         SSE_ENTITY = "sse_entity", _("Social and solidarity economy entity")
         CIVIL_SOCIETY = "civil_society", _("Civil society organisation")
+        SOCIAL_PARTNERS = "social_partners", _("Social partners (employers and workers)")
         MEDIA = "media", _("Media")
 
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
@@ -46,7 +64,9 @@ class Organisation(TranslatedModel):
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     country = CountryField(_("country"), blank=True)
     website = models.URLField(_("website"), blank=True)
-    logo = models.FileField(_("logo"), upload_to="organisations/", blank=True)
+    logo = models.FileField(
+        _("logo"), upload_to="organisations/", blank=True, validators=[validate_image]
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -82,6 +102,18 @@ def new_resource_identifier(title: str = "") -> str:
     return f"{base}-{secrets.token_hex(3)}"
 
 
+class ResourceQuerySet(models.QuerySet):
+    def alive(self):
+        return self.filter(deleted_at__isnull=True)
+
+    def published(self):
+        return self.alive().filter(status=Resource.Status.PUBLISHED)
+
+    def due_for_publication(self, now=None):
+        now = now or timezone.now()
+        return self.alive().filter(status=Resource.Status.IN_REVIEW, publish_at__lte=now)
+
+
 class Resource(TranslatedModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -100,25 +132,111 @@ class Resource(TranslatedModel):
         DATASET = "dataset", _("Dataset")
         NEWS = "news", _("News or event report")
 
+    class Modality(models.TextChoices):
+        NONE = "", _("Not applicable")
+        SOUTH_SOUTH = "south_south", _("South–South cooperation")
+        TRIANGULAR = "triangular", _("Triangular cooperation")
+        OTHER = "other", _("Other cooperation")
+
+    class LinkStatus(models.TextChoices):
+        UNCHECKED = "", _("Not checked")
+        OK = "ok", _("Working")
+        BROKEN = "broken", _("Broken")
+
     identifier = models.SlugField(_("identifier"), max_length=80, unique=True, editable=False)
     title = models.CharField(_("title"), max_length=300)
     summary = models.TextField(_("summary"), blank=True)
-    body = models.TextField(_("body"), blank=True)
+    body = models.TextField(_("body"), blank=True, help_text=_("Rich text; it is cleaned on save."))
     resource_type = models.CharField(_("type"), max_length=32, choices=Type.choices)
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, editable=False
+    )
     publisher = models.ForeignKey(
-        Organisation, verbose_name=_("publisher"), on_delete=models.PROTECT, null=True, blank=True,
+        Organisation,
+        verbose_name=_("publisher"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="published_resources",
     )
-    themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True, related_name="resources")
+    authors = models.CharField(_("authors"), max_length=500, blank=True)
+    publication_year = models.PositiveSmallIntegerField(_("publication year"))
+    publication_month = models.PositiveSmallIntegerField(_("month"), null=True, blank=True)
+    publication_day = models.PositiveSmallIntegerField(_("day"), null=True, blank=True)
+    external_url = models.URLField(_("external link"), max_length=500, blank=True)
+    file = models.FileField(
+        _("file"), upload_to="resources/%Y/", blank=True, validators=[validate_document]
+    )
+    themes = models.ManyToManyField(
+        Theme, verbose_name=_("themes"), blank=True, related_name="resources"
+    )
+    regions = models.ManyToManyField(
+        Region, verbose_name=_("ILO regions"), blank=True, related_name="resources"
+    )
+    is_global = models.BooleanField(_("global"), default=False)
+    modality = models.CharField(
+        _("cooperation modality"), max_length=16, choices=Modality.choices, blank=True, default=""
+    )
+    providing_countries = CountryField(_("providing countries"), multiple=True, blank=True)
+    receiving_countries = CountryField(_("receiving countries"), multiple=True, blank=True)
+    licence = models.CharField(_("licence"), max_length=120, blank=True)
+    featured = models.BooleanField(_("featured"), default=False)
+    publish_at = models.DateTimeField(
+        _("publish at"),
+        null=True,
+        blank=True,
+        help_text=_("Scheduled publication: a resource in review is published at this time."),
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
+    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True, editable=False)
+    link_status = models.CharField(
+        _("link status"),
+        max_length=8,
+        choices=LinkStatus.choices,
+        blank=True,
+        default="",
+        editable=False,
+    )
+    link_checked_at = models.DateTimeField(_("link checked"), null=True, blank=True, editable=False)
+    link_error = models.CharField(_("link problem"), max_length=300, blank=True, editable=False)
+    # Search: a weighted PostgreSQL tsvector, and normalised tokens for the SQLite fallback.
+    search_vector = SearchVectorField(null=True, editable=False)
+    search_text = models.TextField(blank=True, default="", editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+
+    objects = ResourceQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-published_at", "-created_at"]
+        ordering = ["-publication_year", "-published_at", "-created_at"]
         verbose_name = _("resource")
         verbose_name_plural = _("resources")
+        permissions = [
+            ("submit_resource", _("Can submit a resource for review")),
+            ("publish_resource", _("Can publish, unpublish and archive resources")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(publication_month__isnull=True)
+                | Q(publication_month__gte=1, publication_month__lte=12),
+                name="resource_month_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(publication_day__isnull=True)
+                | Q(
+                    publication_month__isnull=False, publication_day__gte=1, publication_day__lte=31
+                ),
+                name="resource_day_needs_month",
+            ),
+            models.CheckConstraint(
+                condition=Q(publication_year__gte=1900, publication_year__lte=2100),
+                name="resource_year_plausible",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "deleted_at", "-publication_year"]),
+            models.Index(fields=["updated_at"]),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -127,3 +245,106 @@ class Resource(TranslatedModel):
         if not self.identifier:
             self.identifier = new_resource_identifier(self.title_en or self.title_ar or "")
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("hub:detail", kwargs={"identifier": self.identifier})
+
+    def clean(self):
+        errors = {}
+        if self.publication_day and not self.publication_month:
+            errors["publication_day"] = _("Give the month too, or leave the day empty.")
+        if self.publication_month and not 1 <= self.publication_month <= 12:
+            errors["publication_month"] = _("The month must be between 1 and 12.")
+        if self.publication_day and self.publication_month:
+            import calendar
+
+            last = calendar.monthrange(self.publication_year or 2000, self.publication_month)[1]
+            if not 1 <= self.publication_day <= last:
+                errors["publication_day"] = _("This day does not exist in that month.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == self.Status.PUBLISHED and self.deleted_at is None
+
+    @property
+    def publication_date_display(self):
+        """The publication date as precise as it is known: a date, a month or a year."""
+        import datetime as dt
+
+        from django.utils.formats import date_format
+
+        if self.publication_month and self.publication_day:
+            return date_format(
+                dt.date(self.publication_year, self.publication_month, self.publication_day)
+            )
+        if self.publication_month:
+            return date_format(
+                dt.date(self.publication_year, self.publication_month, 1), "YEAR_MONTH_FORMAT"
+            )
+        return str(self.publication_year)
+
+
+class ResourceCountry(models.Model):
+    """A country a resource is about (a row per country, so facets can count them)."""
+
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="country_links")
+    country = CountryField(_("country"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["resource", "country"], name="resource_country_once")
+        ]
+        indexes = [models.Index(fields=["country"])]
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+
+    def __str__(self) -> str:
+        return str(self.country.name)
+
+
+class ResourceLanguage(models.Model):
+    """A language the document itself exists in (ISO 639-1)."""
+
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="language_links")
+    language = models.CharField(_("document language"), max_length=2, choices=DOCUMENT_LANGUAGES)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["resource", "language"], name="resource_language_once")
+        ]
+        indexes = [models.Index(fields=["language"])]
+        verbose_name = _("document language")
+        verbose_name_plural = _("document languages")
+
+    def __str__(self) -> str:
+        return self.get_language_display()
+
+
+class StatusChange(models.Model):
+    """Who moved a resource through the workflow, and when."""
+
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(_("from"), max_length=16, choices=Resource.Status.choices)
+    to_status = models.CharField(_("to"), max_length=16, choices=Resource.Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    changed_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"

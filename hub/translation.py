@@ -24,6 +24,12 @@ class ResourceTranslation(TranslationOptions):
     fields = ("title", "summary", "body")
 
 
-# History after translation registration (see ../shared/ECOSYSTEM.md).
-for model in (Region, Organisation, Theme, Resource):
+# History after translation registration (see ../shared/ECOSYSTEM.md). The resource's history
+# keeps its themes and regions too, so restoring a version restores them.
+for model in (Region, Organisation, Theme):
     simple_history.register(model)
+simple_history.register(
+    Resource,
+    m2m_fields=["themes", "regions"],
+    excluded_fields=["search_vector", "search_text"],
+)

@@ -1,9 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "hub"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("feed/rss/", feeds.LatestResourcesRss(), name="feed-rss"),
+    path("feed/atom/", feeds.LatestResourcesAtom(), name="feed-atom"),
+    path("<slug:identifier>/", views.detail, name="detail"),
 ]

@@ -1,5 +1,94 @@
+import json
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from .presentation import citation, json_ld
+from .search import highlight
+from .selectors import (
+    FACETS,
+    hub_results,
+    parse_hub_query,
+    related_resources,
+    resource_for_display,
+    resource_was_public,
+)
+
+PAGE_SIZE = 20
 
 
 def index(request):
-    return render(request, "hub/index.html")
+    hub_query = parse_hub_query(request.GET)
+    results, facets = hub_results(hub_query=hub_query)
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    language = translation.get_language()
+    items = []
+    for resource in page.object_list:
+        snippet = ""
+        if hub_query.q:
+            summary = getattr(resource, f"summary_{language}") or resource.summary
+            snippet = highlight(summary, hub_query.q)
+        items.append({"resource": resource, "snippet": snippet})
+    # Links that keep every other parameter: shareable URLs for every combination.
+    params = request.GET.copy()
+    params.pop("page", None)
+    facet_groups = [
+        {"name": name, "title": FACET_TITLES[name](), "values": facets[name]} for name in FACETS
+    ]
+    return render(
+        request,
+        "hub/index.html",
+        {
+            "page_title": _("Knowledge Hub"),
+            "hub_query": hub_query,
+            "page": page,
+            "items": items,
+            "facet_groups": facet_groups,
+            "query_without_page": params.urlencode(),
+            "active_filters": sum(len(v) for v in hub_query.filters.values()),
+        },
+    )
+
+
+FACET_TITLES = {
+    "type": lambda: _("Type"),
+    "theme": lambda: _("Theme"),
+    "region": lambda: _("ILO region"),
+    "country": lambda: _("Country"),
+    "language": lambda: _("Document language"),
+    "year": lambda: _("Year"),
+}
+
+
+def detail(request, identifier: str):
+    resource = resource_for_display(identifier=identifier)
+    if resource is None:
+        if resource_was_public(identifier=identifier):
+            return render(
+                request,
+                "hub/gone.html",
+                {"page_title": _("This resource is no longer available")},
+                status=410,
+            )
+        raise Http404(identifier)
+    absolute = f"{settings.SITE_URL}{resource.get_absolute_url()}"
+    return render(
+        request,
+        "hub/detail.html",
+        {
+            "page_title": resource.title,
+            "resource": resource,
+            "related": related_resources(resource=resource),
+            # Escaped so that no "</script>" inside a title can end the data block.
+            "json_ld": json.dumps(json_ld(resource), ensure_ascii=False)
+            .replace("<", "\\u003c")
+            .replace(">", "\\u003e"),
+            "citation": citation(resource, url=absolute),
+            "feed_rss": reverse("hub:feed-rss"),
+        },
+    )

@@ -9,6 +9,7 @@ import io
 import json
 import tarfile
 import tempfile
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
@@ -86,6 +87,19 @@ def _check_members(archive: tarfile.TarFile) -> None:
             )
 
 
+@contextmanager
+def _history_paused():
+    """The archive holds the history itself: loading it must not write new history rows
+    (simple_history records m2m changes even for raw fixture loads). Restores run in their own
+    management process, so switching the setting for its duration is safe."""
+    previous = getattr(settings, "SIMPLE_HISTORY_ENABLED", True)
+    settings.SIMPLE_HISTORY_ENABLED = False
+    try:
+        yield
+    finally:
+        settings.SIMPLE_HISTORY_ENABLED = previous
+
+
 def restore_backup(*, archive_path: Path) -> dict:
     """Replace every table's data and the media with the archive's content."""
     try:
@@ -102,7 +116,7 @@ def restore_backup(*, archive_path: Path) -> dict:
             raise DomainError(_("The backup has no valid manifest.")) from exc
         if manifest.get("format") != FORMAT_VERSION:
             raise DomainError(_("This backup was written in a format this version cannot read."))
-        with transaction.atomic():
+        with transaction.atomic(), _history_paused():
             call_command("flush", interactive=False, verbosity=0)
             call_command("loaddata", str(scratch_path / "data.json"), verbosity=0)
         bump_content_version()

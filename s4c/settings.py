@@ -353,3 +353,10 @@ S4C_CONTENT_LOADERS = [
     "actionplan.content.load",
     "learning.content.load",
 ]
+
+# --- Knowledge Hub ---
+LINK_CHECK_CONCURRENCY = env.int("LINK_CHECK_CONCURRENCY", default=8)
+LINK_CHECK_TIMEOUT = env.float("LINK_CHECK_TIMEOUT", default=10.0)
+CELERY_BEAT_SCHEDULE["hub-publish-scheduled"] = {"task": "hub.publish_scheduled", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["hub-check-links"] = {"task": "hub.check_links", "schedule": 24 * 3600.0}
+FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 behaviour now: bare domains mean https

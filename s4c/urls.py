@@ -1,13 +1,19 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.static import serve
 
+from hub.sitemaps import ResourceSitemap, SectionSitemap
+
 from . import health, views
+
+SITEMAPS = {"sections": SectionSitemap, "resources": ResourceSitemap}
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
+    path("sitemap.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("api/", include("s4c.api_urls")),
 ]
 

@@ -1,0 +1,90 @@
+"""How a resource is described to machines and citers: schema.org JSON-LD and a citation."""
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from s4c.bilingual import LANGUAGE_CODES, translated_value
+
+from .models import Resource
+
+SCHEMA_TYPES = {
+    Resource.Type.PUBLICATION: "Report",
+    Resource.Type.POLICY: "Report",
+    Resource.Type.LEGISLATION: "Legislation",
+    Resource.Type.TOOL: "DigitalDocument",
+    Resource.Type.GOOD_PRACTICE: "Article",
+    Resource.Type.TRAINING: "LearningResource",
+    Resource.Type.VIDEO: "VideoObject",
+    Resource.Type.DATASET: "Dataset",
+    Resource.Type.NEWS: "NewsArticle",
+}
+
+
+def _tagged(resource, field_name):
+    values = [
+        {"@value": getattr(resource, f"{field_name}_{code}"), "@language": code}
+        for code in LANGUAGE_CODES
+        if getattr(resource, f"{field_name}_{code}")
+    ]
+    return values[0] if len(values) == 1 else values
+
+
+def json_ld(resource: Resource) -> dict:
+    date = str(resource.publication_year)
+    if resource.publication_month:
+        date += f"-{resource.publication_month:02d}"
+        if resource.publication_day:
+            date += f"-{resource.publication_day:02d}"
+    data = {
+        "@context": "https://schema.org",
+        "@type": SCHEMA_TYPES.get(resource.resource_type, "CreativeWork"),
+        "@id": f"{settings.SITE_URL}{resource.get_absolute_url()}",
+        "identifier": resource.identifier,
+        "name": _tagged(resource, "title"),
+        "description": _tagged(resource, "summary"),
+        "datePublished": date,
+        "inLanguage": [link.language for link in resource.language_links.all()],
+        "about": [
+            {"@type": "Thing", "name": _tagged(theme, "name")} for theme in resource.themes.all()
+        ],
+        "url": f"{settings.SITE_URL}{resource.get_absolute_url()}",
+        "workTranslation": [
+            {"@id": f"{settings.SITE_URL}{_localized_url(resource, code)}", "inLanguage": code}
+            for code in LANGUAGE_CODES
+            if getattr(resource, f"title_{code}") and code != translation.get_language()
+        ],
+    }
+    if resource.publisher:
+        data["publisher"] = {"@type": "Organization", "name": _tagged(resource.publisher, "name")}
+    if resource.authors:
+        data["author"] = [
+            {"@type": "Person", "name": name.strip()} for name in resource.authors.split(";")
+        ]
+    if resource.external_url:
+        data["sameAs"] = resource.external_url
+    if resource.licence:
+        data["license"] = resource.licence
+    countries = [link.country.code for link in resource.country_links.all()]
+    if countries:
+        data["spatialCoverage"] = [{"@type": "Country", "identifier": code} for code in countries]
+    return data
+
+
+def _localized_url(resource, code):
+    with translation.override(code):
+        return reverse("hub:detail", kwargs={"identifier": resource.identifier})
+
+
+def citation(resource: Resource, *, url: str) -> str:
+    publisher = translated_value(resource.publisher, "name").text if resource.publisher else ""
+    title = translated_value(resource, "title").text
+    authors = resource.authors or publisher
+    return _("%(authors)s (%(year)s). %(title)s. %(publisher)s. %(url)s") % {
+        "authors": authors,
+        "year": resource.publication_year,
+        "title": title,
+        "publisher": publisher,
+        "url": url,
+    }

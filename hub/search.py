@@ -1,0 +1,103 @@
+"""Knowledge Hub search: PostgreSQL full text in both languages, a SQLite fallback, same folding.
+
+Documents and queries go through `s4c.text` identically. On PostgreSQL each resource keeps a
+weighted tsvector (title A, summary B, body and themes C) built from its English fields with the
+`english` configuration and its normalised Arabic fields with the `arabic` configuration; a query is
+matched against both, so a query in either language finds matches in either language's fields.
+On SQLite, the same normalised tokens are stored as text and matched word by word.
+"""
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import F, Q, Value
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from s4c.text import search_tokens
+
+from .models import Resource
+
+
+def _uses_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _theme_names(resource: Resource, language: str) -> str:
+    return " ".join(filter(None, (getattr(t, f"name_{language}") for t in resource.themes.all())))
+
+
+def document_parts(resource: Resource) -> dict[str, dict[str, str]]:
+    """The indexed text by weight and language (Arabic normalised)."""
+    parts = {}
+    for weight, fields in (("A", ("title",)), ("B", ("summary",)), ("C", ("body",))):
+        for language in ("en", "ar"):
+            text = " ".join(filter(None, (getattr(resource, f"{f}_{language}") for f in fields)))
+            if weight == "C":
+                text = f"{text} {_theme_names(resource, language)} {resource.authors}"
+            # Arabic goes in as normalised, article-stripped tokens: PostgreSQL's stemmer treats
+            # "الرعايه" and "رعايه" differently, so both sides must reach it in the same form.
+            parts.setdefault(weight, {})[language] = (
+                " ".join(search_tokens(text)) if language == "ar" else text
+            )
+    return parts
+
+
+def update_search_index(resource: Resource) -> None:
+    """Refresh one resource's search data (called by the services after every write)."""
+    parts = document_parts(resource)
+    search_text = " ".join(
+        search_tokens(" ".join(parts[w][lang] for w in parts for lang in ("en", "ar")))
+    )
+    updates = {"search_text": search_text}
+    if _uses_postgres():
+        vector = None
+        for weight, by_language in parts.items():
+            for language, config in (("en", "english"), ("ar", "arabic")):
+                piece = SearchVector(Value(by_language[language]), config=config, weight=weight)
+                vector = piece if vector is None else vector + piece
+        updates["search_vector"] = vector
+    Resource.objects.filter(pk=resource.pk).update(**updates)
+
+
+def _postgres_query(query: str) -> SearchQuery:
+    english = SearchQuery(query, config="english", search_type="websearch")
+    arabic = SearchQuery(" ".join(search_tokens(query)), config="arabic", search_type="plain")
+    return english | arabic
+
+
+def search_resources(*, queryset, query: str, language: str = "en"):
+    """Filter `queryset` to resources matching `query`, annotated with `rank` (higher is better)."""
+    tokens = search_tokens(query)
+    if not tokens:
+        return queryset.annotate(rank=Value(0.0))
+    if _uses_postgres():
+        ts_query = _postgres_query(query)
+        return queryset.filter(search_vector=ts_query).annotate(
+            rank=SearchRank(F("search_vector"), ts_query)
+        )
+    condition = Q()
+    for token in tokens:
+        condition &= Q(search_text__contains=token)
+    # A crude rank for the fallback: more recent first among matches.
+    return queryset.filter(condition).annotate(rank=F("publication_year") * 0.0001)
+
+
+def highlight(text: str, query: str, *, words: int = 40) -> str:
+    """An escaped snippet of `text` around the first match, with matching words in <mark>.
+
+    Matching compares normalised tokens, so `الرعايه` highlights `الرِّعَايَة` in the original text.
+    """
+    if not text:
+        return ""
+    wanted = set(search_tokens(query))
+    pieces = text.split()
+    hits = [i for i, piece in enumerate(pieces) if set(search_tokens(piece)) & wanted]
+    start = max(0, (hits[0] - words // 3) if hits else 0)
+    window = pieces[start : start + words]
+    out = []
+    for offset, piece in enumerate(window):
+        escaped = escape(piece)
+        out.append(f"<mark>{escaped}</mark>" if start + offset in hits else escaped)
+    prefix = "… " if start > 0 else ""
+    suffix = " …" if start + words < len(pieces) else ""
+    return mark_safe(prefix + " ".join(out) + suffix)  # noqa: S308 - every piece is escaped

@@ -1,0 +1,90 @@
+import itertools
+
+import pytest
+from django.contrib.auth.models import Group, User
+
+from hub import services
+from hub.models import Organisation, Region, Resource, Theme
+
+_seq = itertools.count(1)
+
+
+@pytest.fixture
+def make_theme(db):
+    def make(slug=None, name_en="Care economy", name_ar="اقتصاد الرعاية"):
+        slug = slug or f"theme-{next(_seq)}"
+        return Theme.objects.create(slug=slug, name_en=name_en, name_ar=name_ar)
+
+    return make
+
+
+@pytest.fixture
+def make_resource(db):
+    """A resource written through the services, published unless told otherwise."""
+
+    def make(
+        title_en="Care policies in the Global South",
+        title_ar="سياسات الرعاية في بلدان الجنوب",
+        *,
+        status=Resource.Status.PUBLISHED,
+        themes=(),
+        regions=(),
+        countries=(),
+        languages=("en",),
+        **fields,
+    ):
+        fields.setdefault("resource_type", Resource.Type.PUBLICATION)
+        fields.setdefault("publication_year", 2024)
+        resource = Resource(title_en=title_en, title_ar=title_ar, **fields)
+        services.resource_save(
+            resource=resource, actor=None, countries=countries, languages=languages
+        )
+        resource.themes.set(themes)
+        resource.regions.set(regions)
+        services.refresh_search(resource=resource)
+        if status != Resource.Status.DRAFT:
+            if status == Resource.Status.IN_REVIEW:
+                services.resource_submit(resource=resource, actor=None)
+            else:
+                services.resource_publish(resource=resource, actor=None)
+                if status == Resource.Status.ARCHIVED:
+                    services.resource_archive(resource=resource, actor=None)
+        resource.refresh_from_db()
+        return resource
+
+    return make
+
+
+def _staff(username, group_name):
+    user = User.objects.create_user(
+        username, f"{username}@example.org", "a-long-password-123", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name=group_name))
+    return User.objects.get(pk=user.pk)  # fresh permission cache
+
+
+@pytest.fixture
+def curator(db):
+    return _staff("curator", "Curator")
+
+
+@pytest.fixture
+def reviewer(db):
+    return _staff("reviewer", "Reviewer")
+
+
+@pytest.fixture
+def region(db):
+    return Region.objects.create(
+        code="arab-states", name_en="Arab States", name_ar="الدول العربية", countries=["QA"]
+    )
+
+
+@pytest.fixture
+def organisation(db):
+    return Organisation.objects.create(
+        slug="ilo",
+        name_en="International Labour Organization",
+        name_ar="منظمة العمل الدولية",
+        kind="un_agency",
+    )

@@ -1,0 +1,162 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from hub.models import Resource, StatusChange
+
+pytestmark = pytest.mark.django_db
+Status = Resource.Status
+CHANGELIST = "/en/admin/hub/resource/"
+
+
+def _bulk(client, action, resources):
+    return client.post(
+        CHANGELIST, {"action": action, "_selected_action": [r.pk for r in resources]}, follow=True
+    )
+
+
+def test_curator_bulk_actions_offer_submit_but_not_publish_or_archive(
+    client, curator, make_resource
+):
+    make_resource(status=Status.DRAFT)
+    client.force_login(curator)
+    html = client.get(CHANGELIST).content.decode()
+    assert 'value="submit_selected"' in html
+    assert 'value="publish_selected"' not in html
+    assert 'value="archive_selected"' not in html
+    assert 'value="delete_selected"' not in html
+
+
+def test_curator_cannot_publish_through_a_crafted_bulk_request(client, curator, make_resource):
+    draft = make_resource(status=Status.IN_REVIEW)
+    client.force_login(curator)
+    _bulk(client, "publish_selected", [draft])
+    assert Resource.objects.get(pk=draft.pk).status == Status.IN_REVIEW
+
+
+def test_curator_bulk_submits_drafts(client, curator, make_resource):
+    drafts = [make_resource(status=Status.DRAFT) for _ in range(2)]
+    client.force_login(curator)
+    response = _bulk(client, "submit_selected", drafts)
+    assert "2 resources submitted for review." in response.content.decode()
+    assert set(
+        Resource.objects.filter(pk__in=[d.pk for d in drafts]).values_list("status", flat=True)
+    ) == {Status.IN_REVIEW}
+
+
+def test_reviewer_bulk_publishes_and_archives(client, reviewer, make_resource):
+    pending = [make_resource(status=Status.IN_REVIEW) for _ in range(3)]
+    client.force_login(reviewer)
+    _bulk(client, "publish_selected", pending)
+    assert StatusChange.objects.filter(to_status="published", actor=reviewer).count() == 3
+    _bulk(client, "archive_selected", pending[:1])
+    assert Resource.objects.get(pk=pending[0].pk).status == Status.ARCHIVED
+
+
+def test_bulk_action_reports_refusals_and_does_the_rest(client, reviewer, make_resource):
+    draft, published = make_resource(status=Status.DRAFT), make_resource()
+    client.force_login(reviewer)
+    response = _bulk(client, "archive_selected", [draft, published])
+    html = response.content.decode()
+    assert "1 resource archived." in html
+    assert "cannot go from" in html
+
+
+def test_curator_sees_published_resources_read_only(client, curator, make_resource):
+    published, draft = make_resource(), make_resource(status=Status.DRAFT)
+    client.force_login(curator)
+    assert (
+        'name="title_en"' not in client.get(f"{CHANGELIST}{published.pk}/change/").content.decode()
+    )
+    assert 'name="title_en"' in client.get(f"{CHANGELIST}{draft.pk}/change/").content.decode()
+    response = client.post(f"{CHANGELIST}{published.pk}/change/", {"title_en": "Hijacked"})
+    assert response.status_code == 403
+    assert Resource.objects.get(pk=published.pk).title_en != "Hijacked"
+
+
+def _form(**overrides):
+    data = {
+        "resource_type": "publication",
+        "title_en": "Care report",
+        "title_ar": "تقرير الرعاية",
+        "summary_en": "",
+        "summary_ar": "",
+        "body_en": "<p>Body</p><script>x()</script>",
+        "body_ar": "",
+        "publication_year": "2025",
+        "publication_month": "",
+        "publication_day": "",
+        "authors": "",
+        "external_url": "",
+        "licence": "",
+        "modality": "",
+        "countries": ["QA", "EG"],
+        "document_languages": ["ar", "en"],
+        "status_changes-TOTAL_FORMS": "0",
+        "status_changes-INITIAL_FORMS": "0",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_curator_creates_a_draft_with_countries_languages_and_clean_body(client, curator):
+    client.force_login(curator)
+    response = client.post(f"{CHANGELIST}add/", _form())
+    assert response.status_code == 302, response.content.decode()[:3000]
+    resource = Resource.objects.get(title_en="Care report")
+    assert resource.status == Status.DRAFT
+    assert "<script" not in resource.body_en
+    assert {str(c) for c in resource.country_links.values_list("country", flat=True)} == {
+        "QA",
+        "EG",
+    }
+    assert set(resource.language_links.values_list("language", flat=True)) == {"ar", "en"}
+    assert resource.history.first().history_user == curator
+
+
+def test_admin_form_refuses_an_impossible_date_in_the_users_language(client, curator):
+    client.force_login(curator)
+    response = client.post(
+        "/ar/admin/hub/resource/add/", _form(publication_month="2", publication_day="30")
+    )
+    assert response.status_code == 200
+    assert "هذا اليوم غير موجود في ذلك الشهر." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("report.pdf", b"MZ\x90\x00\x03" + b"\x00" * 200, "not accepted"),  # a renamed executable
+        ("empty.pdf", b"", "empty"),
+        ("notes.pdf", b"just some text pretending", "not accepted"),
+        ("picture.pdf", b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, "not accepted"),  # PNG named .pdf
+    ],
+)
+def test_uploads_are_checked_from_their_content(client, curator, name, content, message):
+    client.force_login(curator)
+    data = _form(title_en=f"With {name}")
+    data["file"] = SimpleUploadedFile(name, content)
+    response = client.post(f"{CHANGELIST}add/", data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Resource.objects.filter(title_en=f"With {name}").exists()
+
+
+def test_a_real_pdf_is_accepted_and_oversize_files_refused(client, curator, settings):
+    client.force_login(curator)
+    pdf = b"%PDF-1.7\n" + b"0" * 2000 + b"\n%%EOF"
+    data = _form(title_en="With a PDF")
+    data["file"] = SimpleUploadedFile("report.pdf", pdf)
+    assert client.post(f"{CHANGELIST}add/", data).status_code == 302
+    settings.UPLOAD_MAX_BYTES = 1000
+    data = _form(title_en="Too big")
+    data["file"] = SimpleUploadedFile("big.pdf", pdf)
+    response = client.post(f"{CHANGELIST}add/", data)
+    assert "too large" in response.content.decode()
+
+
+def test_translation_filters_in_the_admin(client, reviewer, make_resource):
+    make_resource("English only", "")
+    make_resource("Both", "كلاهما")
+    client.force_login(reviewer)
+    html = client.get(CHANGELIST, {"translation": "missing-ar"}).content.decode()
+    assert "English only" in html and ">Both<" not in html

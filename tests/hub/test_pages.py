@@ -1,0 +1,220 @@
+import json
+import re
+import xml.etree.ElementTree as ET
+
+import feedparser
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from hub import services
+from hub.models import Resource
+
+pytestmark = pytest.mark.django_db
+
+
+def _identifiers(html):
+    return re.findall(r'href="/(?:en|ar)/hub/([a-z0-9-]+)/"', html)
+
+
+@pytest.fixture
+def catalogue(make_resource, make_theme, region):
+    care, sse = (
+        make_theme("care-economy"),
+        make_theme("sse", "Social and solidarity economy", "الاقتصاد الاجتماعي والتضامني"),
+    )
+    return {
+        "a": make_resource(
+            "Care policy A",
+            "سياسة الرعاية أ",
+            resource_type="policy",
+            themes=[care],
+            countries=["QA"],
+            languages=["ar", "en"],
+            regions=[region],
+            publication_year=2025,
+        ),
+        "b": make_resource(
+            "Care law B",
+            "قانون الرعاية ب",
+            resource_type="legislation",
+            themes=[care, sse],
+            countries=["BR"],
+            languages=["en"],
+            publication_year=2024,
+        ),
+        "c": make_resource(
+            "SSE tool C",
+            "أداة ج",
+            resource_type="tool",
+            themes=[sse],
+            countries=["QA", "BR"],
+            languages=["fr"],
+            publication_year=2024,
+        ),
+    }
+
+
+def _facet(response, name):
+    return {
+        fv.value: (fv.count, fv.selected)
+        for group in response.context["facet_groups"]
+        if group["name"] == name
+        for fv in group["values"]
+    }
+
+
+def test_values_within_a_facet_combine_with_or(client, catalogue):
+    response = client.get("/en/hub/", {"type": ["policy", "tool"]})
+    assert {
+        r.resource.identifier
+        for r in [type("x", (), {"resource": i["resource"]}) for i in response.context["items"]]
+    } == {catalogue["a"].identifier, catalogue["c"].identifier}
+
+
+def test_facets_combine_with_and_and_count_under_the_other_filters(client, catalogue):
+    response = client.get("/en/hub/", {"theme": "care-economy", "country": "BR"})
+    items = [i["resource"].identifier for i in response.context["items"]]
+    assert items == [catalogue["b"].identifier]
+    # The theme facet is counted under the country filter only (OR within the facet itself).
+    assert _facet(response, "theme") == {"care-economy": (1, True), "sse": (2, False)}
+    assert _facet(response, "country") == {"BR": (1, True), "QA": (1, False)}
+    assert _facet(response, "year") == {"2024": (1, False)}
+
+
+def test_facet_counts_are_identical_in_both_languages(client, catalogue):
+    english = client.get("/en/hub/", {"q": "care"})
+    arabic = client.get("/ar/hub/", {"q": "care"})
+    for name in ("type", "theme", "region", "country", "language", "year"):
+        assert _facet(english, name) == _facet(arabic, name), name
+
+
+def test_available_in_arabic_is_a_filter(client, catalogue):
+    response = client.get("/ar/hub/", {"language": "ar"})
+    assert [i["resource"].identifier for i in response.context["items"]] == [
+        catalogue["a"].identifier
+    ]
+
+
+def test_search_from_the_page_in_arabic(client, catalogue):
+    html = client.get("/ar/hub/", {"q": "الرعايه"}).content.decode()
+    assert set(_identifiers(html)) >= {catalogue["a"].identifier, catalogue["b"].identifier}
+    assert catalogue["c"].identifier not in _identifiers(html)
+    assert "<mark>" in html or "الرعاية" in html
+
+
+def test_sorting_by_title_and_newest(client, catalogue):
+    by_title = [
+        i["resource"].title_en for i in client.get("/en/hub/", {"sort": "title"}).context["items"]
+    ]
+    assert by_title == sorted(by_title)
+    newest = [i["resource"].publication_year for i in client.get("/en/hub/").context["items"]]
+    assert newest == sorted(newest, reverse=True)
+
+
+def test_unknown_parameters_are_harmless(client, catalogue):
+    response = client.get(
+        "/en/hub/", {"sort": "bogus", "year": "20x5", "page": "999", "type": "nope"}
+    )
+    assert response.status_code == 200
+    assert response.context["items"] == []
+    assert "No resource matches these filters." in response.content.decode()
+
+
+def test_empty_state_is_helpful_in_arabic(client, catalogue):
+    html = client.get("/ar/hub/", {"q": "غيرموجودإطلاقا"}).content.decode()
+    assert "تحقق من الإملاء" in html
+
+
+@pytest.mark.parametrize("count", [1, 25])
+def test_list_page_uses_a_constant_number_of_queries(
+    client, make_resource, make_theme, django_assert_num_queries, count
+):
+    theme = make_theme("care-economy")
+    for i in range(count):
+        make_resource(
+            f"Care report {i}",
+            f"تقرير الرعاية {i}",
+            themes=[theme],
+            countries=["QA"],
+            languages=["ar"],
+        )
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/en/hub/", {"q": "care"})
+    assert response.status_code == 200
+    assert len(response.context["items"]) == min(count, 20)
+    # count + page + themes prefetch + 6 facets + theme labels, whatever the page holds.
+    assert len(queries) == 10, [q["sql"][:120] for q in queries.captured_queries]
+
+
+def test_detail_page_marks_a_missing_translation(client, make_resource):
+    resource = make_resource("Only in English", "")
+    html = client.get(f"/ar/hub/{resource.identifier}/").content.decode()
+    assert "معروض بالإنكليزية: لم يُترجم بعد" in html
+    assert 'hreflang="en"' in html
+
+
+def test_detail_page_has_json_ld_with_the_real_kind_and_language_tags(
+    client, make_resource, organisation
+):
+    resource = make_resource(
+        "Care law",
+        "قانون الرعاية",
+        resource_type="legislation",
+        publisher=organisation,
+        languages=["ar", "en"],
+    )
+    html = client.get(f"/en/hub/{resource.identifier}/").content.decode()
+    data = json.loads(
+        re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
+    )
+    assert data["@type"] == "Legislation"
+    assert data["inLanguage"] == ["ar", "en"]
+    assert {"@value": "قانون الرعاية", "@language": "ar"} in data["name"]
+    assert (
+        "International Labour Organization (2024). Care law. International Labour Organization."
+        in html
+    )
+
+
+def test_json_ld_cannot_be_broken_out_of(client, make_resource):
+    resource = make_resource("</script><script>alert(1)</script>", "x")
+    html = client.get(f"/en/hub/{resource.identifier}/").content.decode()
+    assert "<script>alert(1)" not in html
+
+
+def test_unpublished_and_deleted_resources_answer_410_unknown_404(client, make_resource, reviewer):
+    archived = make_resource("Old", "قديم", status=Resource.Status.ARCHIVED)
+    deleted = make_resource("Gone", "محذوف")
+    services.resource_delete(resource=deleted, actor=reviewer)
+    never = make_resource("Never public", "مسودة", status=Resource.Status.DRAFT)
+    assert client.get(f"/en/hub/{archived.identifier}/").status_code == 410
+    assert client.get(f"/ar/hub/{deleted.identifier}/").status_code == 410
+    assert client.get(f"/en/hub/{never.identifier}/").status_code == 404
+    assert client.get("/en/hub/no-such-thing/").status_code == 404
+
+
+def test_rss_and_atom_feeds_per_language(client, catalogue):
+    rss = feedparser.parse(client.get("/ar/hub/feed/rss/").content)
+    atom = feedparser.parse(client.get("/en/hub/feed/atom/").content)
+    assert rss.bozo == 0 and atom.bozo == 0
+    assert rss.feed.language == "ar"
+    assert {e.title for e in rss.entries} == {"سياسة الرعاية أ", "قانون الرعاية ب", "أداة ج"}
+    assert len(atom.entries) == 3
+    assert b'xml:lang="en"' in client.get("/en/hub/feed/atom/").content
+
+
+def test_sitemap_lists_existing_translations_with_x_default(client, make_resource):
+    both = make_resource("Both languages", "باللغتين")
+    english_only = make_resource("English only", "")
+    root = ET.fromstring(client.get("/sitemap.xml").content)
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    locations = {
+        u.find("s:loc", ns).text: [
+            (link.get("hreflang"), link.get("href")) for link in u.findall("x:link", ns)
+        ]
+        for u in root.findall("s:url", ns)
+    }
+    both_en = next(v for k, v in locations.items() if k.endswith(f"/en/hub/{both.identifier}/"))
+    assert {lang for lang, _ in both_en} == {"en", "ar", "x-default"}
+    assert not any(k.endswith(f"/ar/hub/{english_only.identifier}/") for k in locations)
