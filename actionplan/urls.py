@@ -6,4 +6,7 @@ app_name = "actionplan"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("<slug:slug>/", views.plan_detail, name="plan"),
+    path("<slug:slug>/deliverables/", views.deliverables, name="deliverables"),
+    path("<slug:slug>/download/<str:table>.<str:fmt>", views.download, name="download"),
 ]

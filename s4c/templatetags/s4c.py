@@ -79,3 +79,9 @@ def fallback_notice(context, obj):
     missing = language in missing_languages(obj) if obj is not None else False
     other = "ar" if language == "en" else "en"
     return {"missing": missing, "note": _fallback_note(other) if missing else ""}
+
+
+@register.filter
+def dictget(mapping, key):
+    """`{{ counts|dictget:"on_track" }}`: a count from a dict, 0 when absent."""
+    return mapping.get(key, 0) if mapping else 0

@@ -1,0 +1,156 @@
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from s4c.admin_tools import BilingualAdmin, TranslationStateFilter
+
+from . import services
+from .models import (
+    BudgetFigure,
+    ConclusionParagraph,
+    Deliverable,
+    Objective,
+    OperationalPrinciple,
+    Outcome,
+    Plan,
+    ProgrammeOutcome,
+    ProgressReport,
+)
+
+
+class BudgetFigureFormSet(forms.BaseInlineFormSet):
+    """Refuses budget figures whose objectives do not add up to the plan's total, saying why."""
+
+    def clean(self):
+        super().clean()
+        pending = []
+        for form in self.forms:
+            if not form.is_valid() or not form.cleaned_data or form.cleaned_data.get("DELETE"):
+                continue
+            figure = form.save(commit=False)
+            figure.plan = self.instance
+            pending.append(figure)
+        deleted = {form.instance.pk for form in self.deleted_forms if form.instance.pk}
+        edited = {figure.pk for figure in pending if figure.pk}
+        kept = [
+            figure
+            for figure in (self.instance.budget_figures.all() if self.instance.pk else [])
+            if figure.pk not in edited | deleted
+        ]
+        message = services.budget_consistency_error(
+            figures=kept + pending, currency=self.instance.currency
+        )
+        if message:
+            raise ValidationError(message)
+
+
+class BudgetFigureInline(admin.TabularInline):
+    model = BudgetFigure
+    formset = BudgetFigureFormSet
+    extra = 0
+    fields = ("objective", "kind", "amount", "as_of", "source_en", "source_ar")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if (
+            db_field.name == "objective"
+            and request.resolver_match
+            and request.resolver_match.kwargs.get("object_id")
+        ):
+            kwargs["queryset"] = Objective.objects.filter(
+                plan_id=request.resolver_match.kwargs["object_id"]
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class PrincipleInline(admin.StackedInline):
+    model = OperationalPrinciple
+    extra = 0
+    fields = ("letter", "title_en", "title_ar", "text_en", "text_ar")
+
+
+@admin.register(Plan)
+class PlanAdmin(BilingualAdmin):
+    list_display = ("title", "start_year", "end_year", "currency", "translation_status")
+    list_filter = (TranslationStateFilter,)
+    search_fields = ("title_en", "title_ar", "slug")
+    prepopulated_fields = {"slug": ("title_en",)}
+    inlines = [PrincipleInline, BudgetFigureInline]
+    readonly_fields = ("budget_check",)
+
+    @admin.display(description=_("Budget check"))
+    def budget_check(self, obj):
+        if obj.pk is None:
+            return "—"
+        return services.plan_budget_error(plan=obj) or _(
+            "The objectives' estimates add up to the plan's total."
+        )
+
+
+@admin.register(Objective)
+class ObjectiveAdmin(BilingualAdmin):
+    list_display = ("number", "title", "plan", "translation_status")
+    list_filter = ("plan", TranslationStateFilter)
+
+
+@admin.register(Outcome)
+class OutcomeAdmin(BilingualAdmin):
+    list_display = ("code", "title", "objective", "translation_status")
+    list_filter = ("objective__plan", TranslationStateFilter)
+
+
+@admin.register(Deliverable)
+class DeliverableAdmin(BilingualAdmin):
+    list_display = ("__str__", "outcome", "start_year", "end_year", "translation_status")
+    list_filter = (
+        "outcome__objective__plan",
+        "outcome",
+        "start_year",
+        "end_year",
+        TranslationStateFilter,
+    )
+    search_fields = ("text_en", "text_ar")
+    filter_horizontal = ("conclusion_paragraphs", "programme_outcomes")
+
+
+class ProgressReportForm(forms.ModelForm):
+    class Meta:
+        model = ProgressReport
+        fields = (
+            "deliverable",
+            "year",
+            "status",
+            "narrative_en",
+            "narrative_ar",
+            "expenditure",
+            "evidence",
+        )
+
+
+@admin.register(ProgressReport)
+class ProgressReportAdmin(BilingualAdmin):
+    form = ProgressReportForm
+    list_display = ("deliverable", "year", "status", "expenditure", "reported_by", "reported_at")
+    list_filter = (
+        "status",
+        "year",
+        "deliverable__outcome__objective__plan",
+        TranslationStateFilter,
+    )
+    readonly_fields = ("reported_by", "reported_at")
+    autocomplete_fields = ("evidence",)
+
+    def save_model(self, request, obj, form, change):
+        # The form has already checked the constraints (one report per year, no negative amount).
+        services.progress_report_save(report=obj, actor=request.user)
+
+
+admin.site.register(
+    ConclusionParagraph,
+    list_display=("code", "plan"),
+    list_filter=("plan",),
+    search_fields=("code",),
+)
+admin.site.register(
+    ProgrammeOutcome, list_display=("code", "plan"), list_filter=("plan",), search_fields=("code",)
+)

@@ -1,0 +1,99 @@
+"""The plan table and progress reports as CSV (UTF-8 with BOM) and XLSX, with bilingual columns."""
+
+import csv
+import io
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+from .models import Plan, ProgressReport
+
+PLAN_COLUMNS = [
+    "objective",
+    "outcome",
+    "deliverable_en",
+    "deliverable_ar",
+    "conclusions_paragraphs",
+    "programme_and_budget_outcomes",
+    "start_year",
+    "end_year",
+]
+PROGRESS_COLUMNS = [
+    "outcome",
+    "deliverable_en",
+    "deliverable_ar",
+    "year",
+    "status",
+    "narrative_en",
+    "narrative_ar",
+    "expenditure",
+    "currency",
+    "evidence",
+    "reported_at",
+]
+
+
+def plan_rows(plan: Plan):
+    for objective in plan.objectives.all():
+        for outcome in objective.outcomes.all():
+            for d in outcome.deliverables.all():
+                yield [
+                    objective.number,
+                    outcome.code,
+                    d.text_en,
+                    d.text_ar,
+                    ", ".join(p.code for p in d.conclusion_paragraphs.all()),
+                    ", ".join(p.code for p in d.programme_outcomes.all()),
+                    d.start_year,
+                    d.end_year,
+                ]
+
+
+def progress_rows(plan: Plan):
+    reports = (
+        ProgressReport.objects.filter(deliverable__outcome__objective__plan=plan)
+        .select_related("deliverable__outcome")
+        .prefetch_related("evidence")
+        .order_by("deliverable__outcome__code", "deliverable__order", "year")
+    )
+    for r in reports:
+        yield [
+            r.deliverable.outcome.code,
+            r.deliverable.text_en,
+            r.deliverable.text_ar,
+            r.year,
+            r.status,
+            r.narrative_en or "",
+            r.narrative_ar or "",
+            "" if r.expenditure is None else str(r.expenditure),
+            plan.currency,
+            " ".join(e.identifier for e in r.evidence.all()),
+            r.reported_at.isoformat(),
+        ]
+
+
+def as_csv(columns, rows) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(columns)
+    writer.writerows(rows)
+    # The BOM makes spreadsheet programs read the file as UTF-8 (Arabic intact).
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def as_xlsx(columns, rows, *, sheet_title: str) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = sheet_title[:31]
+    sheet.append(columns)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(row)
+    for column in ("C", "D"):
+        sheet.column_dimensions[column].width = 70
+        for cell in sheet[column][1:]:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

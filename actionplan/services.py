@@ -1,0 +1,86 @@
+"""Writes to plans of action: progress reports and budget figures, validated, with the actor."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from s4c.errors import DomainError
+
+from .models import BudgetFigure, Deliverable, Plan, ProgressReport
+
+
+@transaction.atomic
+def progress_report_save(*, report: ProgressReport, actor, evidence=None) -> ProgressReport:
+    """Create or update the report of a deliverable for a year (one per deliverable and year)."""
+    if actor is not None and not actor.has_perm(
+        "actionplan.change_progressreport" if report.pk else "actionplan.add_progressreport"
+    ):
+        raise DomainError(_("You do not have permission to report progress."), code="forbidden")
+    duplicate = ProgressReport.objects.filter(
+        deliverable=report.deliverable, year=report.year
+    ).exclude(pk=report.pk)
+    if duplicate.exists():
+        raise DomainError(
+            _("This deliverable already has a progress report for %(year)s: edit that one instead.")
+            % {"year": report.year},
+            code="duplicate",
+        )
+    if report.expenditure is not None and report.expenditure < Decimal("0"):
+        raise DomainError(_("Expenditure cannot be negative."), field="expenditure")
+    if actor is not None and report.reported_by_id is None:
+        report.reported_by = actor
+    try:
+        report.full_clean(exclude=["evidence"])
+    except ValidationError as error:
+        raise DomainError("; ".join(error.messages)) from error
+    report.save()
+    if evidence is not None:
+        report.evidence.set(evidence)
+    return report
+
+
+def budget_consistency_error(*, figures, currency: str) -> str | None:
+    """A clear message when the objectives' current estimates do not add up to the plan's total.
+
+    `figures` are all budget figures of one plan (saved or about to be); the latest figure by
+    as-of date is the current one for the plan and for each objective.
+    """
+    latest = {}
+    for figure in sorted(figures, key=lambda f: (f.as_of, f.pk or 10**12)):
+        latest[figure.objective_id] = figure.amount
+    plan_total = latest.pop(None, None)
+    if plan_total is None or not latest:
+        return None
+    objectives_sum = sum(latest.values(), Decimal("0"))
+    if objectives_sum != plan_total:
+        return str(
+            _(
+                "The objectives' estimates add up to %(sum)s %(currency)s, but the plan's total is %(total)s %(currency)s."
+            )
+            % {"sum": f"{objectives_sum:,.2f}", "total": f"{plan_total:,.2f}", "currency": currency}
+        )
+    return None
+
+
+def plan_budget_error(*, plan: Plan) -> str | None:
+    return budget_consistency_error(
+        figures=BudgetFigure.objects.filter(plan=plan), currency=plan.currency
+    )
+
+
+@transaction.atomic
+def budget_figure_add(*, figure: BudgetFigure, actor=None) -> BudgetFigure:
+    """Record a new estimate or revision; refused if it breaks the objectives' sum."""
+    figures = list(BudgetFigure.objects.filter(plan=figure.plan)) + [figure]
+    message = budget_consistency_error(figures=figures, currency=figure.plan.currency)
+    if message:
+        raise DomainError(message, code="budget_mismatch")
+    figure.full_clean()
+    figure.save()
+    return figure
+
+
+def deliverable_years(deliverable: Deliverable) -> list[int]:
+    return list(range(deliverable.start_year, deliverable.end_year + 1))
