@@ -360,3 +360,12 @@ LINK_CHECK_TIMEOUT = env.float("LINK_CHECK_TIMEOUT", default=10.0)
 CELERY_BEAT_SCHEDULE["hub-publish-scheduled"] = {"task": "hub.publish_scheduled", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["hub-check-links"] = {"task": "hub.check_links", "schedule": 24 * 3600.0}
 FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 behaviour now: bare domains mean https
+
+# --- Learning Hub ---
+COMMITMENT_INACTIVE_DAYS = env.int("COMMITMENT_INACTIVE_DAYS", default=365)
+SIGN_IN_LINK_MINUTES = env.int("SIGN_IN_LINK_MINUTES", default=30)
+APPLICATION_RATE_LIMIT = env.int("APPLICATION_RATE_LIMIT", default=5)  # per address and hour
+CELERY_BEAT_SCHEDULE["learning-inactive-commitments"] = {
+    "task": "learning.mark_inactive_commitments",
+    "schedule": 24 * 3600.0,
+}

@@ -1,0 +1,195 @@
+import csv
+from collections import Counter
+
+from django.contrib import admin, messages
+from django.http import HttpResponse
+from django.utils.html import format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from hub.models import Region
+from s4c.admin_tools import BilingualAdmin, TranslationStateFilter
+from s4c.errors import DomainError
+
+from . import services
+from .models import (
+    Application,
+    Attendance,
+    Cohort,
+    Commitment,
+    Phase,
+    ProgressUpdate,
+    Session,
+    SessionSpeaker,
+    Speaker,
+)
+
+
+class PhaseInline(admin.StackedInline):
+    model = Phase
+    extra = 0
+    fields = (
+        "name_en",
+        "name_ar",
+        "mode",
+        ("start_date", "end_date"),
+        ("city_en", "city_ar"),
+        "country",
+        "time_zone",
+        "order",
+    )
+
+
+@admin.register(Cohort)
+class CohortAdmin(BilingualAdmin):
+    list_display = ("name", "year", "status", "capacity", "accepted_count", "translation_status")
+    list_filter = ("status", "year", TranslationStateFilter)
+    prepopulated_fields = {"slug": ("name_en",)}
+    inlines = [PhaseInline]
+    readonly_fields = ("participant_balance",)
+    filter_horizontal = ("partners",)
+
+    @admin.display(description=_("accepted"))
+    def accepted_count(self, obj):
+        return obj.applications.filter(status=Application.Status.ACCEPTED).count()
+
+    @admin.display(description=_("Balance of accepted participants"))
+    def participant_balance(self, obj):
+        if obj.pk is None:
+            return "—"
+        accepted = list(
+            obj.applications.filter(status=Application.Status.ACCEPTED).values_list(
+                "constituency", "country"
+            )
+        )
+        by_group = Counter(dict(Application.Constituency.choices)[c] for c, _country in accepted)
+        regions = {
+            code: region.name for region in Region.objects.all() for code in region.countries
+        }
+        by_region = Counter(str(regions.get(str(country), _("Other"))) for _c, country in accepted)
+        rows = [(_("Constituency"), label, n) for label, n in sorted(by_group.items())]
+        rows += [(_("ILO region"), label, n) for label, n in sorted(by_region.items())]
+        return format_html_join("", "<div>{} · {}: <strong>{}</strong></div>", rows) or _(
+            "No accepted participant yet."
+        )
+
+
+class SessionSpeakerInline(admin.TabularInline):
+    model = SessionSpeaker
+    extra = 0
+    autocomplete_fields = ("speaker",)
+
+
+@admin.register(Session)
+class SessionAdmin(BilingualAdmin):
+    list_display = (
+        "title",
+        "cohort",
+        "date",
+        "starts_at",
+        "kind",
+        "cancelled",
+        "translation_status",
+    )
+    list_filter = ("cohort", "phase", "kind", "cancelled", TranslationStateFilter)
+    search_fields = ("title_en", "title_ar")
+    inlines = [SessionSpeakerInline]
+    filter_horizontal = ("partners",)
+    autocomplete_fields = ("materials",)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.sequence += 1  # calendar clients replace the event they had
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Speaker)
+class SpeakerAdmin(BilingualAdmin):
+    list_display = ("name", "role", "organisation", "translation_status")
+    search_fields = ("name_en", "name_ar")
+    prepopulated_fields = {"slug": ("name_en",)}
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    list_display = ("name", "cohort", "country", "constituency", "status", "submitted_at")
+    list_filter = ("cohort", "status", "constituency", "country")
+    search_fields = ("name", "email", "organisation")
+    readonly_fields = ("status", "submitted_at", "decided_at", "acknowledged_at", "language")
+    actions = ["accept", "waitlist", "decline", "export_csv"]
+
+    def _decide(self, request, queryset, status):
+        for application in queryset:
+            try:
+                services.application_decide(
+                    application=application, status=status, actor=request.user
+                )
+            except DomainError as error:
+                self.message_user(request, f"{application.name}: {error.message}", messages.ERROR)
+
+    @admin.action(description=_("Accept selected applications"), permissions=["change"])
+    def accept(self, request, queryset):
+        self._decide(request, queryset, Application.Status.ACCEPTED)
+
+    @admin.action(description=_("Waitlist selected applications"), permissions=["change"])
+    def waitlist(self, request, queryset):
+        self._decide(request, queryset, Application.Status.WAITLISTED)
+
+    @admin.action(description=_("Decline selected applications"), permissions=["change"])
+    def decline(self, request, queryset):
+        self._decide(request, queryset, Application.Status.DECLINED)
+
+    @admin.action(description=_("Export selected applications (CSV)"), permissions=["view"])
+    def export_csv(self, request, queryset):
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="applications.csv"'
+        response.write("\ufeff")
+        writer = csv.writer(response)
+        writer.writerow(
+            [
+                "cohort",
+                "name",
+                "email",
+                "country",
+                "organisation",
+                "constituency",
+                "working_languages",
+                "status",
+                "submitted_at",
+            ]
+        )
+        for a in queryset.select_related("cohort"):
+            writer.writerow(
+                [
+                    a.cohort.slug,
+                    a.name,
+                    a.email,
+                    a.country.code,
+                    a.organisation,
+                    a.constituency,
+                    a.working_languages,
+                    a.status,
+                    a.submitted_at.isoformat(),
+                ]
+            )
+        return response
+
+
+class ProgressUpdateInline(admin.TabularInline):
+    model = ProgressUpdate
+    extra = 0
+    fields = ("date", "light", "text_en", "text_ar")
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(BilingualAdmin):
+    list_display = ("__str__", "cohort", "country", "lever", "light", "published", "inactive")
+    list_filter = ("cohort", "lever", "light", "published", "inactive", TranslationStateFilter)
+    inlines = [ProgressUpdateInline]
+    raw_id_fields = ("owner",)
+
+
+admin.site.register(
+    Attendance,
+    list_display=("application", "session", "attended"),
+    list_filter=("session__cohort",),
+)

@@ -1,0 +1,157 @@
+"""Every write of the Learning Hub: applications, decisions, commitments, sign-in links."""
+
+import datetime as dt
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from s4c.errors import DomainError
+from s4c.outbox import enqueue_on_commit
+
+from .models import Application, Cohort, Commitment, ProgressUpdate, SignInToken
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def application_submit(*, cohort: Cohort, data: dict, language: str) -> Application:
+    """A person applies; the acknowledgement e-mail goes out (in their language) after commit."""
+    if not cohort.applications_open():
+        raise DomainError(_("Applications to this cohort are closed."), code="closed")
+    email = data["email"].strip().lower()
+    if Application.objects.filter(cohort=cohort, email__iexact=email).exists():
+        raise DomainError(
+            _(
+                "An application with this e-mail address has already been submitted for this cohort."
+            ),
+            code="duplicate",
+            field="email",
+        )
+    try:
+        with transaction.atomic():
+            application = Application.objects.create(
+                cohort=cohort, **{**data, "email": email}, language=language
+            )
+    except IntegrityError as error:  # a concurrent duplicate
+        raise DomainError(
+            _(
+                "An application with this e-mail address has already been submitted for this cohort."
+            ),
+            code="duplicate",
+            field="email",
+        ) from error
+    enqueue_on_commit("learning.send_acknowledgement", application_id=application.pk)
+    return application
+
+
+@transaction.atomic
+def application_decide(*, application: Application, status: str, actor) -> Application:
+    """Accept, waitlist, decline… Accepting respects the cohort's capacity even under concurrency."""
+    if actor is not None and not actor.has_perm("learning.change_application"):
+        raise DomainError(
+            _("You do not have permission to decide on applications."), code="forbidden"
+        )
+    # Lock the cohort row: two concurrent accepts are serialised, so capacity cannot be exceeded.
+    cohort = Cohort.objects.select_for_update().get(pk=application.cohort_id)
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if status == Application.Status.ACCEPTED and application.status != status and cohort.capacity:
+        accepted = Application.objects.filter(
+            cohort=cohort, status=Application.Status.ACCEPTED
+        ).count()
+        if accepted >= cohort.capacity:
+            raise DomainError(
+                _("The cohort is full (%(capacity)s places): waitlist this application instead.")
+                % {"capacity": cohort.capacity},
+                code="full",
+            )
+    application.status = status
+    application.decided_at = timezone.now()
+    application.save(update_fields=["status", "decided_at"])
+    return application
+
+
+def acknowledgement_mark_sent(*, application_id: int) -> bool:
+    """Marks the acknowledgement as sent once; False if it was already sent (idempotent task)."""
+    return bool(
+        Application.objects.filter(pk=application_id, acknowledged_at__isnull=True).update(
+            acknowledged_at=timezone.now()
+        )
+    )
+
+
+def sign_in_link_issue(*, application: Application) -> str:
+    token = secrets.token_urlsafe(32)
+    SignInToken.objects.create(
+        application=application,
+        token_hash=_hash(token),
+        expires_at=timezone.now() + dt.timedelta(minutes=settings.SIGN_IN_LINK_MINUTES),
+    )
+    return token
+
+
+@transaction.atomic
+def sign_in_link_use(*, token: str) -> Application:
+    """Consume a one-time link: it works once, and not after it expires."""
+    record = (
+        SignInToken.objects.select_for_update()
+        .filter(token_hash=_hash(token))
+        .select_related("application")
+        .first()
+    )
+    if record is None or record.used_at is not None or record.expires_at <= timezone.now():
+        raise DomainError(
+            _("This sign-in link is invalid, expired or already used. Ask for a new one."),
+            code="invalid_link",
+        )
+    record.used_at = timezone.now()
+    record.save(update_fields=["used_at"])
+    return record.application
+
+
+@transaction.atomic
+def progress_update_add(
+    *, commitment: Commitment, application: Application | None, light: str, text: str, language: str
+) -> ProgressUpdate:
+    """A participant (or staff, application=None) reports progress on a commitment."""
+    if application is not None and commitment.owner_id != application.pk:
+        raise DomainError(_("You can only update your own commitments."), code="forbidden")
+    if light not in Commitment.Light.values:
+        raise DomainError(_("Choose a valid status."), field="light")
+    if not text.strip():
+        raise DomainError(_("Describe the progress made."), field="text")
+    update = ProgressUpdate(
+        commitment=commitment, light=light, **{f"text_{language}": text.strip()}
+    )
+    update.save()
+    commitment.light = light
+    commitment.inactive = False
+    commitment.save(update_fields=["light", "inactive", "updated_at"])
+    return update
+
+
+def commitments_mark_inactive(*, now=None) -> list[int]:
+    """Commitments with no progress update for the configured period become inactive; returns the
+    ids that need a reminder (each owner is reminded at most once per period)."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=settings.COMMITMENT_INACTIVE_DAYS)
+    to_remind = []
+    for commitment in Commitment.objects.filter(
+        light__in=["on_track", "delayed", "at_risk"]
+    ).prefetch_related("updates"):
+        updates = list(commitment.updates.all())
+        last = max((u.created_at for u in updates), default=commitment.created_at)
+        if last >= cutoff:
+            continue
+        if not commitment.inactive:
+            Commitment.objects.filter(pk=commitment.pk).update(inactive=True)
+        if commitment.owner_id and (
+            commitment.reminded_at is None or commitment.reminded_at < cutoff
+        ):
+            to_remind.append(commitment.pk)
+    return to_remind
