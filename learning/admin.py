@@ -97,9 +97,7 @@ class SessionAdmin(BilingualAdmin):
     autocomplete_fields = ("materials",)
 
     def save_model(self, request, obj, form, change):
-        if change:
-            obj.sequence += 1  # calendar clients replace the event they had
-        super().save_model(request, obj, form, change)
+        services.session_save(session=obj, actor=request.user)
 
 
 @admin.register(Speaker)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from s4c.errors import DomainError
 from s4c.outbox import enqueue_on_commit
 
-from .models import Application, Cohort, Commitment, ProgressUpdate, SignInToken
+from .models import Application, Cohort, Commitment, ProgressUpdate, Session, SignInToken
 
 
 def _hash(token: str) -> str:
@@ -74,6 +74,37 @@ def application_decide(*, application: Application, status: str, actor) -> Appli
     application.decided_at = timezone.now()
     application.save(update_fields=["status", "decided_at"])
     return application
+
+
+# A change to any of these reaches subscribers' calendars only with a higher SEQUENCE (RFC 5545).
+CALENDAR_FIELDS = (
+    "title_en",
+    "title_ar",
+    "description_en",
+    "description_ar",
+    "date",
+    "starts_at",
+    "ends_at",
+    "cancelled",
+    "phase_id",
+)
+
+
+@transaction.atomic
+def session_save(*, session: Session, actor) -> Session:
+    """Create or change a session; bumps its iCalendar SEQUENCE when calendars must update."""
+    if actor is not None and not actor.has_perm(
+        "learning.change_session" if session.pk else "learning.add_session"
+    ):
+        raise DomainError(_("You do not have permission to edit sessions."), code="forbidden")
+    if session.pk:
+        before = Session.objects.select_for_update().filter(pk=session.pk).values(*CALENDAR_FIELDS)
+        before = before.first()
+        if before and any(getattr(session, f) != before[f] for f in CALENDAR_FIELDS):
+            session.sequence = Session.objects.get(pk=session.pk).sequence + 1
+    session.full_clean()
+    session.save()
+    return session
 
 
 def acknowledgement_mark_sent(*, application_id: int) -> bool:

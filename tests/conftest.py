@@ -96,6 +96,29 @@ def celery_worker_app():
     return app
 
 
+def reset_celery_pools(app) -> None:
+    """Forget pooled broker connections (after a broker switch, or one closed by a stopped worker)."""
+    try:
+        app.pool.force_close_all()
+    except Exception:  # noqa: BLE001 - a pool that is already closed is what we want
+        pass
+    app._pool = None
+    app.amqp._producer_pool = None
+    # kombu keeps producer pools in a global registry keyed by connection: a closed one stays there.
+    from kombu import pools
+
+    pools.reset()
+
+
+@pytest.fixture
+def eager_tasks(celery_worker_app):
+    """Run Celery tasks in-process: for tests about what a task does, not how it travels."""
+    previous = celery_worker_app.conf.task_always_eager
+    celery_worker_app.conf.task_always_eager = True
+    yield
+    celery_worker_app.conf.task_always_eager = previous
+
+
 @pytest.fixture
 def celery_worker(celery_worker_app, settings):
     """A real Celery worker (solo pool, in a thread) consuming from the real Redis broker.
@@ -115,3 +138,4 @@ def celery_worker(celery_worker_app, settings):
             yield worker
     finally:
         app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
+        reset_celery_pools(app)

@@ -9,7 +9,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_arabic_programme_page(page, live_server):
     call_command("load_south4care", stdout=io.StringIO())
-    Path("test-artifacts").mkdir(exist_ok=True)
+    Path("/tmp/shots").mkdir(exist_ok=True)
     page.goto(f"{live_server.url}/ar/learning/")
     page.get_by_role("link", name="مركز التعلم لمنصة جنوب من أجل الرعاية 2025").click()
     page.wait_for_url("**/ar/learning/learning-hub-2025/")
@@ -20,7 +20,7 @@ def test_arabic_programme_page(page, live_server):
         "الجلسة العامة بين بلدان الجنوب: دعم الشركاء التمويلي لاقتصاد الرعاية"
     ).is_visible()
     assert page.get_by_text("التاريخ قيد التأكيد").is_visible()
-    page.screenshot(path="test-artifacts/learning-programme-ar.png", full_page=True)
+    page.screenshot(path="/tmp/shots/learning-programme-ar.png", full_page=True)
     page.get_by_role(
         "link", name="الجلسة العامة بين بلدان الجنوب: دعم الشركاء التمويلي لاقتصاد الرعاية"
     ).click()

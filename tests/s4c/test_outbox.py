@@ -7,6 +7,7 @@ from django.db import transaction
 from s4c.celery import app as celery_app
 from s4c.models import OutboxTask
 from s4c.outbox import enqueue_on_commit, relay
+from tests.conftest import reset_celery_pools
 
 
 @pytest.mark.django_db(transaction=True)
@@ -32,9 +33,7 @@ def test_nothing_is_enqueued_when_the_transaction_rolls_back():
 def _point_broker_at(url: str) -> None:
     """Switch the broker and drop pooled connections made to the previous one."""
     celery_app.conf.broker_url = url
-    celery_app.pool.force_close_all()
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
+    reset_celery_pools(celery_app)
 
 
 @pytest.mark.redis

@@ -50,7 +50,9 @@ def test_arabic_home_shows_arabic_texts_and_navigation(client, content):
     assert "Skip to content" not in html
 
 
-@pytest.mark.parametrize("path", ["/en/", "/en/hub/", "/en/learning/", "/en/action-plan/sse-2023-2029/"])
+@pytest.mark.parametrize(
+    "path", ["/en/", "/en/hub/", "/en/learning/", "/en/action-plan/sse-2023-2029/"]
+)
 def test_language_switcher_keeps_the_page(client, content, path):
     html = client.get(path).content.decode()
     arabic_path = "/ar/" + path.removeprefix("/en/")
