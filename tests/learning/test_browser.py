@@ -26,3 +26,4 @@ def test_arabic_programme_page(page, live_server):
     ).click()
     page.wait_for_url("**/south-south-plenary-funding-partners/")
     assert "مونيكا سالميتو" in page.locator("main").inner_text()
+    page.screenshot(path="/tmp/shots/learning-session-ar.png", full_page=True)
