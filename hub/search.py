@@ -7,6 +7,9 @@ matched against both, so a query in either language finds matches in either lang
 On SQLite, the same normalised tokens are stored as text and matched word by word.
 """
 
+import re
+from html import unescape
+
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import F, Q, Value
@@ -17,23 +20,35 @@ from s4c.text import search_tokens
 
 from .models import Resource
 
+_TAG = re.compile(r"<[^>]*>")
+
 
 def _uses_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _theme_names(resource: Resource, language: str) -> str:
-    return " ".join(filter(None, (getattr(t, f"name_{language}") for t in resource.themes.all())))
+def _html_to_text(html: str) -> str:
+    # Tags become spaces (not nothing: "</p><p>" separates words), entities become characters.
+    return unescape(_TAG.sub(" ", html))
 
 
-def document_parts(resource: Resource) -> dict[str, dict[str, str]]:
-    """The indexed text by weight and language (Arabic normalised)."""
+def _theme_names(themes, language: str) -> str:
+    return " ".join(filter(None, (getattr(t, f"name_{language}") for t in themes)))
+
+
+def document_parts(resource: Resource, *, themes=None) -> dict[str, dict[str, str]]:
+    """The indexed text by weight and language (Arabic normalised).
+
+    `themes` may be given for a resource not saved yet (bulk loading); otherwise they are read.
+    """
+    if themes is None:
+        themes = list(resource.themes.all())
     parts = {}
     for weight, fields in (("A", ("title",)), ("B", ("summary",)), ("C", ("body",))):
         for language in ("en", "ar"):
             text = " ".join(filter(None, (getattr(resource, f"{f}_{language}") for f in fields)))
             if weight == "C":
-                text = f"{text} {_theme_names(resource, language)} {resource.authors}"
+                text = f"{_html_to_text(text)} {_theme_names(themes, language)} {resource.authors}"
             # Arabic goes in as normalised, article-stripped tokens: PostgreSQL's stemmer treats
             # "الرعايه" and "رعايه" differently, so both sides must reach it in the same form.
             parts.setdefault(weight, {})[language] = (
@@ -42,13 +57,24 @@ def document_parts(resource: Resource) -> dict[str, dict[str, str]]:
     return parts
 
 
+def search_text_from_parts(parts: dict[str, dict[str, str]]) -> str:
+    """The SQLite fallback's normalised tokens."""
+    return " ".join(search_tokens(" ".join(parts[w][lang] for w in parts for lang in ("en", "ar"))))
+
+
+# The same vector as `update_search_index` builds with SearchVector(...), as plain SQL for bulk
+# loading: parameters are the texts in the order of VECTOR_PARAMETER_ORDER.
+VECTOR_PARAMETER_ORDER = [(w, lang) for w in ("A", "B", "C") for lang in ("en", "ar")]
+VECTOR_SQL = " || ".join(
+    f"setweight(to_tsvector('{'english' if lang == 'en' else 'arabic'}'::regconfig, %s), '{w}')"
+    for w, lang in VECTOR_PARAMETER_ORDER
+)
+
+
 def update_search_index(resource: Resource) -> None:
     """Refresh one resource's search data (called by the services after every write)."""
     parts = document_parts(resource)
-    search_text = " ".join(
-        search_tokens(" ".join(parts[w][lang] for w in parts for lang in ("en", "ar")))
-    )
-    updates = {"search_text": search_text}
+    updates = {"search_text": search_text_from_parts(parts)}
     if _uses_postgres():
         vector = None
         for weight, by_language in parts.items():

@@ -153,12 +153,27 @@ def facet_counts(base, hub_query: HubQuery) -> dict[str, list[FacetValue]]:
     return result
 
 
-def hub_results(*, hub_query: HubQuery, user=None):
-    """(ordered queryset of matching resources, facet counts)."""
-    language = translation.get_language() or "en"
+def _search_base(hub_query: HubQuery, language: str):
     base = resources_visible_to(user=None)  # the public list shows published resources only
     if hub_query.q:
         base = search_resources(queryset=base, query=hub_query.q, language=language)
+    return base
+
+
+def hub_matches(*, hub_query: HubQuery) -> QuerySet[Resource]:
+    """The ordered, filtered resources of the public list (without facet counts)."""
+    language = translation.get_language() or "en"
+    return _ordered(_search_base(hub_query, language), hub_query, language)
+
+
+def hub_results(*, hub_query: HubQuery, user=None):
+    """(ordered queryset of matching resources, facet counts)."""
+    language = translation.get_language() or "en"
+    base = _search_base(hub_query, language)
+    return _ordered(base, hub_query, language), facet_counts(base, hub_query)
+
+
+def _ordered(base, hub_query: HubQuery, language: str):
     filtered = _apply_filters(base, hub_query.filters)
     if hub_query.sort == "relevance":
         ordered = filtered.order_by("-rank", "-publication_year", "pk")
@@ -169,4 +184,4 @@ def hub_results(*, hub_query: HubQuery, user=None):
     ordered = ordered.select_related("publisher").prefetch_related(
         Prefetch("themes", queryset=Theme.objects.order_by("order"))
     )
-    return ordered, facet_counts(base, hub_query)
+    return ordered
