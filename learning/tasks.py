@@ -2,7 +2,9 @@ from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from s4c.outbox import enqueue_on_commit
 
@@ -31,6 +33,28 @@ def send_acknowledgement(*, application_id: int) -> bool:
         )
     send_mail(subject, body, None, [application.email])
     return services.acknowledgement_mark_sent(application_id=application_id)
+
+
+@shared_task(
+    name="learning.send_sign_in_link",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=3,
+)
+def send_sign_in_link(*, application_id: int, language: str) -> bool:
+    # The token is made here, not in the request, so it never sits in the outbox or the broker.
+    application = Application.objects.filter(pk=application_id).first()
+    if application is None:
+        return False
+    token = services.sign_in_link_issue(application=application)
+    with translation.override(language):
+        link = settings.SITE_URL + reverse("learning:sign-in-link", kwargs={"token": token})
+        subject = gettext("Your South-4-Care sign-in link")
+        body = render_to_string(
+            "learning/email/sign_in.txt", {"link": link, "minutes": settings.SIGN_IN_LINK_MINUTES}
+        )
+    send_mail(subject, body, None, [application.email])
+    return True
 
 
 @shared_task(

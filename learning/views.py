@@ -2,16 +2,16 @@ import zoneinfo
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.mail import send_mail
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from s4c.errors import DomainError
+from s4c.outbox import enqueue_on_commit
 
 from . import services
 from .calendar import build_calendar
@@ -204,25 +204,31 @@ def sign_in(request):
                 },
                 status=429,
             )
-        # The same answer whether or not the address is known: no account enumeration.
-        for application in Application.objects.filter(
-            email__iexact=form.cleaned_data["email"]
-        ).order_by("-submitted_at")[:1]:
-            token = services.sign_in_link_issue(application=application)
-            with translation.override(application.language):
-                link = settings.SITE_URL + reverse("learning:sign-in-link", kwargs={"token": token})
-                body = render_to_string(
-                    "learning/email/sign_in.txt",
-                    {"link": link, "minutes": settings.SIGN_IN_LINK_MINUTES},
+        # The same answer, and the same work, whether or not the address is known: the e-mail goes
+        # out from a worker, so neither the reply nor its timing tells who has applied.
+        application = (
+            Application.objects.filter(email__iexact=form.cleaned_data["email"])
+            .order_by("-submitted_at")
+            .first()
+        )
+        if application is not None:
+            with transaction.atomic():
+                enqueue_on_commit(
+                    "learning.send_sign_in_link",
+                    application_id=application.pk,
+                    language=translation.get_language(),
                 )
-                send_mail(_("Your South-4-Care sign-in link"), body, None, [application.email])
         sent = True
     return render(
         request, "learning/sign_in.html", {"form": form, "sent": sent, "page_title": _("Sign in")}
     )
 
 
+@require_http_methods(["GET", "POST"])
 def sign_in_link(request, token):
+    # Opening the link only shows a button: mail scanners that fetch links must not use it up.
+    if request.method == "GET":
+        return render(request, "learning/sign_in_confirm.html", {"page_title": _("Sign in")})
     try:
         application = services.sign_in_link_use(token=token)
     except DomainError as error:
