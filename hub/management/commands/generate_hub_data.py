@@ -23,6 +23,7 @@ from hub.models import (
     Resource,
     ResourceCountry,
     ResourceLanguage,
+    StatusChange,
     Theme,
 )
 from hub.search import VECTOR_PARAMETER_ORDER, VECTOR_SQL, document_parts, search_text_from_parts
@@ -144,8 +145,7 @@ class Command(BaseCommand):
 
     def handle(self, *, count, seed, batch, purge, **options):
         if purge:
-            deleted, _ = Resource.objects.filter(identifier__startswith=PREFIX).delete()
-            self.stdout.write(f"Deleted {deleted} generated rows.")
+            self.stdout.write(f"Deleted {self._purge()} generated resources.")
         if count <= 0:
             return
         themes = list(Theme.objects.all())
@@ -183,6 +183,22 @@ class Command(BaseCommand):
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE hub_resource")
         self.stdout.write(self.style.SUCCESS(f"Generated {made} resources."))
+
+    @transaction.atomic
+    def _purge(self) -> int:
+        # Straight SQL deletes: the ORM's delete would load every row and write a history record
+        # for each (benchmark data has no history worth keeping).
+        generated = Resource.objects.filter(identifier__startswith=PREFIX)
+        ids = generated.values("pk")
+        for model in (
+            Resource.themes.through,
+            Resource.regions.through,
+            ResourceCountry,
+            ResourceLanguage,
+            StatusChange,
+        ):
+            model.objects.filter(resource_id__in=ids)._raw_delete(model.objects.db)
+        return generated._raw_delete(generated.db)
 
     def _batch(self, *, rng, first, size, themes, publishers, region_of, country_codes, names):
         now = timezone.now()
