@@ -7,12 +7,12 @@ import pytest
 from django.core.management import call_command
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SHOTS = Path("test-artifacts")
+SHOTS = Path("/tmp/shots")
 
 
 def test_search_in_arabic_open_a_result_and_switch_language(page, live_server):
     call_command("load_south4care", stdout=io.StringIO())
-    SHOTS.mkdir(exist_ok=True)
+    SHOTS.mkdir(parents=True, exist_ok=True)
     page.goto(f"{live_server.url}/ar/hub/")
     page.get_by_label("البحث في مركز المعرفة").fill("الرعايه")
     page.get_by_role("button", name="بحث").click()
