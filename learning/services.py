@@ -6,6 +6,8 @@ import secrets
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -166,23 +168,23 @@ def progress_update_add(
     return update
 
 
+@transaction.atomic
 def commitments_mark_inactive(*, now=None) -> list[int]:
-    """Commitments with no progress update for the configured period become inactive; returns the
-    ids that need a reminder (each owner is reminded at most once per period)."""
+    """Open commitments with no progress update for the configured period become inactive; returns
+    the ids whose owner needs a reminder (each owner is reminded at most once per period)."""
     now = now or timezone.now()
     cutoff = now - dt.timedelta(days=settings.COMMITMENT_INACTIVE_DAYS)
-    to_remind = []
-    for commitment in Commitment.objects.filter(
-        light__in=["on_track", "delayed", "at_risk"]
-    ).prefetch_related("updates"):
-        updates = list(commitment.updates.all())
-        last = max((u.created_at for u in updates), default=commitment.created_at)
-        if last >= cutoff:
-            continue
-        if not commitment.inactive:
-            Commitment.objects.filter(pk=commitment.pk).update(inactive=True)
-        if commitment.owner_id and (
-            commitment.reminded_at is None or commitment.reminded_at < cutoff
-        ):
-            to_remind.append(commitment.pk)
-    return to_remind
+    stale = (
+        Commitment.objects.exclude(light=Commitment.Light.ACHIEVED)
+        .annotate(last_activity=Coalesce(Max("updates__created_at"), "created_at"))
+        .filter(last_activity__lt=cutoff)
+    )
+    Commitment.objects.filter(pk__in=stale.filter(inactive=False).values("pk")).update(
+        inactive=True
+    )
+    return list(
+        stale.filter(owner__isnull=False)
+        .filter(Q(reminded_at__isnull=True) | Q(reminded_at__lt=cutoff))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
