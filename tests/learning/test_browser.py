@@ -27,3 +27,7 @@ def test_arabic_programme_page(page, live_server):
     page.wait_for_url("**/south-south-plenary-funding-partners/")
     assert "مونيكا سالميتو" in page.locator("main").inner_text()
     page.screenshot(path="/tmp/shots/learning-session-ar.png", full_page=True)
+    page.goto(f"{live_server.url}/en/learning/learning-hub-2025/")
+    assert page.locator("html").get_attribute("dir") == "ltr"
+    assert page.get_by_text("All day (time to be announced)").first.is_visible()
+    page.screenshot(path="/tmp/shots/learning-programme-en.png", full_page=True)
