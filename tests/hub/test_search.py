@@ -92,3 +92,14 @@ def test_highlight_marks_normalised_matches_in_the_original_text():
 
 def test_highlight_escapes_the_text():
     assert highlight("<b>care</b> work", "care") == "<mark>&lt;b&gt;care&lt;/b&gt;</mark> work"
+
+
+def test_body_markup_is_not_indexed_and_paragraphs_stay_separate_words(make_resource):
+    resource = make_resource(
+        "Plain", "نص", body_en="<p>alpha</p><p>beta &amp; gamma</p>", body_ar="<p>الرعاية</p>"
+    )
+    tokens = resource.search_text.split()
+    assert {"alpha", "beta", "gamma", "رعايه"} <= set(tokens)
+    assert "p" not in tokens and "amp" not in tokens
+    assert _found("alphabeta") == set()
+    assert _found("beta") == {resource.identifier}

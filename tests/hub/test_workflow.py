@@ -131,3 +131,14 @@ def test_admin_history_and_revert_views_work(make_resource, client):
     revert = client.get(f"/en/admin/hub/resource/{resource.pk}/history/{record.history_id}/")
     assert revert.status_code == 200
     assert "First title" in revert.content.decode()
+
+
+def test_scheduled_publication_runs_as_a_beat_task(make_resource, settings):
+    from hub.tasks import publish_scheduled
+
+    assert settings.CELERY_BEAT_SCHEDULE["hub-publish-scheduled"]["task"] == publish_scheduled.name
+    due = make_resource(status=Resource.Status.IN_REVIEW)
+    Resource.objects.filter(pk=due.pk).update(publish_at=timezone.now())
+    assert publish_scheduled.delay().get() == 1
+    due.refresh_from_db()
+    assert due.status == Resource.Status.PUBLISHED
