@@ -7,6 +7,9 @@ class S4cConfig(AppConfig):
     verbose_name = _("Site")
 
     def ready(self):
+        from .api import changes, registry
         from .caching import connect_invalidation
 
         connect_invalidation()
+        registry.register_all()
+        changes.connect()

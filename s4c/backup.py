@@ -19,10 +19,11 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from .api import changes
 from .caching import bump_content_version
 from .errors import DomainError
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 # Rebuilt by Django itself after migrate/flush, or transient.
 EXCLUDED = ["contenttypes", "auth.permission", "sessions", "axes"]
 
@@ -34,8 +35,10 @@ def _dump_data() -> bytes:
         for label in EXCLUDED
         if label.split(".")[0] in {a.label for a in apps.get_app_configs()}
     ]
+    # XML keeps datetimes to the microsecond (the JSON encoder rounds them to milliseconds).
     call_command(
         "dumpdata",
+        format="xml",
         natural_foreign=True,
         natural_primary=True,
         exclude=excluded,
@@ -62,13 +65,13 @@ def create_backup(*, output: Path) -> dict:
     manifest = {
         "format": FORMAT_VERSION,
         "created_at": datetime.now(UTC).isoformat(),
-        "objects": len(json.loads(data)),
+        "objects": data.count(b"<object "),
         "media_files": len(media_files),
     }
     output.parent.mkdir(parents=True, exist_ok=True)
     with tarfile.open(output, "w:gz") as archive:
         _add_bytes(archive, "manifest.json", json.dumps(manifest).encode())
-        _add_bytes(archive, "data.json", data)
+        _add_bytes(archive, "data.xml", data)
         for path in media_files:
             archive.add(
                 path, arcname=str(PurePosixPath("media") / path.relative_to(media_root).as_posix())
@@ -81,7 +84,7 @@ def _check_members(archive: tarfile.TarFile) -> None:
         path = PurePosixPath(member.name)
         top = path.parts[0] if path.parts else ""
         unsafe = path.is_absolute() or ".." in path.parts or not (member.isfile() or member.isdir())
-        if unsafe or top not in {"manifest.json", "data.json", "media"}:
+        if unsafe or top not in {"manifest.json", "data.xml", "media"}:
             raise DomainError(
                 _("The backup contains an unexpected entry: %(name)s") % {"name": member.name}
             )
@@ -116,9 +119,9 @@ def restore_backup(*, archive_path: Path) -> dict:
             raise DomainError(_("The backup has no valid manifest.")) from exc
         if manifest.get("format") != FORMAT_VERSION:
             raise DomainError(_("This backup was written in a format this version cannot read."))
-        with transaction.atomic(), _history_paused():
+        with transaction.atomic(), _history_paused(), changes.paused():
             call_command("flush", interactive=False, verbosity=0)
-            call_command("loaddata", str(scratch_path / "data.json"), verbosity=0)
+            call_command("loaddata", str(scratch_path / "data.xml"), verbosity=0)
         bump_content_version()
         media_root = Path(settings.MEDIA_ROOT)
         media_root.mkdir(parents=True, exist_ok=True)

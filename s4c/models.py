@@ -50,3 +50,45 @@ class OutboxTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_name} #{self.pk}"
+
+
+class PublicState(models.Model):
+    """What the API last published of an object: a hash of its public representation.
+
+    A save that changes nothing public leaves this row (and so the object's `updated_at` and ETag)
+    untouched; an object that stops being public keeps its row as a tombstone (`deleted`).
+    """
+
+    kind = models.CharField(max_length=40)
+    object_id = models.CharField(max_length=100)
+    content_hash = models.CharField(max_length=64)
+    updated_at = models.DateTimeField()
+    deleted = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="public_state_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.object_id}"
+
+
+class ChangeEvent(models.Model):
+    """The API's change feed: one row per change of a public object, in order (id is the cursor)."""
+
+    class Action(models.TextChoices):
+        UPSERT = "upsert", "upsert"
+        DELETE = "delete", "delete"
+
+    kind = models.CharField(max_length=40)
+    object_id = models.CharField(max_length=100)
+    action = models.CharField(max_length=8, choices=Action.choices)
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["kind", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.kind}:{self.object_id}"

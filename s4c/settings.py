@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "corsheaders",
     "simple_history",
     "django_countries",
@@ -282,6 +283,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": env.str("API_ANON_RATE", default="120/minute")},
     "EXCEPTION_HANDLER": "s4c.errors.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
@@ -289,6 +292,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Public, read-only API of the South-4-Care Knowledge Hub, Learning Hub and action plans.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI served from the portal itself (no CDN; the portal works offline).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # Logging: one line per event, JSON in production (LOG_FORMAT=json), each with the request id.

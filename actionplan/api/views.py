@@ -1,0 +1,85 @@
+import django_filters
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema, extend_schema_view
+
+from s4c.api.base import LANG_PARAMETER, PublicReadViewSet, StatesMixin
+
+from ..models import BudgetFigure, Deliverable, Objective, Outcome, Plan, ProgressReport
+from ..selectors import deliverables_public
+from .serializers import DeliverableSerializer, PlanDetailSerializer, PlanSerializer
+
+LANG = extend_schema_view(
+    list=extend_schema(parameters=[LANG_PARAMETER]),
+    retrieve=extend_schema(parameters=[LANG_PARAMETER]),
+)
+
+
+class DeliverableFilter(django_filters.FilterSet):
+    plan = django_filters.CharFilter(field_name="outcome__objective__plan__slug")
+    outcome = django_filters.CharFilter(field_name="outcome__code")
+    year = django_filters.NumberFilter(method="filter_year")
+    status = django_filters.ChoiceFilter(
+        field_name="progress_reports__status", choices=ProgressReport.Status.choices
+    )
+    conclusion = django_filters.CharFilter(field_name="conclusion_paragraphs__code")
+    pb_outcome = django_filters.CharFilter(field_name="programme_outcomes__code")
+
+    class Meta:
+        model = Deliverable
+        fields = []
+
+    def filter_year(self, queryset, name, value):
+        return queryset.active_in(int(value))
+
+    def filter_queryset(self, queryset):
+        return super().filter_queryset(queryset).distinct()
+
+
+def plans_with_structure():
+    deliverables = (
+        deliverables_public().select_related("outcome__objective__plan").order_by("order", "pk")
+    )
+    return Plan.objects.prefetch_related(
+        "principles",
+        "budget_figures",
+        Prefetch(
+            "objectives",
+            queryset=Objective.objects.select_related("plan")
+            .order_by("number")
+            .prefetch_related(
+                "budget_figures",
+                Prefetch(
+                    "outcomes",
+                    queryset=Outcome.objects.order_by("code").prefetch_related(
+                        Prefetch("deliverables", queryset=deliverables)
+                    ),
+                ),
+            ),
+        ),
+    )
+
+
+@LANG
+class PlanViewSet(StatesMixin, PublicReadViewSet):
+    lookup_field = "slug"
+    kind = "plan"
+
+    def get_serializer_class(self):
+        return PlanDetailSerializer if self.action == "retrieve" else PlanSerializer
+
+    def get_queryset(self):
+        if self.action == "retrieve":
+            return plans_with_structure()
+        return Plan.objects.prefetch_related(
+            Prefetch("budget_figures", queryset=BudgetFigure.objects.order_by("as_of"))
+        ).order_by("-pk")
+
+
+@LANG
+class DeliverableViewSet(StatesMixin, PublicReadViewSet):
+    serializer_class = DeliverableSerializer
+    filterset_class = DeliverableFilter
+    kind = "deliverable"
+
+    def get_queryset(self):
+        return deliverables_public().select_related("outcome__objective__plan").order_by("-pk")

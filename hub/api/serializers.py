@@ -1,0 +1,126 @@
+from rest_framework import serializers
+
+from s4c.api.base import ApiModelSerializer, BilingualField, HtmlUrlField
+
+from ..models import Organisation, Region, Resource, Theme
+
+
+class ThemeSerializer(ApiModelSerializer):
+    id = serializers.CharField(source="slug", read_only=True)
+    name = BilingualField()
+    description = BilingualField()
+
+    class Meta:
+        model = Theme
+        fields = ["id", "url", "name", "description", "order", "created_at", "updated_at"]
+        api_basename, api_lookup = "theme", "slug"
+
+
+class RegionSerializer(ApiModelSerializer):
+    id = serializers.CharField(source="code", read_only=True)
+    name = BilingualField()
+    countries = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Region
+        fields = ["id", "url", "name", "countries", "created_at", "updated_at"]
+        api_basename, api_lookup = "region", "code"
+
+    def get_countries(self, obj) -> list[str]:
+        return [c.code for c in obj.countries]
+
+
+class OrganisationSerializer(ApiModelSerializer):
+    id = serializers.CharField(source="slug", read_only=True)
+    name = BilingualField()
+    acronym = BilingualField()
+    country = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "id",
+            "url",
+            "name",
+            "acronym",
+            "kind",
+            "country",
+            "website",
+            "created_at",
+            "updated_at",
+        ]
+        api_basename, api_lookup = "organisation", "slug"
+
+    def get_country(self, obj) -> str | None:
+        return obj.country.code or None
+
+
+class ResourceSerializer(ApiModelSerializer):
+    id = serializers.CharField(source="identifier", read_only=True)
+    type = serializers.CharField(source="resource_type", read_only=True)
+    title = BilingualField()
+    summary = BilingualField()
+    body = BilingualField()
+    html_url = HtmlUrlField()
+    publisher = serializers.SerializerMethodField()
+    publication_date = serializers.SerializerMethodField()
+    document_languages = serializers.SerializerMethodField()
+    countries = serializers.SerializerMethodField()
+    regions = serializers.SerializerMethodField()
+    themes = serializers.SerializerMethodField()
+    file = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Resource
+        fields = [
+            "id",
+            "url",
+            "html_url",
+            "type",
+            "title",
+            "summary",
+            "body",
+            "publisher",
+            "authors",
+            "publication_date",
+            "publication_year",
+            "document_languages",
+            "countries",
+            "regions",
+            "is_global",
+            "themes",
+            "modality",
+            "external_url",
+            "file",
+            "licence",
+            "featured",
+            "created_at",
+            "updated_at",
+        ]
+        api_basename, api_lookup = "resource", "identifier"
+
+    def get_publisher(self, obj) -> str | None:
+        return obj.publisher.slug if obj.publisher else None
+
+    def get_publication_date(self, obj) -> str:
+        parts = [f"{obj.publication_year:04d}"]
+        if obj.publication_month:
+            parts.append(f"{obj.publication_month:02d}")
+            if obj.publication_day:
+                parts.append(f"{obj.publication_day:02d}")
+        return "-".join(parts)
+
+    def get_document_languages(self, obj) -> list[str]:
+        return sorted(link.language for link in obj.language_links.all())
+
+    def get_countries(self, obj) -> list[str]:
+        return sorted(link.country.code for link in obj.country_links.all())
+
+    def get_regions(self, obj) -> list[str]:
+        return sorted(region.code for region in obj.regions.all())
+
+    def get_themes(self, obj) -> list[str]:
+        return sorted(theme.slug for theme in obj.themes.all())
+
+    def get_file(self, obj) -> str | None:
+        return obj.file.url if obj.file else None

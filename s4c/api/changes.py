@@ -1,0 +1,215 @@
+"""The change feed: every change to a public object of any kind, recorded in the same transaction.
+
+Each app registers its public kinds (model, public queryset, serializer). Signal receivers (a side
+concern, decoupled from the apps' services) recompute the object's public representation after a
+save; only a representation that differs from the last published one emits an `upsert`, and an
+object that stops being public emits a `delete` (its tombstone).
+"""
+
+import hashlib
+import json
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
+
+from s4c.models import ChangeEvent, PublicState
+
+
+@dataclass
+class Kind:
+    name: str
+    model: type
+    public_queryset: object  # a callable returning the public queryset
+    serializer: type
+    lookup: str = "pk"
+    # Models whose changes alter this kind's representation: model → function(instance) → objects.
+    dependencies: dict = field(default_factory=dict)
+
+
+KINDS: dict[str, Kind] = {}
+
+
+def register(kind: Kind) -> None:
+    KINDS[kind.name] = kind
+
+
+def _object_id(kind: Kind, obj) -> str:
+    return str(getattr(obj, kind.lookup))
+
+
+def representation_hash(kind: Kind, obj) -> str:
+    data = kind.serializer(obj, context={"lang": None, "request": None, "states": {}}).data
+    data = {k: v for k, v in data.items() if k not in {"updated_at", "url"}}
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def record(kind: Kind, obj) -> str | None:
+    """Publish the object's current state to the feed if it changed; returns the action emitted."""
+    object_id = _object_id(kind, obj)
+    public = kind.public_queryset().filter(pk=obj.pk).first()
+    state = PublicState.objects.filter(kind=kind.name, object_id=object_id).first()
+    now = timezone.now()
+    if public is not None:
+        digest = representation_hash(kind, public)
+        if state and not state.deleted and state.content_hash == digest:
+            return None
+        PublicState.objects.update_or_create(
+            kind=kind.name,
+            object_id=object_id,
+            defaults={"content_hash": digest, "updated_at": now, "deleted": False},
+        )
+        ChangeEvent.objects.create(
+            kind=kind.name, object_id=object_id, action="upsert", changed_at=now
+        )
+        return "upsert"
+    if state and not state.deleted:
+        state.deleted, state.updated_at = True, now
+        state.save(update_fields=["deleted", "updated_at"])
+        ChangeEvent.objects.create(
+            kind=kind.name, object_id=object_id, action="delete", changed_at=now
+        )
+        return "delete"
+    return None
+
+
+def record_deleted(kind: Kind, object_id: str) -> None:
+    state = PublicState.objects.filter(kind=kind.name, object_id=object_id, deleted=False).first()
+    if state:
+        now = timezone.now()
+        state.deleted, state.updated_at = True, now
+        state.save(update_fields=["deleted", "updated_at"])
+        ChangeEvent.objects.create(
+            kind=kind.name, object_id=object_id, action="delete", changed_at=now
+        )
+
+
+def public_updated_at(obj, *, states=None):
+    kind = next((k for k in KINDS.values() if isinstance(obj, k.model)), None)
+    if kind is None:
+        return getattr(obj, "updated_at", None)
+    object_id = _object_id(kind, obj)
+    if states is not None and (kind.name, object_id) in states:
+        return states[(kind.name, object_id)]
+    state = (
+        PublicState.objects.filter(kind=kind.name, object_id=object_id).only("updated_at").first()
+    )
+    return state.updated_at if state else getattr(obj, "updated_at", None)
+
+
+def states_for(objects) -> dict:
+    """Public timestamps of a page of objects in one query."""
+    objects = list(objects)
+    if not objects:
+        return {}
+    kind = next(k for k in KINDS.values() if isinstance(objects[0], k.model))
+    ids = [_object_id(kind, o) for o in objects]
+    rows = PublicState.objects.filter(kind=kind.name, object_id__in=ids).values_list(
+        "object_id", "updated_at"
+    )
+    return {(kind.name, object_id): stamp for object_id, stamp in rows}
+
+
+def was_public(kind_name: str, object_id: str) -> bool:
+    return PublicState.objects.filter(kind=kind_name, object_id=object_id, deleted=True).exists()
+
+
+# --- signal wiring ---------------------------------------------------------------------------
+
+
+def _targets(sender, instance):
+    for kind in KINDS.values():
+        if sender is kind.model:
+            yield kind, instance
+        for dependency, resolve in kind.dependencies.items():
+            if sender is dependency:
+                for obj in resolve(instance):
+                    if obj is not None:
+                        yield kind, obj
+
+
+_pending = threading.local()
+_paused = threading.local()
+
+
+class _Flush:
+    """The commit callback of one transaction's pending records."""
+
+    def __call__(self):
+        items, _pending.items, _pending.flush = getattr(_pending, "items", {}) or {}, {}, None
+        with transaction.atomic():
+            for kind, model, pk in items.values():
+                obj = model.objects.filter(pk=pk).first()
+                if obj is not None:
+                    record(kind, obj)
+
+
+def _schedule(kind: Kind, obj) -> None:
+    """Record each object once per transaction, when it commits.
+
+    A loader or an admin save touches an object many times (fields, m2m, child rows); computing its
+    public representation once at commit is both cheaper and the only state that matters.
+    """
+    if getattr(_paused, "on", False):
+        return
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        record(kind, obj)
+        return
+    flush = getattr(_pending, "flush", None)
+    if flush is None or not any(entry[1] is flush for entry in connection.run_on_commit):
+        # Whatever is pending belongs to a transaction that rolled back (callbacks discarded).
+        _pending.items, _pending.flush = {}, _Flush()
+        transaction.on_commit(_pending.flush)
+    _pending.items[(kind.name, obj.pk)] = (kind, type(obj), obj.pk)
+
+
+@contextmanager
+def paused():
+    """No recording (a restore brings the feed's own tables back as they were)."""
+    _paused.on = True
+    try:
+        yield
+    finally:
+        _paused.on = False
+
+
+def _on_save(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    for kind, obj in list(_targets(sender, instance)):
+        _schedule(kind, obj)
+
+
+def _on_delete(sender, instance, **kwargs):
+    if getattr(_paused, "on", False):
+        return
+    for kind, obj in list(_targets(sender, instance)):
+        if sender is kind.model:
+            record_deleted(kind, _object_id(kind, obj))
+        else:
+            _schedule(kind, obj)
+
+
+def _on_m2m(sender, instance, action, **kwargs):
+    if action in {"post_add", "post_remove", "post_clear"}:
+        _on_save(type(instance), instance)
+
+
+def connect() -> None:
+    post_save.connect(_on_save, dispatch_uid="s4c-api-changes-save")
+    post_delete.connect(_on_delete, dispatch_uid="s4c-api-changes-delete")
+    m2m_changed.connect(_on_m2m, dispatch_uid="s4c-api-changes-m2m")
+
+
+def rebuild() -> int:
+    """Record every public object (after a restore, or to seed the feed of an existing database)."""
+    count = 0
+    with transaction.atomic():
+        for kind in KINDS.values():
+            for obj in kind.public_queryset():
+                count += bool(record(kind, obj))
+    return count

