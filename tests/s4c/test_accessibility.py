@@ -30,7 +30,9 @@ def test_no_serious_or_critical_accessibility_violations(page, live_server, lang
         page.goto(f"{live_server.url}{path}")
         results = axe.run(page)
         serious = [
-            (v["id"], len(v["nodes"])) for v in results.response["violations"] if v["impact"] in {"serious", "critical"}
+            (v["id"], len(v["nodes"]))
+            for v in results.response["violations"]
+            if v["impact"] in {"serious", "critical"}
         ]
         if serious:
             problems[path] = serious
