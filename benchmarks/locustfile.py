@@ -91,4 +91,6 @@ class ApiConsumer(HttpUser):
 
     @task(1)
     def resources_in_arabic(self):
-        self.client.get("/api/v1/resources/", params={"lang": "ar"}, name="/api/v1/resources/?lang=ar")
+        self.client.get(
+            "/api/v1/resources/", params={"lang": "ar"}, name="/api/v1/resources/?lang=ar"
+        )
