@@ -269,3 +269,32 @@ def test_schema_json_by_default_and_yaml_on_request(client):
     assert client.get("/api/v1/schema/", {"format": "yaml"}).content.startswith(b"openapi:")
     docs = client.get("/api/v1/docs/")
     assert docs.status_code == 200 and b"<script>" not in docs.content
+
+
+def test_errors_speak_the_clients_language(client):
+    response = client.get("/api/v1/resources/", {"lang": "fr"}, headers={"accept-language": "ar"})
+    assert response.status_code == 400
+    assert response.json() == {"lang": ["اللغة «fr» غير معروفة: استخدم إحدى القيم en, ar."]}
+
+
+def test_anonymous_clients_are_throttled_with_retry_after(client, settings):
+    from rest_framework.settings import api_settings
+    from rest_framework.throttling import AnonRateThrottle
+
+    previous = AnonRateThrottle.THROTTLE_RATES
+    AnonRateThrottle.THROTTLE_RATES = {**api_settings.DEFAULT_THROTTLE_RATES, "anon": "3/minute"}
+    try:
+        statuses = [client.get("/api/v1/themes/").status_code for _ in range(4)]
+        limited = client.get("/api/v1/themes/")
+    finally:
+        AnonRateThrottle.THROTTLE_RATES = previous
+    assert statuses == [200, 200, 200, 429]
+    assert int(limited["Retry-After"]) > 0
+
+
+def test_cors_only_for_configured_origins(client, settings):
+    settings.CORS_ALLOWED_ORIGINS = ["https://www.ilo.org"]
+    allowed = client.get("/api/v1/themes/", headers={"origin": "https://www.ilo.org"})
+    refused = client.get("/api/v1/themes/", headers={"origin": "https://evil.example"})
+    assert allowed["Access-Control-Allow-Origin"] == "https://www.ilo.org"
+    assert "Access-Control-Allow-Origin" not in refused
