@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 PORT=${PORT:-8077}
 export DATABASE_URL=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/s4c_fault}
 export DEBUG=false SECRET_KEY=$(python3 -c "import secrets; print(secrets.token_urlsafe(64))")
-export ALLOWED_HOSTS=127.0.0.1 SECURE_SSL_REDIRECT=false S4C_ENV_FILE=/dev/null LOG_LEVEL=WARNING
+export ALLOWED_HOSTS=127.0.0.1 SECURE_SSL_REDIRECT=false S4C_ENV_FILE=/dev/null LOG_LEVEL=WARNING REQUEST_LOG_LEVEL=WARNING
 
 psql -h 127.0.0.1 -U postgres -tc "SELECT 1 FROM pg_database WHERE datname='s4c_fault'" | grep -q 1 \
   || createdb -h 127.0.0.1 -U postgres s4c_fault
@@ -31,7 +31,8 @@ first_error="" last_error="" ok=0 failed=0
 end=$(( $(date +%s) + 20 ))
 while [ "$(date +%s)" -lt "$end" ]; do
   now=$(date +%s.%N)
-  code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/en/" || echo 000)
+  # A new query string each time: the page cache cannot answer, every request reads the database.
+  code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/en/hub/?q=care&n=$RANDOM" || echo 000)
   if [ "$code" = 200 ]; then ok=$((ok+1)); else
     failed=$((failed+1)); [ -z "$first_error" ] && first_error=$now; last_error=$now; fi
   sleep 0.1

@@ -89,3 +89,28 @@ def init_error_reporting(dsn: str, *, environment: str, traces_sample_rate: floa
         traces_sample_rate=traces_sample_rate,
         send_default_pii=False,  # never ship applicants' personal data to a third party
     )
+
+
+class DatabaseUnavailableMiddleware:
+    """A database that is restarting is a short 503 with Retry-After, not a 500.
+
+    Connections are health-checked and reopened on the next request (CONN_HEALTH_CHECKS), so the
+    portal recovers by itself as soon as the database is back.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.db import OperationalError
+        from django.shortcuts import render
+
+        if not isinstance(exception, OperationalError):
+            return None
+        logging.getLogger("s4c.database").warning("database unavailable: %s", exception)
+        response = render(request, "503.html", status=503)
+        response["Retry-After"] = "5"
+        return response

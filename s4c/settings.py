@@ -102,6 +102,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "s4c.caching.PublicPageCacheMiddleware",
+    "s4c.observability.DatabaseUnavailableMiddleware",
     # Last, as django-axes requires.
     "axes.middleware.AxesMiddleware",
 ]

@@ -82,3 +82,18 @@ def test_admin_login_requires_csrf(settings):
     strict = Client(enforce_csrf_checks=True)
     response = strict.post("/en/admin/login/", {"username": "x", "password": "y"})
     assert response.status_code == 403
+
+
+def test_a_database_outage_is_a_503_with_retry_after_in_the_visitors_language(client, monkeypatch):
+    from django.db import OperationalError
+
+    import hub.views
+
+    def unavailable(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(hub.views, "hub_results", unavailable)
+    response = client.get("/ar/hub/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert "الخدمة غير متاحة مؤقتاً" in response.content.decode()
