@@ -8,15 +8,16 @@ On SQLite, the same normalised tokens are stored as text and matched word by wor
 """
 
 import re
+from dataclasses import dataclass, field
 from html import unescape
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F, Q, Value
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from s4c.text import search_tokens
+from s4c.text import normalize_arabic, search_tokens
 
 from .models import Resource
 
@@ -85,7 +86,16 @@ def update_search_index(resource: Resource) -> None:
     Resource.objects.filter(pk=resource.pk).update(**updates)
 
 
+def canonical_query(query: str) -> str:
+    """The query as every engine reads it: Arabic spelling folded, lower case, single spaces.
+
+    Spelling variants of one query are the same query (and share a cached result).
+    """
+    return " ".join(normalize_arabic(query).lower().split())
+
+
 def _postgres_query(query: str) -> SearchQuery:
+    query = canonical_query(query)
     english = SearchQuery(query, config="english", search_type="websearch")
     arabic = SearchQuery(" ".join(search_tokens(query)), config="arabic", search_type="plain")
     return english | arabic
@@ -127,3 +137,112 @@ def highlight(text: str, query: str, *, words: int = 40) -> str:
     prefix = "… " if start > 0 else ""
     suffix = " …" if start + words < len(pieces) else ""
     return mark_safe(prefix + " ".join(out) + suffix)  # noqa: S308 - every piece is escaped
+
+
+# --- the public list's summary on PostgreSQL -----------------------------------------------------
+#
+# hub_search_document (migration 0003, kept in step by triggers) holds published resources only,
+# with their vector and facet values. One statement reads the matching documents once and returns
+# the ranked slice of ids, the total and every facet's counts (each facet counted under the other
+# facets' filters), instead of one pass per count over the wide resource table.
+
+SEARCH_DOCUMENT_TABLE = "hub_search_document"
+# Facet → (column of hub_search_document, is it an array).
+DOCUMENT_FACETS = {
+    "type": ("resource_type", False),
+    "theme": ("theme_slugs", True),
+    "region": ("region_codes", True),
+    "country": ("countries", True),
+    "language": ("languages", True),
+    "year": ("publication_year", False),
+}
+_ORDER = {
+    "relevance": "rank DESC, publication_year DESC, id",
+    "newest": "publication_year DESC, published_at DESC, id",
+    "title_en": "title_en, id",
+    "title_ar": "title_ar, id",
+}
+
+
+@dataclass
+class ListSummary:
+    """What a page of the public list needs, whatever engine computed it."""
+
+    total: int
+    offset: int
+    ids: list[int]  # the resources from `offset` on, in order
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)  # facet → value → count
+
+
+def _facet_predicate(facet: str) -> str:
+    column, is_array = DOCUMENT_FACETS[facet]
+    cast = "int[]" if facet == "year" else "text[]"
+    operator = (
+        f"{column} && %(f_{facet})s::{cast}"
+        if is_array
+        else f"{column} = ANY(%(f_{facet})s::{cast})"
+    )
+    return f"({operator}) AS ok_{facet}"
+
+
+def postgres_list_summary(
+    *, query: str, filters: dict[str, list[str]], sort: str, language: str, offset: int, limit: int
+) -> ListSummary:
+    """The list's summary in one statement (see above); `sort` is relevance, newest or title."""
+    query = canonical_query(query)
+    params: dict[str, object] = {"limit": limit, "offset": offset}
+    columns = ["resource_id AS id", "publication_year", "published_at"]
+    columns += [DOCUMENT_FACETS[f][0] for f in ("type", "theme", "region", "country", "language")]
+    where = "TRUE"
+    if search_tokens(query):
+        params["q_en"], params["q_ar"] = query, " ".join(search_tokens(query))
+        ts_query = (
+            "(websearch_to_tsquery('english', %(q_en)s) || plainto_tsquery('arabic', %(q_ar)s))"
+        )
+        where = f"vector @@ {ts_query}"
+        if sort == "relevance":
+            columns.append(f"ts_rank(vector, {ts_query}) AS rank")
+    if sort == "relevance" and "q_en" not in params:
+        columns.append("0.0 AS rank")
+    order_key = f"title_{language}" if sort == "title" else sort
+    if sort == "title":
+        columns.append(f"title_{language}")
+    active = [facet for facet in DOCUMENT_FACETS if filters.get(facet)]
+    for facet in active:
+        values = filters[facet]
+        params[f"f_{facet}"] = [int(v) for v in values] if facet == "year" else list(values)
+        columns.append(_facet_predicate(facet))
+
+    def passing(skip: str | None = None) -> str:
+        return " AND ".join(f"ok_{f}" for f in active if f != skip) or "TRUE"
+
+    facet_parts = []
+    for facet, (column, is_array) in DOCUMENT_FACETS.items():
+        source = (
+            f"m, unnest(m.{column}) AS v" if is_array else f"(SELECT {column} AS v, * FROM m) AS m"
+        )
+        facet_parts.append(
+            f"'{facet}', (SELECT coalesce(json_object_agg(v, n), '{{}}') FROM "
+            f"(SELECT v::text AS v, count(*) AS n FROM {source} WHERE {passing(facet)} GROUP BY 1) c)"
+        )
+    sql = f"""
+        WITH m AS MATERIALIZED (SELECT {", ".join(columns)} FROM {SEARCH_DOCUMENT_TABLE} WHERE {where})
+        SELECT json_build_object(
+            'total', (SELECT count(*) FROM m WHERE {passing()}),
+            'ids', (SELECT coalesce(json_agg(id), '[]') FROM (
+                SELECT id FROM m WHERE {passing()} ORDER BY {_ORDER[order_key]}
+                LIMIT %(limit)s OFFSET %(offset)s) page),
+            {", ".join(facet_parts)})
+    """
+    with transaction.atomic(), connection.cursor() as cursor:
+        # The matching documents are kept in memory for the seven aggregates: give them room
+        # (for this transaction only) rather than spilling a broad query's rows to disk.
+        cursor.execute("SET LOCAL work_mem = '32MB'")
+        cursor.execute(sql, params)
+        (data,) = cursor.fetchone()
+    return ListSummary(
+        total=data["total"],
+        offset=offset,
+        ids=data["ids"],
+        counts={facet: data[facet] for facet in DOCUMENT_FACETS},
+    )

@@ -1,13 +1,20 @@
 """Reads of the Knowledge Hub: who sees what, and the faceted list."""
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import translation
 from django_countries import countries as all_countries
 
+from s4c.caching import content_version, get_or_compute
+
 from .models import DOCUMENT_LANGUAGES, Region, Resource, Theme
-from .search import search_resources
+from .search import ListSummary, canonical_query, postgres_list_summary, search_resources
 
 
 def resources_published() -> QuerySet[Resource]:
@@ -122,10 +129,25 @@ def _labels(facet: str, values) -> dict[str, str]:
     return {str(v): str(v) for v in values}
 
 
-def facet_counts(base, hub_query: HubQuery) -> dict[str, list[FacetValue]]:
+def _facet_values(facet: str, counts: dict[str, int], hub_query: HubQuery) -> list[FacetValue]:
+    selected = set(hub_query.filters.get(facet, []))
+    labels = _labels(facet, set(counts) | selected)
+    values = [
+        FacetValue(v, labels.get(v, v), counts.get(v, 0), v in selected)
+        for v in set(counts) | selected
+    ]
+    if facet == "year":
+        values.sort(key=lambda fv: fv.value, reverse=True)
+    else:
+        values.sort(key=lambda fv: (-fv.count, fv.label))
+    return values
+
+
+def _orm_facet_counts(base, hub_query: HubQuery) -> dict[str, dict[str, int]]:
     """Counts per facet value, each facet counted under every *other* facet's filter.
 
-    One query per facet (plus labels for themes and regions), whatever the number of results.
+    One query per facet, whatever the number of results (the SQLite engine; PostgreSQL counts
+    everything in one statement, see `hub.search.postgres_list_summary`).
     """
     result = {}
     for facet in FACETS:
@@ -138,18 +160,7 @@ def facet_counts(base, hub_query: HubQuery) -> dict[str, list[FacetValue]]:
             .annotate(n=Count("pk", distinct=True))
             .order_by()
         )
-        counts = {str(row[field_name]): row["n"] for row in rows}
-        selected = set(hub_query.filters.get(facet, []))
-        labels = _labels(facet, set(counts) | selected)
-        values = [
-            FacetValue(v, labels.get(v, v), counts.get(v, 0), v in selected)
-            for v in set(counts) | selected
-        ]
-        if facet == "year":
-            values.sort(key=lambda fv: fv.value, reverse=True)
-        else:
-            values.sort(key=lambda fv: (-fv.count, fv.label))
-        result[facet] = values
+        result[facet] = {str(row[field_name]): row["n"] for row in rows}
     return result
 
 
@@ -161,16 +172,94 @@ def _search_base(hub_query: HubQuery, language: str):
 
 
 def hub_matches(*, hub_query: HubQuery) -> QuerySet[Resource]:
-    """The ordered, filtered resources of the public list (without facet counts)."""
+    """The ordered, filtered resources of the public list as a queryset (the portable engine)."""
     language = translation.get_language() or "en"
     return _ordered(_search_base(hub_query, language), hub_query, language)
 
 
-def hub_results(*, hub_query: HubQuery, user=None):
-    """(ordered queryset of matching resources, facet counts)."""
-    language = translation.get_language() or "en"
+def _orm_list_summary(
+    hub_query: HubQuery, *, language: str, offset: int, limit: int
+) -> ListSummary:
     base = _search_base(hub_query, language)
-    return _ordered(base, hub_query, language), facet_counts(base, hub_query)
+    ordered = _ordered(base, hub_query, language)
+    return ListSummary(
+        total=ordered.count(),
+        offset=offset,
+        ids=list(ordered.values_list("pk", flat=True)[offset : offset + limit]),
+        counts=_orm_facet_counts(base, hub_query),
+    )
+
+
+def list_summary(*, hub_query: HubQuery, language: str, offset: int, limit: int) -> ListSummary:
+    """Total, the ids from `offset` and the facet counts of the public list, cached.
+
+    The key holds the content version (any published change starts afresh) and the canonical
+    query, so spelling variants (الرعايه, الرِّعَايَة, الرعاية) and both page languages share one
+    entry; only title sorting depends on the page language. A missing entry is computed once
+    while concurrent requests for it wait (no stampede on a popular query).
+    """
+    sort_key = f"title_{language}" if hub_query.sort == "title" else hub_query.sort
+    identity = [canonical_query(hub_query.q), hub_query.filters, sort_key, offset, limit]
+    digest = hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()
+    key = f"s4c:hub-list:{content_version()}:{digest}"
+
+    def compute() -> ListSummary:
+        if connection.vendor == "postgresql":
+            return postgres_list_summary(
+                query=hub_query.q,
+                filters=hub_query.filters,
+                sort=hub_query.sort,
+                language=language,
+                offset=offset,
+                limit=limit,
+            )
+        return _orm_list_summary(hub_query, language=language, offset=offset, limit=limit)
+
+    return get_or_compute(key, compute, timeout=settings.HUB_LIST_CACHE_SECONDS)
+
+
+class _Total:
+    """What Paginator needs of an object list it will not slice: its length."""
+
+    def __init__(self, total: int):
+        self.total = total
+
+    def count(self) -> int:
+        return self.total
+
+
+@dataclass
+class HubPage:
+    page: Page  # its object_list: the page's resources, in order
+    facets: dict[str, list[FacetValue]]
+
+
+def hub_results(*, hub_query: HubQuery, page_number, page_size: int = 20) -> HubPage:
+    """One page of the public list with its facets, in a constant number of queries."""
+    language = translation.get_language() or "en"
+    try:
+        number = max(1, int(page_number))
+    except (TypeError, ValueError):
+        number = 1
+    summary = list_summary(
+        hub_query=hub_query, language=language, offset=(number - 1) * page_size, limit=page_size
+    )
+    paginator = Paginator(_Total(summary.total), page_size)
+    if number > paginator.num_pages:  # past the end: the last page, as Paginator.get_page does
+        number = paginator.num_pages
+        summary = list_summary(
+            hub_query=hub_query, language=language, offset=(number - 1) * page_size, limit=page_size
+        )
+    ids = summary.ids[:page_size]
+    by_id = {
+        resource.pk: resource
+        for resource in Resource.objects.filter(pk__in=ids)
+        .select_related("publisher")
+        .prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by("order")))
+    }
+    resources = [by_id[pk] for pk in ids if pk in by_id]
+    facets = {facet: _facet_values(facet, summary.counts[facet], hub_query) for facet in FACETS}
+    return HubPage(page=Page(resources, number, paginator), facets=facets)
 
 
 def _ordered(base, hub_query: HubQuery, language: str):

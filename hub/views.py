@@ -1,7 +1,6 @@
 import json
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -24,8 +23,10 @@ PAGE_SIZE = 20
 
 def index(request):
     hub_query = parse_hub_query(request.GET)
-    results, facets = hub_results(hub_query=hub_query)
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    results = hub_results(
+        hub_query=hub_query, page_number=request.GET.get("page"), page_size=PAGE_SIZE
+    )
+    page, facets = results.page, results.facets
     language = translation.get_language()
     items = []
     for resource in page.object_list:

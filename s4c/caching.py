@@ -13,6 +13,8 @@ cookie or vary on it (forms carrying a CSRF token), non-200 answers.
 import hashlib
 import logging
 import time
+from collections.abc import Callable
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.cache import cache
@@ -51,6 +53,42 @@ def _on_model_change(sender, **kwargs):
 def connect_invalidation() -> None:
     for signal in (post_save, post_delete, m2m_changed):
         signal.connect(_on_model_change, dispatch_uid=f"s4c-cache-{signal!r}")
+
+
+@contextmanager
+def single_flight(key: str, *, wait_seconds: float = 2.0, lock_seconds: int = 10):
+    """Let one caller compute a missing cache entry while the others wait briefly for it.
+
+    Yields the entry if another caller stored it while this one waited, else None: the caller then
+    computes and stores it. With the cache down (its errors are swallowed) nobody waits.
+    """
+    lock_key = f"{key}:lock"
+    # False: another caller holds the lock. None: the cache is down, nothing to wait for.
+    if cache.add(lock_key, 1, lock_seconds) is False:
+        deadline = time.monotonic() + wait_seconds
+        while time.monotonic() < deadline:
+            time.sleep(0.05)
+            value = cache.get(key)
+            if value is not None:
+                yield value
+                return
+    try:
+        yield None
+    finally:
+        cache.delete(lock_key)
+
+
+def get_or_compute(key: str, compute: Callable[[], object], *, timeout: int):
+    """The cached value of `key`, computed once by `compute()` when missing (no stampede)."""
+    value = cache.get(key)
+    if value is not None:
+        return value
+    with single_flight(key) as value:
+        if value is None:
+            value = compute()
+            if timeout:
+                cache.set(key, value, timeout)
+    return value
 
 
 def _cacheable_request(request) -> bool:
@@ -94,30 +132,16 @@ class PublicPageCacheMiddleware:
         cached = cache.get(key)
         if cached is not None:
             return self._replay(cached)
-        lock_key = f"{key}:lock"
-        # False: another request holds the lock. None: the cache is down (errors are swallowed),
-        # so there is nothing to wait for.
-        if cache.add(lock_key, 1, self.lock_seconds) is False:
-            cached = self._wait_for(key)
+        with single_flight(
+            key, wait_seconds=self.wait_seconds, lock_seconds=self.lock_seconds
+        ) as cached:
             if cached is not None:
                 return self._replay(cached)
-        try:
             response = self.get_response(request)
             if _cacheable_response(response):
                 patch_vary_headers(response, ("Accept-Language",))
                 cache.set(key, self._freeze(response), settings.PAGE_CACHE_SECONDS)
             return response
-        finally:
-            cache.delete(lock_key)
-
-    def _wait_for(self, key):
-        deadline = time.monotonic() + self.wait_seconds
-        while time.monotonic() < deadline:
-            time.sleep(0.05)
-            cached = cache.get(key)
-            if cached is not None:
-                return cached
-        return None
 
     @staticmethod
     def _freeze(response) -> dict:

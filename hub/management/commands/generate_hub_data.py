@@ -26,7 +26,14 @@ from hub.models import (
     StatusChange,
     Theme,
 )
-from hub.search import VECTOR_PARAMETER_ORDER, VECTOR_SQL, document_parts, search_text_from_parts
+from hub.search import (
+    SEARCH_DOCUMENT_TABLE,
+    VECTOR_PARAMETER_ORDER,
+    VECTOR_SQL,
+    document_parts,
+    search_text_from_parts,
+)
+from s4c.caching import bump_content_version
 
 PREFIX = "gen-"
 
@@ -182,13 +189,15 @@ class Command(BaseCommand):
         if connection.vendor == "postgresql":
             # Fresh statistics (the planner otherwise guesses a few hundred links where there are
             # tens of thousands) and a visibility map for index-only scans.
-            tables = [Resource, Resource.themes.through, Resource.regions.through]
-            tables += [ResourceCountry, ResourceLanguage]
+            models = [Resource, Resource.themes.through, Resource.regions.through]
+            models += [ResourceCountry, ResourceLanguage]
+            tables = [model._meta.db_table for model in models] + [SEARCH_DOCUMENT_TABLE]
             with connection.cursor() as cursor:
-                for model in tables:
+                for table in tables:
                     # VACUUM cannot run inside a transaction (tests); ANALYZE can.
                     vacuum = "" if connection.in_atomic_block else "VACUUM "
-                    cursor.execute(f"{vacuum}ANALYZE {model._meta.db_table}")
+                    cursor.execute(f"{vacuum}ANALYZE {table}")
+        bump_content_version()  # bulk inserts send no signals: cached pages and results are stale
         self.stdout.write(self.style.SUCCESS(f"Generated {made} resources."))
 
     @transaction.atomic
@@ -208,6 +217,11 @@ class Command(BaseCommand):
         return generated._raw_delete(generated.db)
 
     def _batch(self, *, rng, first, size, themes, publishers, region_of, country_codes, names):
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                # The search documents' triggers would resync each row several times over (insert,
+                # links, vector): the batch is synced once at its end instead.
+                cursor.execute("SET LOCAL s4c.defer_search_sync = 'on'")
         now = timezone.now()
         types = [value for value, _ in Resource.Type.choices]
         resources, extras = [], []
@@ -324,4 +338,8 @@ class Command(BaseCommand):
                         [parts[w][lang] for w, lang in VECTOR_PARAMETER_ORDER] + [resource.pk]
                         for resource, (_t, _c, _l, parts) in zip(resources, extras, strict=True)
                     ],
+                )
+                cursor.execute("SET LOCAL s4c.defer_search_sync = 'off'")
+                cursor.execute(
+                    "SELECT hub_search_document_sync(%s::bigint[])", [[r.pk for r in resources]]
                 )
