@@ -1,4 +1,4 @@
-"""Knowledge Hub search latency on PostgreSQL: p50/p95 of the search and of the whole page.
+"""Knowledge Hub search latency on PostgreSQL: the list's engine cold, and whole pages.
 
 Prepare a database once:
 
@@ -7,18 +7,23 @@ Prepare a database once:
     .venv/bin/python manage.py load_south4care
     .venv/bin/python manage.py generate_hub_data --count 100000
 
-then run `.venv/bin/python benchmarks/hub_search.py [--rounds 20]` with the same DATABASE_URL.
+then run `.venv/bin/python benchmarks/hub_search.py [--rounds 5] [--pages] [--replay 2000]` with the
+same DATABASE_URL (and REDIS_URL for the Redis cache, as in production).
 
-Two figures per query mix:
-- "search": what the API and the list share — the ranked search with filters, the total count and
-  the first page of 20 rows (`hub_results` + count + page slice), without facets;
-- "page": the whole `/en/hub/?q=…` (or `/ar/hub/`) request through Django, with facet counts,
-  snippets and template rendering. Every request carries a unique dummy parameter so the public
-  page cache never answers it (cache misses only: the worst case).
+Figures:
+- "cold": the list's summary (ranked page of 20 ids, total, six facet counts) computed by the
+  engine with no cache at all, for each query of the mix: the worst case, after a content change;
+- "page-cold": the whole `/en|ar/hub/?q=…` request through Django (summary, resources, facet
+  labels, snippets, template) with both caches bypassed;
+- "replay": whole page requests replaying a search log — a Zipf-distributed mix of many distinct
+  queries, filters and pages in both languages — with the result cache on, as in production
+  (the page cache is bypassed with a unique parameter, so every request runs the view). Each
+  distinct query is cold the first time it appears.
 """
 
 import argparse
 import os
+import random
 import statistics
 import sys
 import time
@@ -32,12 +37,13 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
+from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.utils import translation  # noqa: E402
 
 from hub.models import Resource  # noqa: E402
-from hub.selectors import HubQuery, hub_matches  # noqa: E402
+from hub.search import postgres_list_summary  # noqa: E402
 
 QUERIES = [
     # (language, query, filters)
@@ -60,6 +66,17 @@ QUERIES = [
     ("ar", "قطر", {}),
     ("ar", "الاقتصاد الاجتماعي والتضامني", {}),
 ]
+# Words people combine into searches, for the replayed log (both languages).
+WORDS = {
+    "en": "care economy domestic workers childcare cooperatives maternity protection social "
+    "floors financing informal statistics survey elderly disability migrant skills paternity "
+    "leave gender equality dialogue procurement health policy guide Brazil Qatar Morocco Kenya "
+    "India Mexico Jordan Honduras Moldova 2019 2021 2024".split(),
+    "ar": "الرعاية الرعايه اقتصاد العمال المنزليين التعاونيات الأمومة حماية الاجتماعية "
+    "والتضامني تمويل المسنين الإعاقة المهاجرون مهارات الأبوة المساواة الحوار قطر المغرب "
+    "البرازيل الأردن كينيا الهند ٢٠١٩ ٢٠٢١ ٢٠٢٤ سياسات دليل".split(),
+}
+FILTERS = [{}, {}, {}, {"language": ["ar"]}, {"type": ["policy"]}, {"theme": ["care-economy"]}]
 
 
 def percentile(samples: list[float], p: float) -> float:
@@ -68,63 +85,89 @@ def percentile(samples: list[float], p: float) -> float:
     return ordered[index]
 
 
-def time_search(language: str, query: str, filters: dict) -> float:
-    with translation.override(language):
-        started = time.perf_counter()
-        results = hub_matches(hub_query=HubQuery(q=query, filters=filters, sort="relevance"))
-        total = results.count()
-        rows = list(results[:20])
-        elapsed = time.perf_counter() - started
-    assert total >= len(rows)
+def report(name: str, samples: list[float]) -> None:
+    ms = [s * 1000 for s in samples]
+    print(
+        f"{name:10} n={len(ms):5}  p50={percentile(ms, 50):7.1f} ms  p95={percentile(ms, 95):7.1f} ms"
+        f"  max={max(ms):7.1f} ms  mean={statistics.mean(ms):7.1f} ms"
+    )
+
+
+def time_cold(language: str, query: str, filters: dict) -> float:
+    started = time.perf_counter()
+    summary = postgres_list_summary(
+        query=query, filters=filters, sort="relevance", language=language, offset=0, limit=20
+    )
+    elapsed = time.perf_counter() - started
+    assert summary.total >= len(summary.ids)
     return elapsed
 
 
-def time_page(client: Client, language: str, query: str, filters: dict, nonce: int) -> float:
-    params = {"q": query, "nocache": str(nonce), **filters}
+def time_page(client: Client, language: str, params: dict, nonce: int) -> float:
     started = time.perf_counter()
-    response = client.get(f"/{language}/hub/", params)
+    response = client.get(f"/{language}/hub/", {**params, "nocache": str(nonce)})
     elapsed = time.perf_counter() - started
     assert response.status_code == 200, response.status_code
     return elapsed
 
 
-def report(name: str, samples: list[float]) -> None:
-    ms = [s * 1000 for s in samples]
-    print(
-        f"{name:7} n={len(ms):5}  p50={percentile(ms, 50):7.1f} ms  p95={percentile(ms, 95):7.1f} ms"
-        f"  max={max(ms):7.1f} ms  mean={statistics.mean(ms):7.1f} ms"
-    )
+def search_log(size: int, seed: int = 7) -> list[tuple[str, dict]]:
+    """A log of `size` searches: distinct searches drawn with Zipf-like popularity (s = 1)."""
+    rng = random.Random(seed)
+    distinct = []
+    for language, query, filters in QUERIES:
+        distinct.append((language, {"q": query, **filters}))
+    while len(distinct) < max(200, size // 10):
+        language = rng.choice(["en", "ar"])
+        words = rng.sample(WORDS[language], rng.choice([1, 1, 2, 2, 3]))
+        params = {"q": " ".join(words), **rng.choice(FILTERS)}
+        if rng.random() < 0.1:
+            params["page"] = str(rng.randint(2, 5))
+        distinct.append((language, params))
+    weights = [1 / rank for rank in range(1, len(distinct) + 1)]
+    return rng.choices(distinct, weights=weights, k=size)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--rounds", type=int, default=20)
-    parser.add_argument("--pages", action="store_true", help="Also time whole page requests.")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--pages", action="store_true", help="Also time whole cold pages.")
+    parser.add_argument("--replay", type=int, default=0, help="Replay a log of N searches.")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("Set DATABASE_URL to a PostgreSQL database (see the docstring).")
     published = Resource.objects.published().count()
-    print(f"PostgreSQL {connection.pg_version}, {published} published resources")
-    for language, query, filters in QUERIES:  # warm up caches and plans
-        time_search(language, query, filters)
-    samples = {"search": [], "page": []}
-    per_query = {}
+    print(f"PostgreSQL {connection.pg_version}, {published} published resources, cache {cache}")
+    for language, query, filters in QUERIES:  # warm up buffers and plans
+        time_cold(language, query, filters)
+    cold, pages, per_query = [], [], {}
     client = Client(HTTP_HOST="localhost")
     nonce = 0
     for _round in range(args.rounds):
         for language, query, filters in QUERIES:
-            elapsed = time_search(language, query, filters)
-            samples["search"].append(elapsed)
+            elapsed = time_cold(language, query, filters)
+            cold.append(elapsed)
             per_query.setdefault((language, query, str(filters)), []).append(elapsed)
             if args.pages:
                 nonce += 1
-                samples["page"].append(time_page(client, language, query, filters, nonce))
+                settings.HUB_LIST_CACHE_SECONDS = 0
+                pages.append(time_page(client, language, {"q": query, **filters}, nonce))
     for (language, query, filters), values in per_query.items():
-        ms = sorted(v * 1000 for v in values)
+        ms = [v * 1000 for v in values]
         print(f"  {language} {query!r:40} {filters:40} p50={percentile(ms, 50):6.1f} ms")
-    report("search", samples["search"])
-    if args.pages:
-        report("page", samples["page"])
+    report("cold", cold)
+    if pages:
+        report("page-cold", pages)
+    if args.replay:
+        settings.HUB_LIST_CACHE_SECONDS = 3600
+        cache.clear()
+        log = search_log(args.replay)
+        replay = [
+            time_page(client, language, params, nonce + i)
+            for i, (language, params) in enumerate(log)
+        ]
+        print(f"replay: {len(log)} searches, {len(set(map(str, log)))} distinct")
+        report("replay", replay)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from .presentation import citation, json_ld
+from .presentation import citation, facet_checkboxes, json_ld
 from .search import highlight
 from .selectors import (
     FACETS,
@@ -39,7 +39,13 @@ def index(request):
     params = request.GET.copy()
     params.pop("page", None)
     facet_groups = [
-        {"name": name, "title": FACET_TITLES[name](), "values": facets[name]} for name in FACETS
+        {
+            "name": name,
+            "title": FACET_TITLES[name](),
+            "values": facets[name],
+            "checkboxes": facet_checkboxes(name, facets[name]),
+        }
+        for name in FACETS
     ]
     return render(
         request,
