@@ -54,3 +54,48 @@ def test_keyboard_users_can_skip_to_the_content(page, live_server):
     assert focused == "skip-link"
     page.keyboard.press("Enter")
     assert page.evaluate("location.hash") == "#main"
+
+
+# HTML + CSS + JS of one page, as the browser receives it.
+PAGE_BUDGET_BYTES = 200_000
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_pages_stay_within_the_weight_budget_and_request_nothing_from_third_parties(
+    page, live_server, lang
+):
+    call_command("load_south4care", stdout=io.StringIO())
+    over, foreign = {}, set()
+    for template in PAGES:
+        responses = []
+
+        def record(response, responses=responses):
+            responses.append(response)
+
+        page.on("response", record)
+        page.goto(f"{live_server.url}{template.format(lang=lang)}", wait_until="load")
+        page.remove_listener("response", record)
+        weight = 0
+        for response in responses:
+            if not response.url.startswith(live_server.url):
+                foreign.add(response.url)
+            elif response.request.resource_type in {"document", "stylesheet", "script"}:
+                weight += len(response.body())
+        assert weight > 1000, template  # the page itself was measured
+        if weight > PAGE_BUDGET_BYTES:
+            over[template] = weight
+    assert over == {} and foreign == set()
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_keyboard_focus_is_visible(page, live_server, lang):
+    call_command("load_south4care", stdout=io.StringIO())
+    page.goto(f"{live_server.url}/{lang}/hub/")
+    for _ in range(4):  # the skip link, then the header's links
+        page.keyboard.press("Tab")
+        style = page.evaluate(
+            "(() => { const s = getComputedStyle(document.activeElement);"
+            " return [document.activeElement.tagName, s.outlineStyle, s.outlineWidth]; })()"
+        )
+        assert style[0] in {"A", "INPUT", "BUTTON", "SELECT"}, style
+        assert style[1] != "none" and style[2] != "0px", style
