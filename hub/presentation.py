@@ -4,9 +4,10 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import localize
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from s4c.bilingual import LANGUAGE_CODES, translated_value
 
@@ -26,14 +27,11 @@ SCHEMA_TYPES = {
 
 
 _CHECKED = mark_safe(" checked")
+# Values shown before a long facet (countries, years) folds the rest under "N more".
+FACET_VALUES_SHOWN = 10
 
 
-def facet_checkboxes(name: str, values) -> SafeString:
-    """The checkboxes of one facet of the list, every value escaped.
-
-    Built here rather than in a template loop: the country facet alone can have some 200 values,
-    and looping over them in the template cost more than the search itself.
-    """
+def _checkboxes(name: str, values) -> SafeString:
     return format_html_join(
         "\n",
         '<label><input type="checkbox" name="{}" value="{}"{}> <bdi>{}</bdi>'
@@ -42,6 +40,28 @@ def facet_checkboxes(name: str, values) -> SafeString:
             (name, fv.value, _CHECKED if fv.selected else "", fv.label, localize(fv.count))
             for fv in values
         ),
+    )
+
+
+def facet_checkboxes(name: str, values) -> SafeString:
+    """The checkboxes of one facet of the list, every value escaped.
+
+    Built here rather than in a template loop: the country facet alone can have some 200 values,
+    and looping over them in the template cost more than the search itself. A long facet shows
+    its most frequent values (and every selected one) and folds the rest in a <details>.
+    """
+    if len(values) <= FACET_VALUES_SHOWN + 2:
+        return _checkboxes(name, values)
+    shown = [fv for i, fv in enumerate(values) if i < FACET_VALUES_SHOWN or fv.selected]
+    folded = [fv for i, fv in enumerate(values) if i >= FACET_VALUES_SHOWN and not fv.selected]
+    more = ngettext("%(count)s more", "%(count)s more", len(folded)) % {
+        "count": localize(len(folded))
+    }
+    return format_html(
+        "{}\n<details><summary>{}</summary>\n{}\n</details>",
+        _checkboxes(name, shown),
+        more,
+        _checkboxes(name, folded),
     )
 
 

@@ -104,8 +104,12 @@ def test_spelling_variants_and_both_languages_share_one_cached_result(
     first = list_summary(hub_query=HubQuery(q="الرعاية"), language="ar", offset=0, limit=20)
     assert first.ids == [found.pk]
     with CaptureQueriesContext(connection) as queries:
-        for spelling, language in itertools.product(["الرعايه", "الرِّعَايَة", "الرعاية"], ["en", "ar"]):
-            again = list_summary(hub_query=HubQuery(q=spelling), language=language, offset=0, limit=20)
+        for spelling, language in itertools.product(
+            ["الرعايه", "الرِّعَايَة", "الرعاية"], ["en", "ar"]
+        ):
+            again = list_summary(
+                hub_query=HubQuery(q=spelling), language=language, offset=0, limit=20
+            )
             assert again == first
     assert len(queries) == 0
 

@@ -221,3 +221,18 @@ def test_sitemap_lists_existing_translations_with_x_default(client, make_resourc
     both_en = next(v for k, v in locations.items() if k.endswith(f"/en/hub/{both.identifier}/"))
     assert {lang for lang, _ in both_en} == {"en", "ar", "x-default"}
     assert not any(k.endswith(f"/ar/hub/{english_only.identifier}/") for k in locations)
+
+
+def test_a_long_facet_folds_its_less_frequent_values(client, make_resource):
+    codes = ["BR", "QA", "MA", "JO", "EG", "KE", "SN", "IN", "ID", "AR", "MX", "LB", "HN", "MD"]
+    for number, code in enumerate(codes):
+        make_resource(f"Care report {number}", f"تقرير الرعاية {number}", countries=[code])
+    html = client.get("/ar/hub/", {"country": "MD"}).content.decode()
+    facet = html[
+        html.index('name="country"') - 200 : html.index("</fieldset>", html.index('name="country"'))
+    ]
+    shown, _, folded = facet.partition("<details>")
+    # Ten shown plus the selected one (Moldova) kept in sight; the other three folded.
+    assert shown.count('name="country"') == 11 and 'value="MD" checked' in shown
+    assert folded.count('name="country"') == 3
+    assert "<summary>3 قيم أخرى</summary>" in folded
