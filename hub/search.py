@@ -218,12 +218,12 @@ def postgres_list_summary(
 
     facet_parts = []
     for facet, (column, is_array) in DOCUMENT_FACETS.items():
-        source = (
-            f"m, unnest(m.{column}) AS v" if is_array else f"(SELECT {column} AS v, * FROM m) AS m"
-        )
+        # unnest() in the select list (a ProjectSet) is about twice as fast as a lateral join.
+        value = f"unnest({column})" if is_array else column
         facet_parts.append(
             f"'{facet}', (SELECT coalesce(json_object_agg(v, n), '{{}}') FROM "
-            f"(SELECT v::text AS v, count(*) AS n FROM {source} WHERE {passing(facet)} GROUP BY 1) c)"
+            f"(SELECT v::text AS v, count(*) AS n FROM "
+            f"(SELECT {value} AS v FROM m WHERE {passing(facet)}) AS values GROUP BY 1) AS c)"
         )
     sql = f"""
         WITH m AS MATERIALIZED (SELECT {", ".join(columns)} FROM {SEARCH_DOCUMENT_TABLE} WHERE {where})
