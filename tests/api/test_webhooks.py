@@ -162,9 +162,12 @@ def test_publish_and_unpublish_post_signed_events_a_partner_can_verify(
     assert verify(SECRET, headers, upsert["body"].replace(b"upsert", b"delete")) is False
     assert verify("another-secret", headers, upsert["body"]) is False
     old = {**headers, "X-S4C-Timestamp": str(int(time.time()) - 301)}
-    old["X-S4C-Signature"] = "sha256=" + hmac.new(
-        SECRET.encode(), old["X-S4C-Timestamp"].encode() + b"." + upsert["body"], hashlib.sha256
-    ).hexdigest()
+    old["X-S4C-Signature"] = (
+        "sha256="
+        + hmac.new(
+            SECRET.encode(), old["X-S4C-Timestamp"].encode() + b"." + upsert["body"], hashlib.sha256
+        ).hexdigest()
+    )
     assert verify(SECRET, old, upsert["body"]) is False
     assert set(WebhookDelivery.objects.values_list("status", "attempts")) == {("delivered", 1)}
     assert list(WebhookAttempt.objects.values_list("status_code", "error")) == [(200, "")] * 2
@@ -312,8 +315,9 @@ def test_endpoints_get_only_the_kinds_they_asked_for(receiver_factory, eager_tas
 
 
 @pytest.mark.django_db
-def test_the_delivery_log_is_read_only_in_the_admin(client, receiver_factory, eager_tasks,
-                                                     django_capture_on_commit_callbacks):
+def test_the_delivery_log_is_read_only_in_the_admin(
+    client, receiver_factory, eager_tasks, django_capture_on_commit_callbacks
+):
     receiver = receiver_factory([503])
     _endpoint(receiver)
     with django_capture_on_commit_callbacks(execute=True):
