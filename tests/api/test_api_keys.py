@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission, User
 from django.core.management import call_command
 from rest_framework.settings import api_settings
-from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
 
 from s4c.api.keys import api_key_issue, api_key_revoke
 from s4c.models import ApiKey
@@ -24,14 +24,18 @@ def _issue(name="Global Care Policy Portal") -> tuple[ApiKey, str]:
 
 @pytest.fixture
 def tiny_rates():
-    previous = SimpleRateThrottle.THROTTLE_RATES
-    SimpleRateThrottle.THROTTLE_RATES = {
-        **api_settings.DEFAULT_THROTTLE_RATES,
-        "anon": "2/minute",
-        "api_key": "4/minute",
-    }
+    """API_ANON_RATE=2/minute, API_KEY_RATE=4/minute (DRF reads its rates once, at import)."""
+    rates = {**api_settings.DEFAULT_THROTTLE_RATES, "anon": "2/minute", "api_key": "4/minute"}
+    classes = (SimpleRateThrottle, AnonRateThrottle)
+    saved = [(cls, cls.__dict__.get("THROTTLE_RATES")) for cls in classes]
+    for cls in classes:
+        cls.THROTTLE_RATES = rates
     yield
-    SimpleRateThrottle.THROTTLE_RATES = previous
+    for cls, value in saved:
+        if value is None:
+            del cls.THROTTLE_RATES
+        else:
+            cls.THROTTLE_RATES = value
 
 
 def test_a_valid_key_gets_the_higher_rate(client, tiny_rates):

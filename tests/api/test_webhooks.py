@@ -249,6 +249,16 @@ def test_the_event_is_written_in_the_changes_transaction(receiver_factory, eager
     assert (WebhookDelivery.objects.count(), OutboxTask.objects.count()) == (0, 0)
     assert Resource.objects.count() == 0
 
+    # A part of a transaction that rolls back (a savepoint) emits nothing either.
+    with transaction.atomic():
+        Resource.objects.create(
+            title_en="Draft", resource_type="publication", publication_year=2025
+        )
+        with pytest.raises(RuntimeError), transaction.atomic():
+            _publish("Rolled back savepoint")
+            raise RuntimeError("this part failed")
+    assert (WebhookEvent.objects.count(), ChangeEvent.objects.count()) == (0, 0)
+
     # The first thing to run after the commit already sees the event: it committed with the change.
     seen = []
     with transaction.atomic():
@@ -367,3 +377,33 @@ def test_an_event_made_while_the_broker_is_down_is_delivered_by_a_real_worker_on
     assert {r["headers"]["X-S4C-Event-Id"] for r in receiver.requests} == {str(delivery.event_id)}
     for request in receiver.requests:
         _independent_check(request, SECRET)
+
+
+@pytest.mark.django_db
+def test_endpoints_are_registered_in_the_admin(client, settings):
+    client.force_login(User.objects.create_superuser("root", "root@example.org", "a-long-pw-123"))
+    form = {
+        "name": "Global Care Policy Portal",
+        "organisation": "ILO",
+        "url": "https://care-policy.example.org/hooks/s4c",
+        "secret": SECRET,
+        "kinds": ["resource", "plan"],
+        "is_active": "on",
+    }
+    page = client.get("/ar/admin/s4c/webhookendpoint/add/")
+    assert page.status_code == 200 and 'value="deliverable"' in page.content.decode()
+    assert client.post("/en/admin/s4c/webhookendpoint/add/", form).status_code == 302
+    endpoint = WebhookEndpoint.objects.get()
+    assert (endpoint.url, endpoint.kinds, endpoint.is_active) == (
+        form["url"],
+        ["resource", "plan"],
+        True,
+    )
+
+    settings.WEBHOOK_ALLOW_HTTP = False
+    refused = client.post(
+        "/ar/admin/s4c/webhookendpoint/add/", {**form, "url": "http://care-policy.example.org/"}
+    )
+    assert refused.status_code == 200
+    assert "يجب أن يستخدم عنوان خطاف الويب بروتوكول https." in refused.content.decode()
+    assert WebhookEndpoint.objects.count() == 1
