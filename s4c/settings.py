@@ -304,6 +304,8 @@ WEBHOOK_RETRY_BASE_SECONDS = env.float("WEBHOOK_RETRY_BASE_SECONDS", default=30.
 WEBHOOK_RETRY_MAX_SECONDS = env.float("WEBHOOK_RETRY_MAX_SECONDS", default=3600.0)
 WEBHOOK_CONNECT_TIMEOUT = env.float("WEBHOOK_CONNECT_TIMEOUT", default=3.0)
 WEBHOOK_READ_TIMEOUT = env.float("WEBHOOK_READ_TIMEOUT", default=5.0)
+WEBHOOK_LOG_DAYS = env.int("WEBHOOK_LOG_DAYS", default=90)  # finished deliveries kept this long
+CELERY_BEAT_SCHEDULE["prune-webhooks"] = {"task": "s4c.prune_webhooks", "schedule": 24 * 3600.0}
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "South-4-Care API",

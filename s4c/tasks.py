@@ -28,3 +28,11 @@ def retry_webhooks() -> int:
     from .webhooks import retry_due
 
     return retry_due()
+
+
+@shared_task(name="s4c.prune_webhooks")
+def prune_webhooks() -> int:
+    """The delivery log keeps WEBHOOK_LOG_DAYS days of finished deliveries."""
+    from .webhooks import prune
+
+    return prune()

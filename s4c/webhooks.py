@@ -246,3 +246,15 @@ def retry_due(*, grace: timedelta = SWEEP_GRACE, limit: int = 500) -> int:
                 break
         sent += 1
     return sent
+
+
+def prune(*, older_than: timedelta | None = None) -> int:
+    """Delete events (with their deliveries and attempt logs) older than WEBHOOK_LOG_DAYS whose
+    deliveries are all finished; returns how many events were deleted."""
+    age = older_than if older_than is not None else timedelta(days=settings.WEBHOOK_LOG_DAYS)
+    old = WebhookEvent.objects.filter(changed_at__lt=timezone.now() - age).exclude(
+        deliveries__status=WebhookDelivery.Status.PENDING
+    )
+    ids = list(old.values_list("pk", flat=True)[:5000])
+    WebhookEvent.objects.filter(pk__in=ids).delete()
+    return len(ids)

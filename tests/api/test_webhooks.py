@@ -27,7 +27,7 @@ from s4c.models import (
     WebhookEvent,
 )
 from s4c.outbox import relay
-from s4c.webhooks import retry_due
+from s4c.webhooks import prune, retry_due
 from tests.conftest import reset_celery_pools
 
 SECRET = "a-partner-secret-of-at-least-thirty-two-characters"
@@ -214,6 +214,10 @@ def test_a_receiver_refusing_the_event_is_not_retried(receiver_factory, eager_ta
     delivery = WebhookDelivery.objects.get()
     assert (delivery.status, delivery.attempts, delivery.next_attempt_at) == ("failed", 1, None)
     assert list(delivery.attempt_log.values_list("status_code", flat=True)) == [status]
+    # The log keeps finished deliveries for WEBHOOK_LOG_DAYS.
+    assert prune() == 0
+    assert prune(older_than=timedelta(0)) == 1
+    assert (WebhookEvent.objects.count(), WebhookAttempt.objects.count()) == (0, 0)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -226,6 +230,7 @@ def test_timeouts_are_retried_up_to_the_attempt_limit(receiver_factory, eager_ta
     _publish()
     delivery = WebhookDelivery.objects.get()
     assert (delivery.status, delivery.attempts) == ("pending", 1)
+    assert prune(older_than=timedelta(0)) == 0  # still being delivered
     time.sleep(0.25)
     assert retry_due(grace=timedelta(0)) == 1
 
