@@ -26,4 +26,7 @@ def api_exception_handler(exc, context):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         )
-    return exception_handler(exc, context)
+    response = exception_handler(exc, context)
+    if isinstance(exc, exceptions.AuthenticationFailed) and response is not None:
+        response.data["code"] = exc.get_codes()  # e.g. "invalid_api_key", "revoked_api_key"
+    return response

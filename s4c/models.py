@@ -92,3 +92,197 @@ class ChangeEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.kind}:{self.object_id}"
+
+
+# --- partners: API keys and webhooks ------------------------------------------------------------
+
+PARTNER_PERMISSION = "s4c.manage_partner_access"
+
+
+class ApiKey(models.Model):
+    """A partner's key to the API (higher rate limit). Only a SHA-256 hash of the key is stored."""
+
+    name = models.CharField(_("name"), max_length=200)
+    organisation = models.CharField(_("partner organisation"), max_length=200)
+    contact = models.CharField(
+        _("contact"),
+        max_length=200,
+        blank=True,
+        help_text=_("Name and e-mail address of the person responsible at the partner."),
+    )
+    prefix = models.CharField(_("prefix"), max_length=12, editable=False, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        "auth.User",
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+        # Given to no role by default: only superusers and the users it is given to see partners.
+        permissions = [("manage_partner_access", _("Can manage partner API keys and webhooks"))]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+
+def webhook_url_refusal(url: str):
+    """Why a webhook URL is refused (a translatable message), or None if it is acceptable."""
+    from urllib.parse import urlsplit
+
+    from django.conf import settings
+
+    parts = urlsplit(url or "")
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        return _("A webhook URL must be an http(s) address.")
+    if parts.scheme != "https" and not settings.WEBHOOK_ALLOW_HTTP:
+        return _("A webhook URL must use https.")
+    return None
+
+
+def _webhook_secret() -> str:
+    import secrets
+
+    return secrets.token_urlsafe(32)
+
+
+class WebhookEndpoint(models.Model):
+    """A partner's URL that receives a signed POST for each change of the public objects it wants."""
+
+    name = models.CharField(_("name"), max_length=200)
+    organisation = models.CharField(_("partner organisation"), max_length=200)
+    url = models.URLField(_("URL"), max_length=500)
+    secret = models.CharField(
+        _("signing secret"),
+        max_length=200,
+        default=_webhook_secret,
+        help_text=_(
+            "Shared with the partner, who checks the X-S4C-Signature header with it. "
+            "At least 32 characters."
+        ),
+    )
+    kinds = models.JSONField(
+        _("kinds of object"),
+        default=list,
+        blank=True,
+        help_text=_("The kinds of object whose changes are sent; none selected means all."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("webhook endpoint")
+        verbose_name_plural = _("webhook endpoints")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        refusal = webhook_url_refusal(self.url)
+        if refusal:
+            raise ValidationError({"url": refusal})
+        if len(self.secret or "") < 32:
+            raise ValidationError(
+                {"secret": _("The signing secret must have at least 32 characters.")}
+            )
+
+    def wants(self, kind: str) -> bool:
+        return not self.kinds or kind in self.kinds
+
+
+class WebhookEvent(models.Model):
+    """One change of a public object, written in the change's own transaction (an outbox).
+
+    Its id is the idempotency key sent as X-S4C-Event-Id: the same on every retry and endpoint.
+    """
+
+    id = models.UUIDField(primary_key=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=40)
+    object_id = models.CharField(_("object"), max_length=100)
+    action = models.CharField(_("action"), max_length=8, choices=ChangeEvent.Action.choices)
+    changed_at = models.DateTimeField(_("changed"))
+    cursor = models.BigIntegerField(_("change feed cursor"))
+
+    class Meta:
+        ordering = ["cursor"]
+        verbose_name = _("webhook event")
+        verbose_name_plural = _("webhook events")
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.kind}:{self.object_id}"
+
+
+class WebhookDelivery(models.Model):
+    """The delivery of one event to one endpoint: pending until delivered or given up."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        DELIVERED = "delivered", _("delivered")
+        FAILED = "failed", _("given up")
+
+    event = models.ForeignKey(
+        WebhookEvent, verbose_name=_("event"), on_delete=models.CASCADE, related_name="deliveries"
+    )
+    endpoint = models.ForeignKey(
+        WebhookEndpoint,
+        verbose_name=_("webhook endpoint"),
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "endpoint"], name="webhook_delivery_once")
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.endpoint}"
+
+
+class WebhookAttempt(models.Model):
+    """The log of one HTTP attempt of a delivery."""
+
+    delivery = models.ForeignKey(
+        WebhookDelivery,
+        verbose_name=_("webhook delivery"),
+        on_delete=models.CASCADE,
+        related_name="attempt_log",
+    )
+    number = models.PositiveIntegerField(_("attempt"))
+    attempted_at = models.DateTimeField(_("time"))
+    status_code = models.PositiveSmallIntegerField(_("status code"), null=True, blank=True)
+    error = models.CharField(_("error"), max_length=500, blank=True)
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"))
+
+    class Meta:
+        ordering = ["delivery", "number"]
+        verbose_name = _("delivery attempt")
+        verbose_name_plural = _("delivery attempts")
+
+    def __str__(self) -> str:
+        return f"{self.delivery} #{self.number}"

@@ -189,6 +189,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BEAT_SCHEDULE: dict = {
     "relay-outbox": {"task": "s4c.relay_outbox", "schedule": 60.0},
+    "retry-webhooks": {"task": "s4c.retry_webhooks", "schedule": 60.0},
 }
 CELERY_TIMEZONE = "UTC"
 
@@ -287,10 +288,28 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"anon": env.str("API_ANON_RATE", default="120/minute")},
+    # Anonymous reads, or a partner's API key (s4c/api/keys.py); no sessions, no passwords.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["s4c.api.keys.ApiKeyAuthentication"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "s4c.api.keys.AnonymousRateThrottle",
+        "s4c.api.keys.ApiKeyRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_ANON_RATE", default="120/minute"),
+        "api_key": env.str("API_KEY_RATE", default="2000/minute"),
+    },
     "EXCEPTION_HANDLER": "s4c.errors.api_exception_handler",
 }
+# Webhooks to partners (s4c/webhooks.py): bounded attempts with exponential backoff.
+WEBHOOK_ALLOW_HTTP = _bool("WEBHOOK_ALLOW_HTTP", default=DEBUG)  # production: https only
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=10)
+WEBHOOK_RETRY_BASE_SECONDS = env.float("WEBHOOK_RETRY_BASE_SECONDS", default=30.0)
+WEBHOOK_RETRY_MAX_SECONDS = env.float("WEBHOOK_RETRY_MAX_SECONDS", default=3600.0)
+WEBHOOK_CONNECT_TIMEOUT = env.float("WEBHOOK_CONNECT_TIMEOUT", default=3.0)
+WEBHOOK_READ_TIMEOUT = env.float("WEBHOOK_READ_TIMEOUT", default=5.0)
+WEBHOOK_LOG_DAYS = env.int("WEBHOOK_LOG_DAYS", default=90)  # finished deliveries kept this long
+CELERY_BEAT_SCHEDULE["prune-webhooks"] = {"task": "s4c.prune_webhooks", "schedule": 24 * 3600.0}
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "South-4-Care API",
     "DESCRIPTION": "Public, read-only API of the South-4-Care Knowledge Hub, Learning Hub and action plans.",

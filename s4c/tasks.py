@@ -12,3 +12,27 @@ def relay_outbox() -> int:
     from .outbox import relay
 
     return relay()
+
+
+@shared_task(name="s4c.deliver_webhook")
+def deliver_webhook(*, delivery_id: int) -> str:
+    """One attempt of a webhook delivery (it schedules the next one itself if needed)."""
+    from .webhooks import attempt
+
+    return attempt(delivery_id=delivery_id)
+
+
+@shared_task(name="s4c.retry_webhooks")
+def retry_webhooks() -> int:
+    """Webhook attempts that are due but were never scheduled (the broker was down)."""
+    from .webhooks import retry_due
+
+    return retry_due()
+
+
+@shared_task(name="s4c.prune_webhooks")
+def prune_webhooks() -> int:
+    """The delivery log keeps WEBHOOK_LOG_DAYS days of finished deliveries."""
+    from .webhooks import prune
+
+    return prune()

@@ -3,7 +3,12 @@
 Each app registers its public kinds (model, public queryset, serializer). Signal receivers (a side
 concern, decoupled from the apps' services) recompute the object's public representation after a
 save; only a representation that differs from the last published one emits an `upsert`, and an
-object that stops being public emits a `delete` (its tombstone).
+object that stops being public emits a `delete` (its tombstone). Each change also writes its
+webhook event and deliveries (s4c/webhooks.py).
+
+Inside a transaction, the objects touched are recorded once, just before the transaction commits
+(a hook on the connection's commit), so the feed, the webhook events and the change commit or roll
+back together. Changes made outside any transaction are recorded right after the save.
 """
 
 import hashlib
@@ -13,6 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.backends.signals import connection_created
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
@@ -47,6 +53,16 @@ def representation_hash(kind: Kind, obj) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
 
+def _emit(kind: Kind, object_id: str, action: str, now) -> None:
+    from s4c.webhooks import emit
+
+    change = ChangeEvent.objects.create(
+        kind=kind.name, object_id=object_id, action=action, changed_at=now
+    )
+    emit(change=change)
+
+
+@transaction.atomic(savepoint=False)
 def record(kind: Kind, obj) -> str | None:
     """Publish the object's current state to the feed if it changed; returns the action emitted."""
     object_id = _object_id(kind, obj)
@@ -62,29 +78,24 @@ def record(kind: Kind, obj) -> str | None:
             object_id=object_id,
             defaults={"content_hash": digest, "updated_at": now, "deleted": False},
         )
-        ChangeEvent.objects.create(
-            kind=kind.name, object_id=object_id, action="upsert", changed_at=now
-        )
+        _emit(kind, object_id, "upsert", now)
         return "upsert"
     if state and not state.deleted:
         state.deleted, state.updated_at = True, now
         state.save(update_fields=["deleted", "updated_at"])
-        ChangeEvent.objects.create(
-            kind=kind.name, object_id=object_id, action="delete", changed_at=now
-        )
+        _emit(kind, object_id, "delete", now)
         return "delete"
     return None
 
 
+@transaction.atomic(savepoint=False)
 def record_deleted(kind: Kind, object_id: str) -> None:
     state = PublicState.objects.filter(kind=kind.name, object_id=object_id, deleted=False).first()
     if state:
         now = timezone.now()
         state.deleted, state.updated_at = True, now
         state.save(update_fields=["deleted", "updated_at"])
-        ChangeEvent.objects.create(
-            kind=kind.name, object_id=object_id, action="delete", changed_at=now
-        )
+        _emit(kind, object_id, "delete", now)
 
 
 def public_updated_at(obj, *, states=None):
@@ -136,10 +147,18 @@ _paused = threading.local()
 
 
 class _Flush:
-    """The commit callback of one transaction's pending records."""
+    """Records one transaction's pending objects.
+
+    It runs just before the transaction commits (`_before_commit`), inside it. It is also registered
+    as an on-commit callback, which finds nothing left to do after a real commit: the callback only
+    marks the transaction (Django drops it on rollback) and lets tests that run inside a transaction
+    that never commits flush with `captureOnCommitCallbacks(execute=True)`.
+    """
 
     def __call__(self):
         items, _pending.items, _pending.flush = getattr(_pending, "items", {}) or {}, {}, None
+        if not items:
+            return
         with transaction.atomic():
             for kind, model, pk in items.values():
                 obj = model.objects.filter(pk=pk).first()
@@ -147,11 +166,40 @@ class _Flush:
                     record(kind, obj)
 
 
+def _before_commit(connection) -> None:
+    flush = getattr(_pending, "flush", None)
+    if flush is None:
+        return
+    if not any(entry[1] is flush for entry in connection.run_on_commit):
+        _pending.items, _pending.flush = {}, None  # left over from a rolled-back transaction
+        return
+    flush()
+
+
+def _hook_commit(sender=None, connection=None, **kwargs) -> None:
+    """Wrap the connection's commit so pending records are written inside the transaction."""
+    if connection is None or getattr(connection, "_s4c_feed_hooked", False):
+        return
+    commit = connection.commit
+
+    def commit_with_feed():
+        try:
+            _before_commit(connection)
+        except BaseException:
+            # The change and its feed entry go together: nothing is committed.
+            connection.rollback()
+            raise
+        commit()
+
+    connection.commit = commit_with_feed
+    connection._s4c_feed_hooked = True
+
+
 def _schedule(kind: Kind, obj) -> None:
-    """Record each object once per transaction, when it commits.
+    """Record each object once per transaction, just before it commits.
 
     A loader or an admin save touches an object many times (fields, m2m, child rows); computing its
-    public representation once at commit is both cheaper and the only state that matters.
+    public representation once, at the end, is both cheaper and the only state that matters.
     """
     if getattr(_paused, "on", False):
         return
@@ -200,6 +248,11 @@ def _on_m2m(sender, instance, action, **kwargs):
 
 
 def connect() -> None:
+    from django.db import connections
+
+    connection_created.connect(_hook_commit, dispatch_uid="s4c-api-changes-commit")
+    for connection in connections.all(initialized_only=True):
+        _hook_commit(connection=connection)
     post_save.connect(_on_save, dispatch_uid="s4c-api-changes-save")
     post_delete.connect(_on_delete, dispatch_uid="s4c-api-changes-delete")
     m2m_changed.connect(_on_m2m, dispatch_uid="s4c-api-changes-m2m")

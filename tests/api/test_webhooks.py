@@ -1,0 +1,414 @@
+"""Webhooks: signed POSTs to a real local HTTP server, retries, give-ups, the outbox and a real worker."""
+
+import hashlib
+import hmac
+import json
+import re
+import threading
+import time
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from hub import services as hub_services
+from hub.models import Resource
+from s4c.celery import app as celery_app
+from s4c.models import (
+    ChangeEvent,
+    OutboxTask,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)
+from s4c.outbox import relay
+from s4c.webhooks import prune, retry_due
+from tests.conftest import reset_celery_pools
+
+SECRET = "a-partner-secret-of-at-least-thirty-two-characters"
+
+
+class Receiver:
+    """A partner's endpoint on 127.0.0.1: answers the given statuses in turn, records each request."""
+
+    def __init__(self, statuses, *, delay=0.0):
+        self.statuses, self.delay, self.requests = list(statuses), delay, []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.requests.append(
+                    {"at": time.monotonic(), "headers": dict(self.headers), "body": body}
+                )
+                if receiver.delay:
+                    time.sleep(receiver.delay)
+                status = receiver.statuses.pop(0) if receiver.statuses else 200
+                self.send_response(status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hooks/s4c?source=test"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def receiver_factory():
+    receivers = []
+
+    def make(statuses=(200,), **kwargs):
+        receivers.append(Receiver(statuses, **kwargs))
+        return receivers[-1]
+
+    yield make
+    for receiver in receivers:
+        receiver.stop()
+
+
+@pytest.fixture(autouse=True)
+def _fast_webhooks(settings):
+    settings.WEBHOOK_ALLOW_HTTP = True  # the local receiver is plain http
+    settings.WEBHOOK_RETRY_BASE_SECONDS = 0.2
+    settings.WEBHOOK_CONNECT_TIMEOUT = 1.0
+    settings.WEBHOOK_READ_TIMEOUT = 1.0
+
+
+def _endpoint(receiver, **fields):
+    fields.setdefault("kinds", ["resource"])
+    return WebhookEndpoint.objects.create(
+        name="ILO Global Care Policy Portal",
+        organisation="ILO",
+        url=receiver.url,
+        secret=SECRET,
+        **fields,
+    )
+
+
+def _publish(title="Care leave policies") -> Resource:
+    """A new resource published by a reviewer's services, in one transaction (as the admin does)."""
+    with transaction.atomic():
+        resource = Resource(title_en=title, resource_type="publication", publication_year=2025)
+        hub_services.resource_save(resource=resource, actor=None, languages=["en"])
+        hub_services.resource_publish(resource=resource, actor=None)
+    return resource
+
+
+def _independent_check(request, secret: str) -> dict:
+    """The receiver's side, written without s4c's code: HMAC-SHA256 of `timestamp.body`."""
+    headers, body = request["headers"], request["body"]
+    expected = hmac.new(
+        secret.encode(), headers["X-S4C-Timestamp"].encode() + b"." + body, hashlib.sha256
+    ).hexdigest()
+    assert headers["X-S4C-Signature"] == f"sha256={expected}"
+    assert abs(time.time() - int(headers["X-S4C-Timestamp"])) < 60
+    assert headers["Content-Type"] == "application/json"
+    return json.loads(body)
+
+
+def _readme_verify():
+    """The receiver-side snippet of the README, run as documented."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    [snippet] = re.findall(r"```python\n(# Verifying an s4c webhook.*?)```", readme, re.S)
+    namespace = {}
+    exec(snippet, namespace)  # noqa: S102 - our own README
+    return namespace["verify_s4c_webhook"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_publish_and_unpublish_post_signed_events_a_partner_can_verify(
+    receiver_factory, eager_tasks
+):
+    receiver = receiver_factory([200, 200])
+    _endpoint(receiver)
+
+    resource = _publish()
+    with transaction.atomic():
+        hub_services.resource_archive(resource=resource, actor=None)
+
+    upsert, delete = receiver.requests
+    changes = list(ChangeEvent.objects.filter(kind="resource").order_by("id"))
+    assert [c.action for c in changes] == ["upsert", "delete"]
+    for request, change in zip((upsert, delete), changes, strict=True):
+        event = WebhookEvent.objects.get(cursor=change.pk)
+        assert request["headers"]["X-S4C-Event-Id"] == str(event.id)
+        assert _independent_check(request, SECRET) == {
+            "event_id": str(event.id),
+            "type": "resource",
+            "id": resource.identifier,
+            "action": change.action,
+            "changed_at": change.changed_at.isoformat().replace("+00:00", "Z"),
+            "cursor": str(change.pk),
+            "url": f"http://localhost:8000/api/v1/resources/{resource.identifier}/",
+        }
+    # The README's verification function accepts a genuine request and refuses tampering and age.
+    verify = _readme_verify()
+    headers = upsert["headers"]
+    assert verify(SECRET, headers, upsert["body"]) is True
+    assert verify(SECRET, headers, upsert["body"].replace(b"upsert", b"delete")) is False
+    assert verify("another-secret", headers, upsert["body"]) is False
+    old = {**headers, "X-S4C-Timestamp": str(int(time.time()) - 301)}
+    old["X-S4C-Signature"] = (
+        "sha256="
+        + hmac.new(
+            SECRET.encode(), old["X-S4C-Timestamp"].encode() + b"." + upsert["body"], hashlib.sha256
+        ).hexdigest()
+    )
+    assert verify(SECRET, old, upsert["body"]) is False
+    assert set(WebhookDelivery.objects.values_list("status", "attempts")) == {("delivered", 1)}
+    assert list(WebhookAttempt.objects.values_list("status_code", "error")) == [(200, "")] * 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_failures_are_retried_with_growing_delays_and_the_same_event_id(
+    receiver_factory, eager_tasks
+):
+    receiver = receiver_factory([500, 503, 200])
+    _endpoint(receiver)
+
+    _publish()
+    delivery = WebhookDelivery.objects.get()
+    deadline = time.monotonic() + 10
+    while delivery.status == "pending" and time.monotonic() < deadline:
+        time.sleep(0.02)
+        retry_due(grace=timedelta(0))  # what beat and `manage.py relay_outbox` run
+        delivery.refresh_from_db()
+
+    assert delivery.status == "delivered" and delivery.attempts == 3
+    first, second, third = receiver.requests
+    assert first["at"] + 0.2 <= second["at"] and second["at"] + 0.4 <= third["at"]
+    assert {r["headers"]["X-S4C-Event-Id"] for r in receiver.requests} == {str(delivery.event_id)}
+    assert [r["headers"]["X-S4C-Attempt"] for r in receiver.requests] == ["1", "2", "3"]
+    assert first["body"] == second["body"] == third["body"]
+    for request in receiver.requests:
+        _independent_check(request, SECRET)
+    log = list(delivery.attempt_log.values_list("number", "status_code", "error"))
+    assert log == [(1, 500, ""), (2, 503, ""), (3, 200, "")]
+
+
+@pytest.mark.parametrize("status", [410, 400])
+@pytest.mark.django_db(transaction=True)
+def test_a_receiver_refusing_the_event_is_not_retried(receiver_factory, eager_tasks, status):
+    receiver = receiver_factory([status, 200])
+    _endpoint(receiver)
+
+    _publish()
+    time.sleep(0.3)
+
+    assert retry_due(grace=timedelta(0)) == 0
+    assert len(receiver.requests) == 1
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.status, delivery.attempts, delivery.next_attempt_at) == ("failed", 1, None)
+    assert list(delivery.attempt_log.values_list("status_code", flat=True)) == [status]
+    # The log keeps finished deliveries for WEBHOOK_LOG_DAYS.
+    assert prune() == 0
+    assert prune(older_than=timedelta(0)) == 1
+    assert (WebhookEvent.objects.count(), WebhookAttempt.objects.count()) == (0, 0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_timeouts_are_retried_up_to_the_attempt_limit(receiver_factory, eager_tasks, settings):
+    settings.WEBHOOK_READ_TIMEOUT = 0.2
+    settings.WEBHOOK_MAX_ATTEMPTS = 2
+    receiver = receiver_factory([200, 200], delay=0.5)
+    _endpoint(receiver)
+
+    _publish()
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.status, delivery.attempts) == ("pending", 1)
+    assert prune(older_than=timedelta(0)) == 0  # still being delivered
+    time.sleep(0.25)
+    assert retry_due(grace=timedelta(0)) == 1
+
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == ("failed", 2)
+    errors = list(delivery.attempt_log.values_list("status_code", "error"))
+    assert [code for code, _error in errors] == [None, None]
+    assert all("timed out" in error for _code, error in errors)
+    assert all(a.duration_ms < 1000 for a in delivery.attempt_log.all())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_event_is_written_in_the_changes_transaction(receiver_factory, eager_tasks):
+    receiver = receiver_factory([200])
+    _endpoint(receiver)
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        _publish("Rolled back")
+        raise RuntimeError("the curator's change failed")
+    assert (WebhookEvent.objects.count(), ChangeEvent.objects.count()) == (0, 0)
+    assert (WebhookDelivery.objects.count(), OutboxTask.objects.count()) == (0, 0)
+    assert Resource.objects.count() == 0
+
+    # A part of a transaction that rolls back (a savepoint) emits nothing either.
+    with transaction.atomic():
+        Resource.objects.create(
+            title_en="Draft", resource_type="publication", publication_year=2025
+        )
+        with pytest.raises(RuntimeError), transaction.atomic():
+            _publish("Rolled back savepoint")
+            raise RuntimeError("this part failed")
+    assert (WebhookEvent.objects.count(), ChangeEvent.objects.count()) == (0, 0)
+
+    # The first thing to run after the commit already sees the event: it committed with the change.
+    seen = []
+    with transaction.atomic():
+        transaction.on_commit(lambda: seen.append(WebhookEvent.objects.count()))
+        _publish("Committed")
+    assert seen == [1]
+    assert len(receiver.requests) == 1
+
+
+@pytest.mark.django_db
+def test_only_http_urls_and_in_production_only_https(settings):
+    endpoint = WebhookEndpoint(name="x", organisation="y", url="ftp://127.0.0.1/x", secret=SECRET)
+    with pytest.raises(ValidationError) as error:
+        endpoint.full_clean()
+    assert error.value.message_dict == {"url": ["A webhook URL must be an http(s) address."]}
+    settings.WEBHOOK_ALLOW_HTTP = False
+    endpoint.url = "http://partner.example.org/hooks"
+    with pytest.raises(ValidationError) as error:
+        endpoint.full_clean()
+    assert error.value.message_dict == {"url": ["A webhook URL must use https."]}
+    endpoint.url = "https://partner.example.org/hooks"
+    endpoint.full_clean()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_endpoint_that_is_not_https_in_production_gets_nothing(
+    receiver_factory, eager_tasks, settings
+):
+    receiver = receiver_factory([200])
+    _endpoint(receiver)
+    settings.WEBHOOK_ALLOW_HTTP = False
+
+    _publish()
+
+    assert receiver.requests == []
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == "failed"
+    assert list(delivery.attempt_log.values_list("error", flat=True)) == [
+        "refused: A webhook URL must use https."
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_endpoints_get_only_the_kinds_they_asked_for(receiver_factory, eager_tasks):
+    from hub.models import Theme
+
+    wants_themes = _endpoint(receiver_factory([200]), kinds=["theme"])
+    wants_all = _endpoint(receiver_factory([200, 200]), kinds=[])
+    _endpoint(receiver_factory([200]), is_active=False, kinds=[])
+
+    _publish()
+    with transaction.atomic():
+        Theme.objects.create(slug="care", name_en="Care", name_ar="الرعاية")
+
+    assert sorted(
+        WebhookDelivery.objects.values_list("endpoint__name", "event__kind", "status")
+    ) == sorted(
+        [
+            (wants_all.name, "resource", "delivered"),
+            (wants_all.name, "theme", "delivered"),
+            (wants_themes.name, "theme", "delivered"),
+        ]
+    )
+
+
+@pytest.mark.django_db
+def test_the_delivery_log_is_read_only_in_the_admin(
+    client, receiver_factory, eager_tasks, django_capture_on_commit_callbacks
+):
+    receiver = receiver_factory([503])
+    _endpoint(receiver)
+    with django_capture_on_commit_callbacks(execute=True):
+        _publish()
+    delivery = WebhookDelivery.objects.get()
+    admin = User.objects.create_superuser("root", "root@example.org", "a-long-password-123")
+    client.force_login(admin)
+
+    page = client.get(f"/ar/admin/s4c/webhookdelivery/{delivery.pk}/change/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert str(delivery.event_id) in html and "503" in html
+    assert 'name="_save"' not in html
+    assert client.get("/en/admin/s4c/webhookdelivery/add/").status_code == 403
+    assert client.post(f"/en/admin/s4c/webhookdelivery/{delivery.pk}/delete/").status_code == 403
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_an_event_made_while_the_broker_is_down_is_delivered_by_a_real_worker_once_it_is_back(
+    receiver_factory, celery_worker
+):
+    receiver = receiver_factory([500, 200])
+    _endpoint(receiver)
+    real_broker = celery_app.conf.broker_url
+    celery_app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens there
+    reset_celery_pools(celery_app)
+    try:
+        _publish()
+    finally:
+        celery_app.conf.broker_url = real_broker
+        reset_celery_pools(celery_app)
+    [row] = OutboxTask.objects.filter(task_name="s4c.deliver_webhook")
+    assert row.sent_at is None and "Error" in row.last_error
+    assert receiver.requests == []
+
+    assert relay(older_than=timedelta(0)) == 1
+    delivery = WebhookDelivery.objects.get()
+    deadline = time.monotonic() + 20
+    while delivery.status == "pending" and time.monotonic() < deadline:
+        time.sleep(0.05)
+        delivery.refresh_from_db()
+
+    assert (delivery.status, delivery.attempts) == ("delivered", 2)
+    first, second = receiver.requests  # the worker scheduled the retry itself, 0.2 s later
+    assert second["at"] - first["at"] >= 0.2
+    assert {r["headers"]["X-S4C-Event-Id"] for r in receiver.requests} == {str(delivery.event_id)}
+    for request in receiver.requests:
+        _independent_check(request, SECRET)
+
+
+@pytest.mark.django_db
+def test_endpoints_are_registered_in_the_admin(client, settings):
+    client.force_login(User.objects.create_superuser("root", "root@example.org", "a-long-pw-123"))
+    form = {
+        "name": "Global Care Policy Portal",
+        "organisation": "ILO",
+        "url": "https://care-policy.example.org/hooks/s4c",
+        "secret": SECRET,
+        "kinds": ["resource", "plan"],
+        "is_active": "on",
+    }
+    page = client.get("/ar/admin/s4c/webhookendpoint/add/")
+    assert page.status_code == 200 and 'value="deliverable"' in page.content.decode()
+    assert client.post("/en/admin/s4c/webhookendpoint/add/", form).status_code == 302
+    endpoint = WebhookEndpoint.objects.get()
+    assert (endpoint.url, endpoint.kinds, endpoint.is_active) == (
+        form["url"],
+        ["resource", "plan"],
+        True,
+    )
+
+    settings.WEBHOOK_ALLOW_HTTP = False
+    refused = client.post(
+        "/ar/admin/s4c/webhookendpoint/add/", {**form, "url": "http://care-policy.example.org/"}
+    )
+    assert refused.status_code == 200
+    assert "يجب أن يستخدم عنوان خطاف الويب بروتوكول https." in refused.content.decode()
+    assert WebhookEndpoint.objects.count() == 1
