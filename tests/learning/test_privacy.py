@@ -238,7 +238,9 @@ def test_admin_action_asks_for_confirmation_then_erases(client, layla, omar, coo
     )
     assert done.status_code == 302
     # Every application of the person is erased, not only the selected one; Omar's is not.
-    assert set(Application.objects.filter(erased_at__isnull=False).values_list("pk", flat=True)) == {
+    assert set(
+        Application.objects.filter(erased_at__isnull=False).values_list("pk", flat=True)
+    ) == {
         first.pk,
         second.pk,
     }
@@ -246,8 +248,9 @@ def test_admin_action_asks_for_confirmation_then_erases(client, layla, omar, coo
     # Staff without the permission do not get the action.
     outsider = User.objects.create_user("outsider", password="x", is_staff=True)
     outsider.user_permissions.add(
-        *User._meta.get_field("user_permissions")
-        .related_model.objects.filter(codename__in=["view_application", "change_application"])
+        *User._meta.get_field("user_permissions").related_model.objects.filter(
+            codename__in=["view_application", "change_application"]
+        )
     )
     client.force_login(outsider)
     page = client.get(url).content.decode()
@@ -359,7 +362,12 @@ def test_export_contains_exactly_the_persons_data(layla, omar, tmp_path):
 
     output = tmp_path / "layla.json"
     call_command(
-        "export_person", "--email", "layla@example.org", "--output", str(output), stderr=io.StringIO()
+        "export_person",
+        "--email",
+        "layla@example.org",
+        "--output",
+        str(output),
+        stderr=io.StringIO(),
     )
     written = json.loads(output.read_text(encoding="utf-8"))
     assert written.pop("exported_at") and written == data
