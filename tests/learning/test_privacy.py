@@ -232,6 +232,11 @@ def test_admin_action_asks_for_confirmation_then_erases(client, layla, omar, coo
     ask = client.post(url, {"action": "erase_personal_data", "_selected_action": [first.pk]})
     assert ask.status_code == 200
     assert "layla@example.org" in ask.content.decode()
+    ask_ar = client.post(
+        "/ar/admin/learning/application/",
+        {"action": "erase_personal_data", "_selected_action": [first.pk, second.pk]},
+    ).content.decode()
+    assert "ستُمحى البيانات الشخصية لهذا الشخص في كل مكان" in ask_ar  # one person, two rows
     assert Application.objects.filter(erased_at__isnull=False).count() == 0
     done = client.post(
         url, {"action": "erase_personal_data", "_selected_action": [first.pk], "confirm": "yes"}
