@@ -19,11 +19,12 @@ updates, the e-mails we sent them, and copies of all that in history tables and 
 import datetime as dt
 import hashlib
 import hmac
+from collections import Counter
 
 from django.apps import apps
 from django.conf import settings
 from django.db import transaction
-from django.db.models import CharField, Max, TextField, Value
+from django.db.models import CharField, Max, Q, TextField, Value
 from django.db.models.functions import Cast, Coalesce, Concat, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -83,9 +84,14 @@ def _anonymise(applications: list[Application], *, now) -> dict[str, int]:
         ).values_list("pk", flat=True)
     )
     # Any queued row, sent or not, that copied an address into its arguments.
-    as_text = OutboxTask.objects.annotate(text=Cast("kwargs", TextField()))
+    copied = Q()
     for email in emails:
-        outbox_ids |= set(as_text.filter(text__icontains=email).values_list("pk", flat=True))
+        copied |= Q(text__icontains=email)
+    outbox_ids |= set(
+        OutboxTask.objects.annotate(text=Cast("kwargs", TextField()))
+        .filter(copied)
+        .values_list("pk", flat=True)
+    )
     counts["outbox_tasks"] = OutboxTask.objects.filter(pk__in=outbox_ids).delete()[0]
 
     counts["sign_in_links"] = SignInToken.objects.filter(application_id__in=ids).delete()[0]
@@ -151,18 +157,24 @@ def expired_applications(*, now=None):
 
 @transaction.atomic
 def erase_expired(*, actor, now=None) -> list[int]:
-    """Erase the applicants of cohorts past the retention period; returns the application ids."""
+    """Erase the applicants of cohorts past the retention period; returns the application ids.
+    One erasure record per person (address)."""
     now = now or timezone.now()
     applications = list(expired_applications(now=now).select_for_update())
-    for application in applications:
-        counts = _anonymise([application], now=now)
-        ErasureRecord.objects.create(
-            subject_hash=subject_hash(application.email),
+    if not applications:
+        return []
+    per_person = Counter(normalise_email(application.email) for application in applications)
+    _anonymise(applications, now=now)
+    ErasureRecord.objects.bulk_create(
+        ErasureRecord(
+            subject_hash=subject_hash(email),
             reason=ErasureRecord.Reason.RETENTION,
             actor=actor,
-            counts=counts,
+            counts={"applications": n},
             erased_at=now,
         )
+        for email, n in sorted(per_person.items())
+    )
     return [application.pk for application in applications]
 
 
