@@ -6,11 +6,15 @@ from . import services
 
 @shared_task(name="hub.publish_scheduled")
 def publish_scheduled() -> int:
+    """Safe twice: only resources still in review and due are published, each under a row lock
+    (resource_transition re-reads it and does nothing when it is already published)."""
     return services.publish_scheduled()
 
 
 @shared_task(name="hub.check_links", soft_time_limit=30 * 60, time_limit=35 * 60)
 def check_links() -> dict:
+    """Safe twice: each check overwrites a resource's link status with what it found (no history
+    row, no e-mail), so a second run only refreshes the same fields."""
     return services.check_links(
         concurrency=settings.LINK_CHECK_CONCURRENCY, timeout=settings.LINK_CHECK_TIMEOUT
     )

@@ -3,21 +3,25 @@ from collections import Counter
 
 from django.contrib import admin, messages
 from django.http import HttpResponse
+from django.template.response import TemplateResponse
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from hub.models import Region
 from s4c.admin_tools import BilingualAdmin, TranslationStateFilter
 from s4c.errors import DomainError
 
-from . import services
+from . import privacy, services
 from .models import (
     Application,
     Attendance,
     Cohort,
     Commitment,
+    ErasureRecord,
     Phase,
     ProgressUpdate,
+    SentEmail,
     Session,
     SessionSpeaker,
     Speaker,
@@ -112,8 +116,51 @@ class ApplicationAdmin(admin.ModelAdmin):
     list_display = ("name", "cohort", "country", "constituency", "status", "submitted_at")
     list_filter = ("cohort", "status", "constituency", "country")
     search_fields = ("name", "email", "organisation")
-    readonly_fields = ("status", "submitted_at", "decided_at", "acknowledged_at", "language")
-    actions = ["accept", "waitlist", "decline", "export_csv"]
+    readonly_fields = (
+        "status",
+        "submitted_at",
+        "decided_at",
+        "acknowledged_at",
+        "language",
+        "erased_at",
+    )
+    actions = ["accept", "waitlist", "decline", "export_csv", "erase_personal_data"]
+
+    def has_erase_permission(self, request):
+        return request.user.has_perm("learning.erase_personal_data")
+
+    @admin.action(
+        description=_("Erase the personal data of the selected people everywhere"),
+        permissions=["erase"],
+    )
+    def erase_personal_data(self, request, queryset):
+        queryset = queryset.filter(erased_at__isnull=True)
+        emails = sorted({privacy.normalise_email(a.email) for a in queryset})
+        if request.POST.get("confirm") != "yes":
+            return TemplateResponse(
+                request,
+                "admin/learning/application/erase_confirmation.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": _("Erase personal data"),
+                    "emails": emails,
+                    "queryset": queryset,
+                    "opts": self.model._meta,
+                },
+            )
+        for email in emails:
+            privacy.person_erase(email=email, actor=request.user)
+        self.message_user(
+            request,
+            ngettext(
+                "The personal data of %(count)d person was erased.",
+                "The personal data of %(count)d people was erased.",
+                len(emails),
+            )
+            % {"count": len(emails)},
+            messages.SUCCESS,
+        )
+        return None
 
     def _decide(self, request, queryset, status):
         for application in queryset:
@@ -191,3 +238,41 @@ admin.site.register(
     list_display=("application", "session", "attended"),
     list_filter=("session__cohort",),
 )
+
+
+@admin.register(SentEmail)
+class SentEmailAdmin(admin.ModelAdmin):
+    list_display = ("kind", "application", "subject", "sent_at")
+    list_filter = ("kind",)
+    readonly_fields = ("key", "kind", "application", "recipient", "subject", "sent_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ErasureRecord)
+class ErasureRecordAdmin(admin.ModelAdmin):
+    """The audit trail: read-only, and kept (nobody deletes it from the admin)."""
+
+    list_display = ("erased_at", "reason", "actor", "subject_hash")
+    list_filter = ("reason",)
+    search_fields = ("subject_hash",)
+    readonly_fields = ("subject_hash", "reason", "actor", "counts", "erased_at")
+
+    def get_search_results(self, request, queryset, search_term):
+        # Searching for an address finds its erasure without the address being stored anywhere.
+        if "@" in search_term:
+            return queryset.filter(subject_hash=privacy.subject_hash(search_term)), False
+        return super().get_search_results(request, queryset, search_term)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

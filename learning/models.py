@@ -1,6 +1,7 @@
 import datetime as dt
 import zoneinfo
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -293,11 +294,15 @@ class Application(models.Model):
     submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     acknowledged_at = models.DateTimeField(_("acknowledgement sent"), null=True, blank=True)
+    # Set when the personal data was erased (on request or after the retention period): the row
+    # stays, anonymised, so the cohort's statistics (country, constituency, status) still add up.
+    erased_at = models.DateTimeField(_("personal data erased"), null=True, blank=True)
 
     class Meta:
         ordering = ["-submitted_at"]
         verbose_name = _("application")
         verbose_name_plural = _("applications")
+        permissions = [("erase_personal_data", _("Can erase and export a person's data"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["cohort", "email"], name="one_application_per_email_and_cohort"
@@ -421,3 +426,64 @@ class SignInToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id} until {self.expires_at}"
+
+
+class SentEmail(models.Model):
+    """One e-mail sent to an applicant: the log of what was sent, and the send-once marker.
+
+    The row is written in the same transaction as the sending: a run killed before it commits
+    leaves no row (the redelivered task sends again), and a second run finds the row and sends
+    nothing. `key` names the e-mail's purpose, e.g. "acknowledgement:12".
+    """
+
+    class Kind(models.TextChoices):
+        ACKNOWLEDGEMENT = "acknowledgement", _("Acknowledgement")
+        SIGN_IN = "sign_in", _("Sign-in link")
+        REMINDER = "reminder", _("Commitment reminder")
+
+    key = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="sent_emails"
+    )
+    recipient = models.CharField(_("recipient"), max_length=254, blank=True)
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+
+    class Meta:
+        ordering = ["sent_at", "pk"]
+        verbose_name = _("e-mail sent")
+        verbose_name_plural = _("e-mails sent")
+
+    def __str__(self) -> str:
+        return f"{self.kind} · {self.sent_at:%Y-%m-%d %H:%M}"
+
+
+class ErasureRecord(models.Model):
+    """The audit trail of an erasure. It holds no personal data: only a keyed hash of the address
+    (to answer "was this person's data erased, and when?"), what was erased, when and by whom."""
+
+    class Reason(models.TextChoices):
+        REQUEST = "request", _("Request of the person")
+        RETENTION = "retention", _("Retention period over")
+
+    subject_hash = models.CharField(_("hash of the e-mail address"), max_length=64, db_index=True)
+    reason = models.CharField(_("reason"), max_length=12, choices=Reason.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("erased by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    counts = models.JSONField(_("what was erased"), default=dict)
+    erased_at = models.DateTimeField(_("erased"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-erased_at", "-pk"]
+        verbose_name = _("erasure record")
+        verbose_name_plural = _("erasure records")
+
+    def __str__(self) -> str:
+        return f"{self.subject_hash[:12]}… · {self.erased_at:%Y-%m-%d %H:%M}"

@@ -2,9 +2,12 @@
 
 import datetime as dt
 import hashlib
+import os
 import secrets
+import time
 
 from django.conf import settings
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.db.models.functions import Coalesce
@@ -14,7 +17,15 @@ from django.utils.translation import gettext_lazy as _
 from s4c.errors import DomainError
 from s4c.outbox import enqueue_on_commit
 
-from .models import Application, Cohort, Commitment, ProgressUpdate, Session, SignInToken
+from .models import (
+    Application,
+    Cohort,
+    Commitment,
+    ProgressUpdate,
+    SentEmail,
+    Session,
+    SignInToken,
+)
 
 
 def _hash(token: str) -> str:
@@ -109,6 +120,50 @@ def session_save(*, session: Session, actor) -> Session:
     return session
 
 
+def _pause_for_tests() -> None:
+    """Tests only (TEST_PAUSE_BEFORE_SEND_FILE): the first send pauses, so a test can kill it."""
+    path = settings.TEST_PAUSE_BEFORE_SEND_FILE
+    if not path:
+        return
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+    except FileExistsError:
+        return  # paused once already: later runs go straight on
+    os.write(fd, str(os.getpid()).encode())
+    os.close(fd)
+    time.sleep(60)
+
+
+def email_send_once(
+    *, key: str, kind: str, application: Application, subject: str, body: str
+) -> bool:
+    """Send one e-mail to an applicant once, whatever the number of runs; False if already sent.
+
+    The SentEmail row (unique `key`) is inserted, the e-mail handed to the mail server and the
+    row committed in one transaction. A run killed before the commit leaves no row, so the
+    redelivered task sends again; a run after the commit finds the row and sends nothing; two
+    concurrent runs meet on the unique key and the second waits for the first, then stops.
+    Only a crash between the mail server's acceptance and the commit (milliseconds) can repeat.
+    """
+    if application.erased_at is not None:
+        return False  # nobody left to write to
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                SentEmail.objects.create(
+                    key=key,
+                    kind=kind,
+                    application=application,
+                    recipient=application.email,
+                    subject=subject[:300],
+                )
+        except IntegrityError:
+            return False
+        _pause_for_tests()
+        send_mail(subject, body, None, [application.email])
+    return True
+
+
 def acknowledgement_mark_sent(*, application_id: int) -> bool:
     """Marks the acknowledgement as sent once; False if it was already sent (idempotent task)."""
     return bool(
@@ -119,6 +174,7 @@ def acknowledgement_mark_sent(*, application_id: int) -> bool:
 
 
 def sign_in_link_issue(*, application: Application) -> str:
+    """A new one-time link; call it inside the transaction that sends it (never half-issued)."""
     token = secrets.token_urlsafe(32)
     SignInToken.objects.create(
         application=application,

@@ -1,6 +1,13 @@
+"""Learning Hub tasks. Each may run twice (a worker killed mid-way, a relay race): each says why
+that is safe. E-mails go through `services.email_send_once`, whose marker row commits with the
+sending, so a redelivered task sends nothing already sent."""
+
+import datetime as dt
+import uuid
+
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import send_mail
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -8,8 +15,8 @@ from django.utils.translation import gettext
 
 from s4c.outbox import enqueue_on_commit
 
-from . import services
-from .models import Application, Commitment
+from . import privacy, services
+from .models import Application, Commitment, SentEmail
 
 
 @shared_task(
@@ -19,6 +26,8 @@ from .models import Application, Commitment
     max_retries=8,
 )
 def send_acknowledgement(*, application_id: int) -> bool:
+    """Safe twice: the e-mail is keyed "acknowledgement:<id>" (one per application ever), and
+    `acknowledged_at` is set in the transaction that records the sending."""
     application = Application.objects.select_related("cohort").filter(pk=application_id).first()
     if application is None or application.acknowledged_at is not None:
         return False  # already sent: a redelivered task has its effect once
@@ -31,30 +40,52 @@ def send_acknowledgement(*, application_id: int) -> bool:
             "learning/email/acknowledgement.txt",
             {"application": application, "site_url": settings.SITE_URL},
         )
-    send_mail(subject, body, None, [application.email])
-    return services.acknowledgement_mark_sent(application_id=application_id)
+    with transaction.atomic():
+        if not services.email_send_once(
+            key=f"acknowledgement:{application.pk}",
+            kind=SentEmail.Kind.ACKNOWLEDGEMENT,
+            application=application,
+            subject=subject,
+            body=body,
+        ):
+            return False
+        return services.acknowledgement_mark_sent(application_id=application_id)
 
 
 @shared_task(
+    bind=True,
     name="learning.send_sign_in_link",
     autoretry_for=(OSError,),
     retry_backoff=True,
     max_retries=3,
 )
-def send_sign_in_link(*, application_id: int, language: str) -> bool:
+def send_sign_in_link(self, *, application_id: int, language: str) -> bool:
+    """Safe twice: one request for a link is one task id (the outbox row's), and the e-mail is
+    keyed by it; the token is issued in the transaction that sends it, so a killed run leaves no
+    usable token behind and a repeated run issues none."""
     # The token is made here, not in the request, so it never sits in the outbox or the broker.
     application = Application.objects.filter(pk=application_id).first()
     if application is None:
         return False
-    token = services.sign_in_link_issue(application=application)
-    with translation.override(language):
-        link = settings.SITE_URL + reverse("learning:sign-in-link", kwargs={"token": token})
-        subject = gettext("Your South-4-Care sign-in link")
-        body = render_to_string(
-            "learning/email/sign_in.txt", {"link": link, "minutes": settings.SIGN_IN_LINK_MINUTES}
+    with transaction.atomic():
+        token = services.sign_in_link_issue(application=application)
+        with translation.override(language):
+            link = settings.SITE_URL + reverse("learning:sign-in-link", kwargs={"token": token})
+            subject = gettext("Your South-4-Care sign-in link")
+            body = render_to_string(
+                "learning/email/sign_in.txt",
+                {"link": link, "minutes": settings.SIGN_IN_LINK_MINUTES},
+            )
+        sent = services.email_send_once(
+            key=f"sign_in:{self.request.id or uuid.uuid4()}",
+            kind=SentEmail.Kind.SIGN_IN,
+            application=application,
+            subject=subject,
+            body=body,
         )
-    send_mail(subject, body, None, [application.email])
-    return True
+        if not sent:
+            transaction.set_rollback(True)  # the token was never sent: it must not exist
+        return sent
 
 
 @shared_task(
@@ -64,26 +95,55 @@ def send_sign_in_link(*, application_id: int, language: str) -> bool:
     max_retries=8,
 )
 def send_commitment_reminder(*, commitment_id: int) -> bool:
-    commitment = (
-        Commitment.objects.select_related("owner", "cohort").filter(pk=commitment_id).first()
-    )
-    if commitment is None or commitment.owner is None:
-        return False
-    with translation.override(commitment.owner.language):
-        subject = render_to_string(
-            "learning/email/reminder_subject.txt", {"commitment": commitment}
-        ).strip()
-        body = render_to_string(
-            "learning/email/reminder.txt", {"commitment": commitment, "site_url": settings.SITE_URL}
+    """Safe twice: the e-mail is keyed by the commitment and the reminder it follows
+    ("reminder:<id>:<previous reminded_at>"), `reminded_at` moves in the same transaction, and a
+    commitment reminded within the period is not due any more."""
+    with transaction.atomic():
+        commitment = (
+            Commitment.objects.select_for_update(of=("self",))
+            .select_related("owner", "cohort")
+            .filter(pk=commitment_id)
+            .first()
         )
-    send_mail(subject, body, None, [commitment.owner.email])
-    Commitment.objects.filter(pk=commitment_id).update(reminded_at=timezone.now())
-    return True
+        if commitment is None or commitment.owner is None:
+            return False
+        now = timezone.now()
+        cutoff = now - dt.timedelta(days=settings.COMMITMENT_INACTIVE_DAYS)
+        if commitment.reminded_at is not None and commitment.reminded_at >= cutoff:
+            return False  # reminded within the period already
+        with translation.override(commitment.owner.language):
+            subject = render_to_string(
+                "learning/email/reminder_subject.txt", {"commitment": commitment}
+            ).strip()
+            body = render_to_string(
+                "learning/email/reminder.txt",
+                {"commitment": commitment, "site_url": settings.SITE_URL},
+            )
+        previous = commitment.reminded_at.isoformat() if commitment.reminded_at else "none"
+        if not services.email_send_once(
+            key=f"reminder:{commitment.pk}:{previous}",
+            kind=SentEmail.Kind.REMINDER,
+            application=commitment.owner,
+            subject=subject,
+            body=body,
+        ):
+            return False
+        Commitment.objects.filter(pk=commitment_id).update(reminded_at=now)
+        return True
 
 
 @shared_task(name="learning.mark_inactive_commitments")
 def mark_inactive_commitments() -> int:
+    """Safe twice: marking inactive is an idempotent update, and a reminder enqueued twice is
+    sent once (see send_commitment_reminder)."""
     ids = services.commitments_mark_inactive()
-    for commitment_id in ids:
-        enqueue_on_commit("learning.send_commitment_reminder", commitment_id=commitment_id)
+    with transaction.atomic():
+        for commitment_id in ids:
+            enqueue_on_commit("learning.send_commitment_reminder", commitment_id=commitment_id)
     return len(ids)
+
+
+@shared_task(name="learning.erase_expired_applicants")
+def erase_expired_applicants() -> int:
+    """Safe twice: applications already erased are skipped, so a second run erases nothing."""
+    return len(privacy.erase_expired(actor=None))

@@ -247,7 +247,7 @@ def sign_in_link(request, token):
 def me(request):
     application = (
         Application.objects.select_related("cohort")
-        .filter(pk=request.session.get(SESSION_KEY))
+        .filter(pk=request.session.get(SESSION_KEY), erased_at__isnull=True)
         .first()
     )
     if application is None:

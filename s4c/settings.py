@@ -182,7 +182,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Fail fast when the broker is unreachable: the outbox (s4c/outbox.py) keeps the task for later.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": 3600,
+    # A message whose worker vanished (killed with its pool) is handed out again after this long.
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
     "socket_connect_timeout": 2,
     "socket_timeout": 5,
 }
@@ -399,3 +400,16 @@ CELERY_BEAT_SCHEDULE["learning-inactive-commitments"] = {
     "task": "learning.mark_inactive_commitments",
     "schedule": 24 * 3600.0,
 }
+# Personal data of applicants is erased this many days after their cohort ended (beat, daily).
+APPLICANT_DATA_RETENTION_DAYS = env.int("APPLICANT_DATA_RETENTION_DAYS", default=730)
+if APPLICANT_DATA_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("The setting APPLICANT_DATA_RETENTION_DAYS must be at least 1.")
+CELERY_BEAT_SCHEDULE["learning-erase-expired-applicants"] = {
+    "task": "learning.erase_expired_applicants",
+    "schedule": 24 * 3600.0,
+}
+# Tests only: a path; the first e-mail sent by a worker writes its pid there and pauses, so a test
+# can kill the worker in the middle of the task (tests/s4c/test_worker_kill.py).
+TEST_PAUSE_BEFORE_SEND_FILE = (
+    env.str("S4C_TEST_PAUSE_BEFORE_SEND_FILE", default="") if TESTING else ""
+)

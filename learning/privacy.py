@@ -1,0 +1,293 @@
+"""Personal data of applicants and participants: erasure, export and retention.
+
+What we hold about a person is their applications (one per cohort, found by e-mail address) and
+what hangs from them: sign-in links, attendance, the commitments they made with their progress
+updates, the e-mails we sent them, and copies of all that in history tables and queued tasks.
+
+- `person_erase` (``manage.py erase_person``, the admin action) anonymises every application of
+  an address: name, address, organisation, languages and motivation are blanked; country,
+  constituency, status and dates stay, so the statistics of a cohort still add up. Sign-in links
+  and queued tasks are deleted, sent e-mails lose their recipient, commitments lose their author
+  (in history rows too). An `ErasureRecord` keeps a keyed hash of the address, the counts, the
+  time and the acting user: never the data itself.
+- `erase_expired` (daily beat task, ``manage.py erase_expired_applicants``) does the same for
+  every applicant of a cohort that ended more than APPLICANT_DATA_RETENTION_DAYS ago.
+- `person_export` (``manage.py export_person``) returns everything we hold about an address as
+  JSON-ready data, in the shape documented on `person_export`.
+"""
+
+import datetime as dt
+import hashlib
+import hmac
+from collections import Counter
+
+from django.apps import apps
+from django.conf import settings
+from django.db import transaction
+from django.db.models import CharField, Max, Q, TextField, Value
+from django.db.models.functions import Cast, Coalesce, Concat, TruncDate
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalChanges
+
+from s4c.errors import DomainError
+from s4c.models import OutboxTask
+
+from .models import (
+    Application,
+    Cohort,
+    Commitment,
+    ErasureRecord,
+    SentEmail,
+    SignInToken,
+)
+
+EXPORT_FORMAT = "s4c.person-export/1"
+ERASED_DOMAIN = "erased.invalid"  # RFC 2606: can never be a real address
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def subject_hash(email: str) -> str:
+    """A keyed hash of an address: it tells whether a given address was erased, and cannot be
+    reversed by trying addresses without the SECRET_KEY (rotating the key forgets old hashes)."""
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, normalise_email(email).encode(), hashlib.sha256).hexdigest()
+
+
+def _check_permission(actor) -> None:
+    if actor is not None and not actor.has_perm("learning.erase_personal_data"):
+        raise DomainError(
+            _("You do not have permission to erase or export personal data."), code="forbidden"
+        )
+
+
+def _history_models():
+    return [model for model in apps.get_models() if issubclass(model, HistoricalChanges)]
+
+
+def _anonymise(applications: list[Application], *, now) -> dict[str, int]:
+    """Erase the personal data of these applications everywhere; returns what was touched."""
+    ids = [application.pk for application in applications]
+    emails = sorted({normalise_email(application.email) for application in applications})
+    owned = list(Commitment.objects.filter(owner_id__in=ids).values_list("pk", flat=True))
+    counts = {"applications": len(ids)}
+
+    # Queued tasks first: an e-mail still waiting must not go out to a blanked row.
+    pending = OutboxTask.objects.filter(sent_at__isnull=True)
+    outbox_ids = set(pending.filter(kwargs__application_id__in=ids).values_list("pk", flat=True))
+    outbox_ids |= set(
+        pending.filter(
+            task_name="learning.send_commitment_reminder", kwargs__commitment_id__in=owned
+        ).values_list("pk", flat=True)
+    )
+    # Any queued row, sent or not, that copied an address into its arguments.
+    copied = Q()
+    for email in emails:
+        copied |= Q(text__icontains=email)
+    outbox_ids |= set(
+        OutboxTask.objects.annotate(text=Cast("kwargs", TextField()))
+        .filter(copied)
+        .values_list("pk", flat=True)
+    )
+    counts["outbox_tasks"] = OutboxTask.objects.filter(pk__in=outbox_ids).delete()[0]
+
+    counts["sign_in_links"] = SignInToken.objects.filter(application_id__in=ids).delete()[0]
+    counts["emails"] = SentEmail.objects.filter(application_id__in=ids).update(recipient="")
+    # Commitments are the country's and stay (published ones are public content); their author
+    # link goes, here and in every history row that copied it.
+    counts["commitments"] = Commitment.objects.filter(pk__in=owned).update(owner=None)
+    history_rows = 0
+    for model in _history_models():
+        if getattr(model, "instance_type", None) is Application:
+            history_rows += model.objects.filter(id__in=ids).delete()[0]
+            continue
+        for field in model._meta.concrete_fields:
+            if field.is_relation and field.related_model is Application:
+                history_rows += model.objects.filter(**{f"{field.attname}__in": ids}).update(
+                    **{field.attname: None}
+                )
+    counts["history_rows"] = history_rows
+
+    Application.objects.filter(pk__in=ids).update(
+        name="",
+        email=Concat(Value("erased-"), Cast("pk", CharField()), Value(f"@{ERASED_DOMAIN}")),
+        organisation="",
+        working_languages="",
+        motivation="",
+        erased_at=now,
+    )
+    return counts
+
+
+@transaction.atomic
+def person_erase(*, email: str, actor, reason: str = ErasureRecord.Reason.REQUEST) -> ErasureRecord:
+    """Erase everything we hold about the person with this address (a no-op, still recorded,
+    when we hold nothing). Irreversible."""
+    _check_permission(actor)
+    now = timezone.now()
+    applications = list(
+        Application.objects.select_for_update()
+        .filter(email__iexact=normalise_email(email), erased_at__isnull=True)
+        .order_by("pk")
+    )
+    counts = _anonymise(applications, now=now) if applications else {"applications": 0}
+    return ErasureRecord.objects.create(
+        subject_hash=subject_hash(email), reason=reason, actor=actor, counts=counts, erased_at=now
+    )
+
+
+def cohorts_past_retention(*, now=None):
+    """Cohorts whose last day (last phase, else the close of applications) is older than the
+    retention period."""
+    now = now or timezone.now()
+    cutoff = now.date() - dt.timedelta(days=settings.APPLICANT_DATA_RETENTION_DAYS)
+    return Cohort.objects.annotate(
+        last_day=Coalesce(Max("phases__end_date"), TruncDate("applications_close_at"))
+    ).filter(last_day__lt=cutoff)
+
+
+def expired_applications(*, now=None):
+    return Application.objects.filter(
+        cohort__in=cohorts_past_retention(now=now).values("pk"), erased_at__isnull=True
+    ).order_by("pk")
+
+
+@transaction.atomic
+def erase_expired(*, actor, now=None) -> list[int]:
+    """Erase the applicants of cohorts past the retention period; returns the application ids.
+    One erasure record per person (address)."""
+    now = now or timezone.now()
+    applications = list(expired_applications(now=now).select_for_update())
+    if not applications:
+        return []
+    per_person = Counter(normalise_email(application.email) for application in applications)
+    _anonymise(applications, now=now)
+    ErasureRecord.objects.bulk_create(
+        ErasureRecord(
+            subject_hash=subject_hash(email),
+            reason=ErasureRecord.Reason.RETENTION,
+            actor=actor,
+            counts={"applications": n},
+            erased_at=now,
+        )
+        for email, n in sorted(per_person.items())
+    )
+    return [application.pk for application in applications]
+
+
+def _bilingual(obj, field: str) -> dict[str, str]:
+    return {language: getattr(obj, f"{field}_{language}") or "" for language in ("en", "ar")}
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def person_export(*, email: str, actor=None) -> dict:
+    """Everything we hold about the person with this address, for a subject access request.
+
+    Shape (format "s4c.person-export/1"; times ISO 8601 in UTC, texts {"en", "ar"} where the
+    portal keeps both languages)::
+
+        {"format", "email", "exported_at",
+         "applications": [{"id", "cohort": {"slug", "name"}, "name", "email", "country",
+             "organisation", "constituency", "working_languages", "motivation", "language",
+             "status", "submitted_at", "decided_at", "acknowledged_at",
+             "attendance": [{"session", "title", "date", "attended", "recorded_at"}],
+             "sign_in_links": [{"expires_at", "used_at"}],
+             "commitments": [{"id", "country", "lever", "text", "deliverable", "target_date",
+                 "status", "consent_to_publish", "published", "created_at", "updated_at",
+                 "progress_updates": [{"date", "status", "text", "created_at"}]}]}],
+         "emails": [{"kind", "recipient", "subject", "sent_at"}]}
+    """
+    _check_permission(actor)
+    address = normalise_email(email)
+    applications = (
+        Application.objects.filter(email__iexact=address, erased_at__isnull=True)
+        .select_related("cohort")
+        .prefetch_related(
+            "attendances__session", "sign_in_tokens", "commitments__updates", "sent_emails"
+        )
+        .order_by("submitted_at", "pk")
+    )
+    result = {
+        "format": EXPORT_FORMAT,
+        "email": address,
+        "exported_at": timezone.now().isoformat(),
+        "applications": [],
+        "emails": [],
+    }
+    for application in applications:
+        result["applications"].append(
+            {
+                "id": application.pk,
+                "cohort": {"slug": application.cohort.slug, "name": application.cohort.name},
+                "name": application.name,
+                "email": application.email,
+                "country": application.country.code,
+                "organisation": application.organisation,
+                "constituency": application.constituency,
+                "working_languages": application.working_languages,
+                "motivation": application.motivation,
+                "language": application.language,
+                "status": application.status,
+                "submitted_at": _iso(application.submitted_at),
+                "decided_at": _iso(application.decided_at),
+                "acknowledged_at": _iso(application.acknowledged_at),
+                "attendance": [
+                    {
+                        "session": attendance.session.slug,
+                        "title": _bilingual(attendance.session, "title"),
+                        "date": _iso(attendance.session.date),
+                        "attended": attendance.attended,
+                        "recorded_at": _iso(attendance.recorded_at),
+                    }
+                    for attendance in sorted(application.attendances.all(), key=lambda a: a.pk)
+                ],
+                "sign_in_links": [
+                    {"expires_at": _iso(token.expires_at), "used_at": _iso(token.used_at)}
+                    for token in sorted(application.sign_in_tokens.all(), key=lambda t: t.pk)
+                ],
+                "commitments": [
+                    {
+                        "id": commitment.pk,
+                        "country": commitment.country.code,
+                        "lever": commitment.lever,
+                        "text": _bilingual(commitment, "text"),
+                        "deliverable": _bilingual(commitment, "deliverable"),
+                        "target_date": _iso(commitment.target_date),
+                        "status": commitment.light,
+                        "consent_to_publish": commitment.consent_to_publish,
+                        "published": commitment.published,
+                        "created_at": _iso(commitment.created_at),
+                        "updated_at": _iso(commitment.updated_at),
+                        "progress_updates": [
+                            {
+                                "date": _iso(update.date),
+                                "status": update.light,
+                                "text": _bilingual(update, "text"),
+                                "created_at": _iso(update.created_at),
+                            }
+                            for update in sorted(
+                                commitment.updates.all(), key=lambda u: (u.date, u.pk)
+                            )
+                        ],
+                    }
+                    for commitment in sorted(application.commitments.all(), key=lambda c: c.pk)
+                ],
+            }
+        )
+        result["emails"] += [
+            {
+                "kind": sent.kind,
+                "recipient": sent.recipient,
+                "subject": sent.subject,
+                "sent_at": _iso(sent.sent_at),
+            }
+            for sent in application.sent_emails.all()
+        ]
+    result["emails"].sort(key=lambda sent: sent["sent_at"])
+    return result

@@ -1,0 +1,272 @@
+"""A worker killed in the middle of a task: the task runs again and its effect happens once.
+
+Real processes: a Celery worker (prefork pool) started as a subprocess on the test database and
+the test Redis, sending real e-mail over SMTP to a small SMTP server on loopback run here. The
+first send pauses (TEST_PAUSE_BEFORE_SEND_FILE) inside the transaction that records it, the test
+SIGKILLs the process running it, and the e-mail must then arrive exactly once.
+"""
+
+import os
+import signal
+import socketserver
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from learning.models import Application, Cohort, SentEmail
+from s4c.celery import app
+from s4c.models import OutboxTask
+
+from ..learning.conftest import make_application
+
+pytestmark = [
+    pytest.mark.redis,
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.timeout(180),
+]
+
+VISIBILITY_TIMEOUT = 4  # seconds before a message of a vanished worker is handed out again
+
+
+class _SMTPHandler(socketserver.StreamRequestHandler):
+    """Just enough SMTP for Django's backend: EHLO, MAIL, RCPT, DATA, RSET, NOOP, QUIT."""
+
+    def _reply(self, line: str) -> None:
+        self.wfile.write(line.encode() + b"\r\n")
+
+    def handle(self):
+        self._reply("220 localhost test SMTP")
+        recipients: list[str] = []
+        while line := self.rfile.readline():
+            command = line.decode().strip()
+            verb = command[:4].upper()
+            if verb in ("EHLO", "HELO"):
+                self._reply("250 localhost")
+            elif verb == "MAIL":
+                recipients = []
+                self._reply("250 OK")
+            elif verb == "RCPT":
+                recipients.append(command.split(":", 1)[1].strip().strip("<>"))
+                self._reply("250 OK")
+            elif verb == "DATA":
+                self._reply("354 End data with <CR><LF>.<CR><LF>")
+                data = []
+                while (chunk := self.rfile.readline()) not in (b".\r\n", b""):
+                    data.append(chunk[1:] if chunk.startswith(b"..") else chunk)
+                self.server.messages.append((recipients, b"".join(data).decode()))
+                self._reply("250 OK queued")
+            elif verb in ("RSET", "NOOP"):
+                self._reply("250 OK")
+            elif verb == "QUIT":
+                self._reply("221 Bye")
+                return
+            else:
+                self._reply("502 Command not implemented")
+
+
+class _SMTPServer(socketserver.ThreadingTCPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self):
+        super().__init__(("127.0.0.1", 0), _SMTPHandler)
+        self.messages: list[tuple[list[str], str]] = []
+
+
+@pytest.fixture
+def smtp_server():
+    server = _SMTPServer()
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1})
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)
+
+
+def _database_url() -> str:
+    db = connection.settings_dict  # NAME is pytest-django's test database here
+    credentials = quote(db["USER"]) + (f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else "")
+    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def _wait_for(condition, *, timeout: float, what: str, log: Path | None = None):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if value := condition():
+            return value
+        time.sleep(0.1)
+    tail = log.read_text(errors="replace")[-3000:] if log and log.exists() else ""
+    pytest.fail(f"timed out after {timeout}s waiting for {what}\n--- worker log ---\n{tail}")
+
+
+@pytest.fixture
+def workers(transactional_db, smtp_server, tmp_path):
+    """Starts real Celery workers as subprocesses (each in its own process group); the finalizer
+    ends every one of them, gently then by force, so a failing test leaves nothing running."""
+    queue = f"s4c-kill-test-{uuid.uuid4().hex[:8]}"  # a message left behind by a failed run
+    started: list[subprocess.Popen] = []  # can never reach a later run's workers
+    env = {
+        **os.environ,
+        "S4C_TESTING": "1",
+        "DEBUG": "true",
+        "DATABASE_URL": _database_url(),
+        "REDIS_URL": settings.REDIS_URL,
+        "CONN_MAX_AGE": "0",
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(smtp_server.server_address[1]),
+        "EMAIL_USE_TLS": "false",
+        "S4C_TEST_PAUSE_BEFORE_SEND_FILE": str(tmp_path / "paused.pid"),
+        "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
+    }
+
+    def start(name: str) -> tuple[subprocess.Popen, Path]:
+        log = tmp_path / f"{name}.log"
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "s4c",
+                "worker",
+                "--pool=prefork",
+                "--concurrency=1",
+                "--loglevel=INFO",
+                "--without-mingle",
+                "--without-gossip",
+                "--without-heartbeat",
+                f"--hostname={name}@%h",
+                f"--queues={queue}",
+            ],
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=log.open("wb"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        started.append(process)
+        return process, log
+
+    def stop(process: subprocess.Popen, *, sig=signal.SIGTERM, timeout: float = 15) -> None:
+        if process.poll() is None:
+            try:
+                os.killpg(process.pid, sig)
+            except ProcessLookupError:
+                pass
+            try:
+                process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=10)
+        # The pool's children share the group: make sure none survives its parent.
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+    yield type(
+        "Workers",
+        (),
+        {
+            "queue": queue,
+            "start": staticmethod(start),
+            "stop": staticmethod(stop),
+            "pause_file": tmp_path / "paused.pid",
+        },
+    )
+    for process in started:
+        stop(process, timeout=5)
+    with app.connection_for_write() as conn:
+        conn.default_channel.queue_purge(queue)
+
+
+def _application_waiting_for_acknowledgement() -> tuple[Application, OutboxTask]:
+    cohort = Cohort.objects.create(slug="kill-test", name_en="Kill test cohort", year=2027)
+    application = make_application(cohort, "killed@example.org", name="Nadia Salem")
+    row = OutboxTask.objects.create(
+        task_name="learning.send_acknowledgement", kwargs={"application_id": application.pk}
+    )
+    return application, row
+
+
+def _send(row: OutboxTask, queue: str, *, task_id: str | None = None):
+    # As s4c.outbox.send does, with the message id derived from the row; on this test's queue.
+    return app.send_task(
+        row.task_name, kwargs=row.kwargs, task_id=task_id or f"outbox-{row.pk}", queue=queue
+    )
+
+
+def _paused_pid(workers, log: Path) -> int:
+    text = _wait_for(
+        lambda: workers.pause_file.exists() and workers.pause_file.read_text(),
+        timeout=60,
+        what="the task to start sending",
+        log=log,
+    )
+    return int(text)
+
+
+def test_a_pool_process_killed_mid_task_runs_it_again_and_mails_once(workers, smtp_server):
+    application, row = _application_waiting_for_acknowledgement()
+    worker, log = workers.start("killpool")
+    result = _send(row, workers.queue)
+    child = _paused_pid(workers, log)
+    assert child != worker.pid  # the pool process, not the worker's main process
+    # Mid-task: the marker row is not committed and nothing reached the mail server.
+    assert (SentEmail.objects.count(), smtp_server.messages) == (0, [])
+
+    os.kill(child, signal.SIGKILL)
+    killed_at = time.monotonic()
+
+    # The main process sees its child die and puts the message back (acks late, reject on
+    # worker lost); a fresh pool process runs it again, to completion.
+    assert result.get(timeout=60) is True
+    assert worker.poll() is None  # the worker itself survived
+    assert time.monotonic() - killed_at < 60
+    [(recipients, message)] = smtp_server.messages
+    assert recipients == ["killed@example.org"]
+    assert "Subject: We received your application to Kill test cohort" in message
+    assert list(SentEmail.objects.values_list("key", "recipient")) == [
+        (f"acknowledgement:{application.pk}", "killed@example.org")
+    ]
+    application.refresh_from_db()
+    assert application.acknowledged_at is not None
+    assert "WorkerLostError" in log.read_text(errors="replace")
+
+
+def test_a_worker_killed_whole_mid_task_leaves_it_to_the_next_worker(workers, smtp_server):
+    application, row = _application_waiting_for_acknowledgement()
+    first, first_log = workers.start("killall")
+    result = _send(row, workers.queue)
+    child = _paused_pid(workers, first_log)
+    delivered_at = time.monotonic()
+    # The machine dies: main process and pool process at once, nothing acknowledged or requeued.
+    os.killpg(first.pid, signal.SIGKILL)
+    first.wait(timeout=10)
+    _wait_for(lambda: not Path(f"/proc/{child}").exists(), timeout=10, what="the child to die")
+    assert (SentEmail.objects.count(), smtp_server.messages) == (0, [])
+
+    # Start a worker again once the unacknowledged message is due to be handed out again.
+    time.sleep(max(0.0, delivered_at + VISIBILITY_TIMEOUT + 0.5 - time.monotonic()))
+    second, second_log = workers.start("restarted")
+    assert result.get(timeout=60) is True
+    [(recipients, _message)] = smtp_server.messages
+    assert recipients == ["killed@example.org"]
+
+    # The relay sends the same row again (a race): the task runs, and sends nothing more.
+    duplicate = _send(row, workers.queue, task_id=f"outbox-{row.pk}-again")
+    assert duplicate.get(timeout=30) is False
+    assert len(smtp_server.messages) == 1
+    assert SentEmail.objects.count() == 1
+    assert second.poll() is None
