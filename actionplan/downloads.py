@@ -6,6 +6,8 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from s4c.text import spreadsheet_cell
+
 from .models import Plan, ProgressReport
 
 PLAN_COLUMNS = [
@@ -76,7 +78,7 @@ def as_csv(columns, rows) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(columns)
-    writer.writerows(rows)
+    writer.writerows([spreadsheet_cell(value) for value in row] for row in rows)
     # The BOM makes spreadsheet programs read the file as UTF-8 (Arabic intact).
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
@@ -90,6 +92,10 @@ def as_xlsx(columns, rows, *, sheet_title: str) -> bytes:
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append(row)
+        # openpyxl stores text starting with "=" as a formula: text stays text (CSV injection).
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
     for column in ("C", "D"):
         sheet.column_dimensions[column].width = 70
         for cell in sheet[column][1:]:

@@ -4,6 +4,8 @@ from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from s4c.text import whole_number
+
 from . import charts, downloads
 from .models import ProgressReport
 from .selectors import (
@@ -93,7 +95,7 @@ def deliverables(request, slug):
     queryset = deliverables_public().filter(outcome__objective__plan=plan)
     filters = {}
     year = request.GET.get("year", "")
-    if year.isdigit():
+    if whole_number(year, max_digits=4) is not None:
         queryset = queryset.active_in(int(year))
         filters["year"] = year
     status = request.GET.get("status", "")
@@ -103,8 +105,8 @@ def deliverables(request, slug):
     conclusion = request.GET.get("conclusion", "").strip()
     if conclusion:
         # "16" matches 16, 16(a), 16(b)…; "16(b)" matches exactly.
-        if conclusion.isdigit():
-            queryset = queryset.filter(conclusion_paragraphs__paragraph=int(conclusion)).distinct()
+        if (paragraph := whole_number(conclusion, max_digits=4)) is not None:
+            queryset = queryset.filter(conclusion_paragraphs__paragraph=paragraph).distinct()
         else:
             queryset = queryset.filter(conclusion_paragraphs__code=conclusion).distinct()
         filters["conclusion"] = conclusion

@@ -12,6 +12,7 @@ from django.utils import translation
 from django_countries import countries as all_countries
 
 from s4c.caching import content_version, get_or_compute
+from s4c.text import whole_number
 
 from .models import DOCUMENT_LANGUAGES, Region, Resource, Theme
 from .search import ListSummary, canonical_query, postgres_list_summary, search_resources
@@ -95,7 +96,9 @@ def parse_hub_query(params) -> HubQuery:
     for facet in FACETS:
         values = [v.strip() for v in params.getlist(facet) if v.strip()][:20]
         if facet == "year":
-            values = [v for v in values if v.isdigit() and len(v) == 4]
+            values = [
+                v for v in values if len(v) == 4 and whole_number(v, max_digits=4) is not None
+            ]
         if values:
             filters[facet] = sorted(set(values))
     sort = params.get("sort") or ("relevance" if q else "newest")

@@ -53,7 +53,15 @@ def resource_save(
     languages: Iterable[str] | None = None,
 ) -> Resource:
     """Create or update a resource's fields (not its status). Rich text is sanitised here."""
-    if actor is not None and not can_edit(resource=resource, actor=actor):
+    current = Resource.objects.filter(pk=resource.pk).first() if resource.pk else None
+    if current is not None:
+        # The workflow fields belong to resource_transition and resource_delete: an edit, or an
+        # earlier version being restored, never changes them (a restore would otherwise publish or
+        # unpublish a resource behind the workflow's back), and permission is decided on the
+        # resource as it is now.
+        for name in ("status", "published_at", "deleted_at", "identifier"):
+            setattr(resource, name, getattr(current, name))
+    if actor is not None and not can_edit(resource=current or resource, actor=actor):
         raise DomainError(
             _("You may not edit this resource in its current status."), code="forbidden"
         )

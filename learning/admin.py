@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 from hub.models import Region
 from s4c.admin_tools import BilingualAdmin, TranslationStateFilter
 from s4c.errors import DomainError
+from s4c.text import spreadsheet_cell
 
 from . import privacy, services
 from .models import (
@@ -204,7 +205,8 @@ class ApplicationAdmin(admin.ModelAdmin):
         )
         for a in queryset.select_related("cohort"):
             writer.writerow(
-                [
+                spreadsheet_cell(value)
+                for value in [
                     a.cohort.slug,
                     a.name,
                     a.email,

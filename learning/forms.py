@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 
+from s4c.text import clean_text
+
 from .models import Application, Commitment
 
 
@@ -37,8 +39,10 @@ class ApplicationForm(forms.Form):
         return ""
 
     def clean_name(self):
-        name = self.cleaned_data["name"].strip()
-        if any(ch in name for ch in "<>\u202e\u200b"):
+        # Invisible characters (bidi overrides, zero-width spaces) are removed, not refused: the
+        # applicant cannot see them (s4c.text.clean_text); markup characters are refused.
+        name = clean_text(self.cleaned_data["name"], multiline=False).strip()
+        if any(ch in name for ch in "<>"):
             raise forms.ValidationError(_("Please enter your name without special characters."))
         return name
 
@@ -48,7 +52,7 @@ class SignInRequestForm(forms.Form):
 
 
 class ProgressUpdateForm(forms.Form):
-    commitment = forms.IntegerField(widget=forms.HiddenInput)
+    commitment = forms.IntegerField(label=_("Commitment"), widget=forms.HiddenInput)
     light = forms.ChoiceField(label=_("Status"), choices=Commitment.Light.choices)
     text = forms.CharField(
         label=_("Progress made"), widget=forms.Textarea(attrs={"rows": 4}), max_length=3000

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from s4c.errors import DomainError
 from s4c.outbox import enqueue_on_commit
+from s4c.text import clean_text, clean_text_fields
 
 from .models import (
     Application,
@@ -48,9 +49,9 @@ def application_submit(*, cohort: Cohort, data: dict, language: str) -> Applicat
         )
     try:
         with transaction.atomic():
-            application = Application.objects.create(
-                cohort=cohort, **{**data, "email": email}, language=language
-            )
+            application = Application(cohort=cohort, **{**data, "email": email}, language=language)
+            clean_text_fields(application)
+            application.save()
     except IntegrityError as error:  # a concurrent duplicate
         raise DomainError(
             _(
@@ -212,11 +213,10 @@ def progress_update_add(
         raise DomainError(_("You can only update your own commitments."), code="forbidden")
     if light not in Commitment.Light.values:
         raise DomainError(_("Choose a valid status."), field="light")
-    if not text.strip():
+    text = clean_text(text).strip()
+    if not text:
         raise DomainError(_("Describe the progress made."), field="text")
-    update = ProgressUpdate(
-        commitment=commitment, light=light, **{f"text_{language}": text.strip()}
-    )
+    update = ProgressUpdate(commitment=commitment, light=light, **{f"text_{language}": text})
     update.save()
     commitment.light = light
     commitment.inactive = False

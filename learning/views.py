@@ -260,14 +260,18 @@ def me(request):
         if commitment is None:
             form.add_error(None, _("You can only update your own commitments."))
         else:
-            services.progress_update_add(
-                commitment=commitment,
-                application=application,
-                light=form.cleaned_data["light"],
-                text=form.cleaned_data["text"],
-                language=translation.get_language(),
-            )
-            return redirect("learning:me")
+            try:
+                services.progress_update_add(
+                    commitment=commitment,
+                    application=application,
+                    light=form.cleaned_data["light"],
+                    text=form.cleaned_data["text"],
+                    language=translation.get_language(),
+                )
+            except DomainError as error:
+                form.add_error(error.field, str(error.message))
+            else:
+                return redirect("learning:me")
     return render(
         request,
         "learning/me.html",
@@ -277,6 +281,8 @@ def me(request):
             "form": form,
             "commitments": application.commitments.prefetch_related("updates"),
         },
+        # A refused update says why (it was silently dropped before).
+        status=400 if form.errors else 200,
     )
 
 

@@ -1,6 +1,9 @@
 """Admin building blocks shared by the three apps: bilingual editing and translation state."""
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
@@ -43,6 +46,26 @@ class BilingualAdmin(SimpleHistoryAdmin, TranslationAdmin):
     """
 
     translation_state_filter = TranslationStateFilter
+
+    # --- reverting to an earlier version is a change -------------------------------------------
+    # django-simple-history lets anyone who may *view* an object open its revert form and post it,
+    # and checks the permission against the old version: a Curator could revert (write) a theme,
+    # an Officer a plan, and a Curator could revert a published resource. Reverting needs the
+    # change permission on the object as it is now.
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        current = self.get_object(request, unquote(object_id))
+        if current is None:
+            raise Http404(object_id)
+        if request.method == "POST" and not self.has_change_permission(request, current):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def revert_disabled(self, request, obj=None):
+        if obj is not None and obj.pk is not None:
+            current = self.get_object(request, str(obj.pk))
+            if current is None or not self.has_change_permission(request, current):
+                return True
+        return super().revert_disabled(request, obj)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)

@@ -24,6 +24,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.translator import NotRegistered, translator
 
+from .text import clean_text_fields
+
 LANGUAGE_CODES: tuple[str, ...] = tuple(code for code, _name in settings.LANGUAGES)
 
 
@@ -58,7 +60,9 @@ class TranslatedModel(models.Model):
 
     def save(self, *args, **kwargs):
         # Stamping here (like auto_now) keeps the bookkeeping in one place for every write path:
-        # services, admin, loaders and restores all go through save().
+        # services, admin, loaders and restores all go through save(). The same goes for the
+        # invisible characters every stored text loses (s4c.text.clean_text explains which).
+        clean_text_fields(self)
         self.stamp_translation_edits()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:

@@ -2,6 +2,8 @@
 
 import nh3
 
+from .text import clean_text
+
 ALLOWED_TAGS = {
     "p",
     "br",
@@ -47,11 +49,12 @@ ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 
 def sanitize_html(value: str | None) -> str:
-    """Remove scripts, event handlers, style and non-http(s) links; keep structure and language marks."""
+    """Remove scripts, event handlers, style and non-http(s) links, and the invisible characters of
+    `s4c.text.clean_text`; keep structure and language marks."""
     if not value:
         return ""
     return nh3.clean(
-        value,
+        clean_text(value),
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=ALLOWED_URL_SCHEMES,

@@ -29,5 +29,6 @@ urlpatterns += i18n_patterns(
 if settings.DEBUG:
     urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
 
+handler400 = "s4c.views.bad_request"
 handler404 = "s4c.views.page_not_found"
 handler500 = "s4c.views.server_error"

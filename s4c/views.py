@@ -23,6 +23,19 @@ def home(request):
     )
 
 
+def bad_request(request, exception=None):
+    """Malformed requests (too many parameters, a body over the limit…): a 400 that says so, as
+    JSON on the API and as a page elsewhere, in the request's language."""
+    from django.http import JsonResponse
+
+    message = _("The request could not be understood: it is malformed or too large.")
+    if request.path_info.startswith("/api/"):
+        return JsonResponse(
+            {"detail": message}, status=400, json_dumps_params={"ensure_ascii": False}
+        )
+    return render(request, "400.html", {"message": message}, status=400)
+
+
 def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)
 

@@ -1,12 +1,16 @@
 """The API's shared building blocks: bilingual fields, `?lang=`, strict parameters, cursor pages,
 conditional requests. Every collection of every app is built from these."""
 
+import datetime as dt
 import hashlib
 import json
 
+import django_filters
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 from django.utils.translation import gettext as _
+from django_filters.fields import IsoDateTimeField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 from rest_framework import serializers, status, viewsets
@@ -16,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from s4c.bilingual import LANGUAGE_CODES, translated_value
+from s4c.text import whole_number
 
 LANG_PARAMETER = OpenApiParameter(
     "lang",
@@ -133,7 +138,8 @@ class StrictCursorPagination(CursorPagination):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return self.page_size
-        if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
+        size = whole_number(raw, max_digits=3)
+        if size is None or not 1 <= size <= self.max_page_size:
             raise ValidationError(
                 {
                     "page_size": [
@@ -142,7 +148,7 @@ class StrictCursorPagination(CursorPagination):
                     ]
                 }
             )
-        return int(raw)
+        return size
 
     def decode_cursor(self, request):
         try:
@@ -151,6 +157,23 @@ class StrictCursorPagination(CursorPagination):
             raise ValidationError(
                 {"cursor": [_("This cursor is not valid: start again from the first page.")]}
             ) from error
+
+
+class _UtcDateTimeField(IsoDateTimeField):
+    def to_python(self, value):
+        value = super().to_python(value)
+        try:
+            # In UTC: Python accepts offsets up to ±23:59 and years up to 9999 in any offset,
+            # which the databases cannot store ("9999-12-31T23:59-23:00").
+            return value.astimezone(dt.UTC) if value is not None else None
+        except OverflowError as error:
+            raise DjangoValidationError(self.error_messages["invalid"], code="invalid") from error
+
+
+class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
+    """An ISO 8601 date and time, converted to UTC; one out of range is a 400, not a 500."""
+
+    field_class = _UtcDateTimeField
 
 
 class StatesMixin:

@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from s4c.models import ChangeEvent
+from s4c.text import whole_number
 
 PAGE = 500
 
@@ -43,12 +44,12 @@ class ChangeFeedView(APIView):
             raise ValidationError(
                 {unknown[0]: [_("Unknown parameter “%(name)s”.") % {"name": unknown[0]}]}
             )
-        raw = request.query_params.get("since", "0")
-        if not raw.isdigit():
+        # A cursor is an event id: at most 18 digits keeps it inside a 64-bit integer.
+        since = whole_number(request.query_params.get("since", "0"), max_digits=18)
+        if since is None:
             raise ValidationError(
                 {"since": [_("This cursor is not valid: start again from the first page.")]}
             )
-        since = int(raw)
         events = list(ChangeEvent.objects.filter(id__gt=since).order_by("id")[:PAGE])
         results = [
             {

@@ -1,0 +1,421 @@
+"""Who may do what, as one table: every role × every admin page and action, and the API.
+
+Roles are the groups created by migrations (README "Roles"); the participant is a Learning Hub
+applicant signed in through a one-time link (a session, not a staff account). Each cell is checked
+for what the server answers AND for whether the object changed:
+
+- `ok`: allowed — a read answers 200; a write succeeds and the object changed;
+- `no`: refused — a read answers 403; a write leaves the object unchanged (403, or an action the
+  changelist does not offer);
+- `login`: sent to the admin's login page (302), nothing changed.
+
+A reviewer may delete plans and deliverables, but not one with progress reports (officers' work,
+which the deletion would take with it and which reviewers may not delete): those rows say `no`.
+"""
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.forms import CheckboxInput, ClearableFileInput, SplitDateTimeWidget
+from django.utils import timezone
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "participant", "curator", "reviewer", "officer", "coordinator", "superuser"]
+
+# fmt: off
+MATRIX = """
+object              action      anonymous participant curator reviewer officer coordinator superuser
+resource-draft      changelist  login     login       ok      ok       ok      ok          ok
+resource-draft      add         login     login       ok      ok       no      no          ok
+resource-draft      change      login     login       ok      ok       no      no          ok
+resource-draft      history     login     login       ok      ok       ok      ok          ok
+resource-draft      revert      login     login       ok      ok       no      no          ok
+resource-draft      delete      login     login       no      ok       no      no          ok
+resource-draft      submit      login     login       ok      ok       no      no          ok
+resource-draft      publish     login     login       no      ok       no      no          ok
+resource-published  change      login     login       no      ok       no      no          ok
+resource-published  revert      login     login       no      ok       no      no          ok
+resource-published  archive     login     login       no      ok       no      no          ok
+organisation        changelist  login     login       ok      ok       no      ok          ok
+organisation        add         login     login       ok      ok       no      no          ok
+organisation        change      login     login       ok      ok       no      no          ok
+organisation        history     login     login       ok      ok       no      ok          ok
+organisation        revert      login     login       ok      ok       no      no          ok
+organisation        delete      login     login       no      ok       no      no          ok
+theme               changelist  login     login       ok      ok       no      no          ok
+theme               add         login     login       no      ok       no      no          ok
+theme               change      login     login       no      ok       no      no          ok
+theme               history     login     login       ok      ok       no      no          ok
+theme               revert      login     login       no      ok       no      no          ok
+theme               delete      login     login       no      no       no      no          ok
+cohort              changelist  login     login       no      no       no      ok          ok
+cohort              add         login     login       no      no       no      ok          ok
+cohort              change      login     login       no      no       no      ok          ok
+cohort              history     login     login       no      no       no      ok          ok
+cohort              revert      login     login       no      no       no      ok          ok
+cohort              delete      login     login       no      no       no      no          ok
+session             changelist  login     login       no      no       no      ok          ok
+session             change      login     login       no      no       no      ok          ok
+session             delete      login     login       no      no       no      no          ok
+application         changelist  login     login       no      no       no      ok          ok
+application         change      login     login       no      no       no      ok          ok
+application         accept      login     login       no      no       no      ok          ok
+application         delete      login     login       no      no       no      no          ok
+commitment          changelist  login     login       no      no       no      ok          ok
+commitment          change      login     login       no      no       no      ok          ok
+commitment          delete      login     login       no      no       no      no          ok
+plan                changelist  login     login       no      ok       ok      no          ok
+plan                add         login     login       no      ok       no      no          ok
+plan                change      login     login       no      ok       no      no          ok
+plan                history     login     login       no      ok       ok      no          ok
+plan                revert      login     login       no      ok       no      no          ok
+plan                delete      login     login       no      no       no      no          ok
+deliverable         changelist  login     login       no      ok       ok      no          ok
+deliverable         change      login     login       no      ok       no      no          ok
+deliverable         revert      login     login       no      ok       no      no          ok
+deliverable         delete      login     login       no      no       no      no          ok
+progressreport      changelist  login     login       no      ok       ok      no          ok
+progressreport      add         login     login       no      no       ok      no          ok
+progressreport      change      login     login       no      ok       ok      no          ok
+progressreport      revert      login     login       no      ok       ok      no          ok
+progressreport      delete      login     login       no      no       no      no          ok
+"""
+# fmt: on
+
+
+def _cases():
+    lines = [line.split() for line in MATRIX.strip().splitlines()]
+    header, rows = lines[0], lines[1:]
+    assert header[2:] == ROLES
+    for row in rows:
+        for role, expected in zip(ROLES, row[2:], strict=True):
+            yield pytest.param(role, row[0], row[1], expected, id=f"{row[0]}-{row[1]}-{role}")
+
+
+# --- the objects ------------------------------------------------------------------------------
+
+URLS = {
+    "resource-draft": "hub/resource",
+    "resource-published": "hub/resource",
+    "organisation": "hub/organisation",
+    "theme": "hub/theme",
+    "cohort": "learning/cohort",
+    "session": "learning/session",
+    "application": "learning/application",
+    "commitment": "learning/commitment",
+    "plan": "actionplan/plan",
+    "deliverable": "actionplan/deliverable",
+    "progressreport": "actionplan/progressreport",
+}
+# The text field a change (or a revert) writes, per object.
+TEXT_FIELD = {
+    "resource-draft": "title_en",
+    "resource-published": "title_en",
+    "organisation": "name_en",
+    "theme": "name_en",
+    "cohort": "name_en",
+    "session": "title_en",
+    "application": "name",
+    "commitment": "text_en",
+    "plan": "title_en",
+    "deliverable": "text_en",
+    "progressreport": "narrative_en",
+}
+
+
+class Objects(dict):
+    """The objects of the matrix, made on first use (each test needs one or two)."""
+
+    def __missing__(self, name):
+        self[name] = obj = _second_version(name, getattr(self, f"_{name.replace('-', '_')}")())
+        return obj
+
+    def _resource(self, title, publish):
+        from hub import services
+        from hub.models import Resource
+
+        item = Resource(title_en=title, resource_type="publication", publication_year=2024)
+        services.resource_save(resource=item, actor=None)
+        if publish:
+            services.resource_publish(resource=item, actor=None)
+        return item
+
+    def _resource_draft(self):
+        return self._resource("Draft resource", publish=False)
+
+    def _resource_published(self):
+        return self._resource("Published resource", publish=True)
+
+    def _organisation(self):
+        from hub.models import Organisation
+
+        return Organisation.objects.create(slug="o", name_en="Org", kind="un_agency")
+
+    def _theme(self):
+        from hub.models import Theme
+
+        return Theme.objects.create(slug="t", name_en="Theme")
+
+    def _cohort(self):
+        from learning.models import Cohort, Phase
+
+        cohort = Cohort.objects.create(
+            slug="lh-matrix", name_en="Matrix cohort", year=2027, status=Cohort.Status.OPEN
+        )
+        Phase.objects.create(
+            cohort=cohort,
+            name_en="Doha",
+            mode="in_person",
+            start_date=dt.date(2027, 9, 15),
+            end_date=dt.date(2027, 9, 18),
+            time_zone="Asia/Qatar",
+        )
+        return cohort
+
+    def _session(self):
+        from learning.models import Session
+
+        cohort = self["cohort"]
+        return Session.objects.create(
+            cohort=cohort,
+            phase=cohort.phases.get(),
+            slug="s",
+            title_en="Session",
+            kind="plenary",
+            date=dt.date(2027, 9, 16),
+        )
+
+    def _application(self):
+        from learning.models import Application
+
+        return Application.objects.create(
+            cohort=self["cohort"],
+            name="Amina Haddad",
+            email="amina@example.org",
+            country="JO",
+            organisation="Ministry of Labour",
+            constituency="government",
+            working_languages="Arabic",
+            motivation="x" * 60,
+        )
+
+    def _commitment(self):
+        from learning.models import Commitment
+
+        return Commitment.objects.create(
+            cohort=self["cohort"],
+            owner=self["application"],
+            country="JO",
+            text_en="Commitment",
+            lever="reward",
+        )
+
+    def _plan(self):
+        from actionplan.models import Plan
+
+        return Plan.objects.create(slug="p", title_en="Plan", start_year=2024, end_year=2029)
+
+    def _deliverable(self):
+        from actionplan.models import Deliverable, Objective, Outcome
+
+        outcome = Outcome.objects.create(
+            objective=Objective.objects.create(plan=self["plan"], number=1, title_en="Objective"),
+            code="1.1",
+            title_en="Outcome",
+        )
+        return Deliverable.objects.create(
+            outcome=outcome, text_en="Deliverable", start_year=2024, end_year=2025
+        )
+
+    def _progressreport(self):
+        from actionplan.models import ProgressReport
+
+        return ProgressReport.objects.create(
+            deliverable=self["deliverable"], year=2024, status="on_track", narrative_en="Report"
+        )
+
+
+def _second_version(name, obj):
+    """A second version of an object with a history, so there is an earlier one to revert to."""
+    if not hasattr(obj, "history"):
+        return obj
+    field = TEXT_FIELD[name]
+    obj = type(obj).objects.get(pk=obj.pk)
+    setattr(obj, field, f"{getattr(obj, field)} v2")
+    obj.save()
+    return obj
+
+
+@pytest.fixture
+def objects(db):
+    return Objects()
+
+
+def _admin_client():
+    """A superuser's browser, to read the form a role then posts back."""
+    from django.test import Client
+
+    admin = Client()
+    admin.force_login(User.objects.create_superuser("root", "root@example.org", None))
+    return admin
+
+
+def _login(client, role, objects):
+    if role == "anonymous":
+        return None
+    if role == "participant":
+        from learning import services
+
+        token = services.sign_in_link_issue(application=objects["application"])
+        assert client.post(f"/en/learning/sign-in/{token}/").status_code == 302
+        return None
+    if role == "superuser":
+        user = User.objects.create_superuser("super", "s@example.org", None)
+    else:
+        group = {
+            "curator": "Curator",
+            "reviewer": "Reviewer",
+            "officer": "Officer",
+            "coordinator": "Learning coordinator",
+        }[role]
+        user = User.objects.create_user(role, f"{role}@example.org", None, is_staff=True)
+        user.groups.add(Group.objects.get(name=group))
+    client.force_login(user)
+    return user
+
+
+def _form_data(response) -> dict:
+    """The POST data of an admin form page as a browser would send it back (main form, inlines)."""
+    context = response.context
+    forms = [context["adminform"].form]
+    data = {}
+    for formset in context.get("inline_admin_formsets", []):
+        management = formset.formset.management_form
+        for name in management.fields:
+            data[management[name].html_name] = management[name].value()
+        forms += list(formset.formset.forms)
+    for form in forms:
+        for bound in form:
+            widget, value = bound.field.widget, bound.value()
+            if isinstance(widget, ClearableFileInput):
+                continue
+            if isinstance(widget, CheckboxInput):
+                if value:
+                    data[bound.html_name] = "on"
+            elif isinstance(widget, SplitDateTimeWidget) or hasattr(widget, "widgets"):
+                if isinstance(value, dt.datetime):
+                    value = timezone.localtime(value)
+                    data[f"{bound.html_name}_0"] = value.date().isoformat()
+                    data[f"{bound.html_name}_1"] = value.time().isoformat()
+                elif isinstance(value, list):
+                    for index, part in enumerate(value):
+                        data[f"{bound.html_name}_{index}"] = "" if part is None else str(part)
+            elif isinstance(value, list | tuple):
+                data[bound.html_name] = [str(v) for v in value]
+            else:
+                data[bound.html_name] = "" if value is None else str(value)
+    return data
+
+
+def _fresh(obj):
+    return type(obj).objects.filter(pk=obj.pk).first()
+
+
+def _snapshot(obj):
+    fresh = _fresh(obj)
+    if fresh is None:
+        return None
+    return {
+        f.attname: getattr(fresh, f.attname)
+        for f in fresh._meta.concrete_fields
+        if f.attname not in {"updated_at", "translation_edited_en", "translation_edited_ar"}
+    }
+
+
+@pytest.mark.parametrize(("role", "target", "action", "expected"), list(_cases()))
+def test_admin_permission_matrix(client, objects, role, target, action, expected):
+    obj = objects[target]
+    if target in {"plan", "deliverable"}:
+        objects["progressreport"]  # what deleting them would take with it
+    base = f"/en/admin/{URLS[target]}/"
+    field = TEXT_FIELD[target]
+    _login(client, role, objects)
+    obj = objects[target]
+    before = _snapshot(obj)
+
+    if action in {"changelist", "add", "history"}:
+        path = {
+            "changelist": base,
+            "add": f"{base}add/",
+            "history": f"{base}{obj.pk}/history/",
+        }[action]
+        response = client.get(path)
+        expected_status = {"ok": 200, "no": 403, "login": 302}[expected]
+        assert response.status_code == expected_status, response.status_code
+        if expected == "login":
+            assert "/admin/login/" in response["Location"]
+        assert _snapshot(obj) == before
+        return
+
+    if action == "change":
+        page = _admin_client().get(f"{base}{obj.pk}/change/")
+        data = {**_form_data(page), field: "Changed by the matrix"}
+        response = client.post(f"{base}{obj.pk}/change/", data)
+    elif action == "revert":
+        record = obj.history.order_by("history_date").first()
+        page = _admin_client().get(f"{base}{obj.pk}/history/{record.history_id}/")
+        response = client.post(f"{base}{obj.pk}/history/{record.history_id}/", _form_data(page))
+    elif action == "delete":
+        response = client.post(f"{base}{obj.pk}/delete/", {"post": "yes"})
+    else:  # a bulk action of the changelist
+        name = {
+            "submit": "submit_selected",
+            "publish": "publish_selected",
+            "archive": "archive_selected",
+            "accept": "accept",
+        }[action]
+        response = client.post(base, {"action": name, "_selected_action": [obj.pk]})
+
+    assert response.status_code < 500
+    after = _snapshot(obj)
+    if expected == "ok":
+        assert response.status_code == 302, response.content.decode()[:2000]
+        assert after != before
+        if action == "change":
+            assert after[field] == "Changed by the matrix"
+        if action == "revert":
+            assert after[field] == before[field].removesuffix(" v2")
+        if action == "delete":
+            assert after is None or after.get("deleted_at") is not None
+    else:
+        assert after == before
+        if expected == "login":
+            assert response.status_code == 302 and "/admin/login/" in response["Location"]
+        elif action in {"change", "revert", "delete"}:
+            assert response.status_code == 403
+
+
+# --- the API: reads for everyone, writes for no one --------------------------------------------
+
+API = ["resources", "themes", "organisations", "cohorts", "sessions", "plans", "deliverables"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_api_reads_for_everyone_and_writes_for_no_one(client, objects, role):
+    _login(client, role, objects)
+    published = objects["resource-published"]
+    for collection in API:
+        assert client.get(f"/api/v1/{collection}/").status_code == 200, collection
+        assert (
+            client.post(f"/api/v1/{collection}/", {}, content_type="application/json").status_code
+            == 405
+        )
+    detail = f"/api/v1/resources/{published.identifier}/"
+    assert client.get(detail).status_code == 200
+    for method in ("put", "patch", "delete"):
+        response = getattr(client, method)(detail, {"title": "x"}, content_type="application/json")
+        assert response.status_code == 405, method
+    assert client.get("/api/v1/resources/", {"q": ""}).status_code == 200
+    assert _fresh(published).title_en == published.title_en and _fresh(published).deleted_at is None
