@@ -440,9 +440,10 @@ def test_retention_erases_only_applicants_of_cohorts_ended_long_ago(settings, da
         Application.objects.filter(erased_at__isnull=True).values_list("email", flat=True)
     ) == ["p4@example.org", "p5@example.org"]
     assert _statistics() == before  # counts per cohort, country and status still add up
-    assert list(ErasureRecord.objects.values_list("reason", "counts")) == [
-        ("retention", {"applications": 1})
-    ] * 4
+    assert (
+        list(ErasureRecord.objects.values_list("reason", "counts"))
+        == [("retention", {"applications": 1})] * 4
+    )
     assert set(ErasureRecord.objects.values_list("subject_hash", flat=True)) == {
         privacy.subject_hash(f"p{i}@example.org") for i in range(4)
     }
