@@ -53,9 +53,27 @@ def representation_hash(kind: Kind, obj) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
 
+# The key of the PostgreSQL advisory lock that orders feed writes (any constant of ours).
+FEED_LOCK = 0x53344346
+
+
+def _serialise_feed_writes() -> None:
+    """Hold the feed's lock until this transaction ends, so event ids follow commit order.
+
+    Without it, a transaction could take event id 9, another id 10 and commit first: a consumer
+    reading then gets 10, resumes after it, and never sees 9. Events are written just before
+    commit, so the lock is held for an instant. SQLite serialises writers by itself.
+    """
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [FEED_LOCK])
+
+
 def _emit(kind: Kind, object_id: str, action: str, now) -> None:
     from s4c.webhooks import emit
 
+    _serialise_feed_writes()
     change = ChangeEvent.objects.create(
         kind=kind.name, object_id=object_id, action=action, changed_at=now
     )
@@ -88,6 +106,7 @@ def record(kind: Kind, obj) -> str | None:
     return None
 
 
+@transaction.atomic(savepoint=False)
 @transaction.atomic(savepoint=False)
 def record_deleted(kind: Kind, object_id: str) -> None:
     state = PublicState.objects.filter(kind=kind.name, object_id=object_id, deleted=False).first()

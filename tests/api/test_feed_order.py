@@ -1,0 +1,71 @@
+"""The change feed's ids follow commit order, so a consumer resuming from a cursor misses nothing."""
+
+import threading
+
+import pytest
+from django.db import connection, transaction
+
+from hub import services
+from hub.models import Resource
+from s4c.models import ChangeEvent
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def _draft(title: str) -> Resource:
+    resource = Resource(
+        title_en=title, title_ar="عنوان", resource_type="publication", publication_year=2025
+    )
+    return services.resource_save(resource=resource, actor=None, languages=["en"])
+
+
+def test_a_transaction_that_commits_later_cannot_slip_an_event_behind_a_read_cursor():
+    slow, fast = _draft("Slow publication"), _draft("Fast publication")
+    slow_wrote, release_slow = threading.Event(), threading.Event()
+    fast_done = threading.Event()
+    errors = []
+
+    def publish_slowly():
+        try:
+            with transaction.atomic():
+                services.resource_publish(resource=slow, actor=None)
+                # The pending feed entry is written just before commit: write it now, then hold
+                # the transaction open as a long admin request would.
+                from s4c.api.changes import _before_commit
+
+                _before_commit(connection)
+                slow_wrote.set()
+                release_slow.wait(10)
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    def publish_fast():
+        try:
+            services.resource_publish(resource=fast, actor=None)
+            fast_done.set()
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    slow_thread = threading.Thread(target=publish_slowly)
+    slow_thread.start()
+    assert slow_wrote.wait(10)
+    fast_thread = threading.Thread(target=publish_fast)
+    fast_thread.start()
+    # The fast publication waits for the slow transaction instead of committing an event whose
+    # id a reader could pass before the slow one's appears.
+    assert not fast_done.wait(1.0)
+    assert not ChangeEvent.objects.filter(object_id__in=[slow.identifier, fast.identifier]).exists()
+    release_slow.set()
+    slow_thread.join(10)
+    fast_thread.join(10)
+    assert errors == [] and fast_done.is_set()
+    order = list(
+        ChangeEvent.objects.filter(object_id__in=[slow.identifier, fast.identifier])
+        .order_by("id")
+        .values_list("object_id", flat=True)
+    )
+    assert order == [slow.identifier, fast.identifier]
