@@ -4,9 +4,11 @@ conditional requests. Every collection of every app is built from these."""
 import hashlib
 import json
 
+import django_filters
 from django.conf import settings
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 from django.utils.translation import gettext as _
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 from rest_framework import serializers, status, viewsets
@@ -32,8 +34,10 @@ LANG_PARAMETER = OpenApiParameter(
             {
                 "type": "object",
                 "properties": {c: {"type": "string", "nullable": True} for c in LANGUAGE_CODES},
+                "required": list(LANGUAGE_CODES),
             },
-            {"type": "string"},
+            # `?lang=`: the text, or null where neither language has any.
+            {"type": "string", "nullable": True},
         ]
     }
 )
@@ -121,6 +125,42 @@ class ApiModelSerializer(serializers.ModelSerializer):
         )
 
 
+# Error bodies: `{"detail": "…"}` or `{"<parameter>": ["…"]}` (s4c.errors.api_exception_handler).
+ERROR_BODY = {
+    "type": "object",
+    "additionalProperties": {
+        "oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]
+    },
+}
+
+
+def _error_response(description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": ERROR_BODY}}}
+
+
+class PublicAutoSchema(AutoSchema):
+    """Documents the answers every public read can give besides 200: a 400 for a malformed
+    parameter, 429 when throttled, 304 for a conditional request, and for an item 404 or 410."""
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        if self.method != "GET":
+            return responses
+        responses.setdefault("400", _error_response("A parameter is unknown or malformed."))
+        if isinstance(self.view, PublicReadViewSet):
+            responses.setdefault(
+                "304",
+                {"description": "Not modified since the `ETag` or `Last-Modified` given."},
+            )
+            if not self._is_list_view():
+                responses.setdefault("404", _error_response("No such public object."))
+                responses.setdefault(
+                    "410", _error_response("This object was public and has been withdrawn.")
+                )
+        responses.setdefault("429", _error_response("Too many requests: retry after a while."))
+        return responses
+
+
 class StrictCursorPagination(CursorPagination):
     """Cursor pages, `page_size` up to 200; malformed cursors and sizes are a clear 400."""
 
@@ -143,6 +183,18 @@ class StrictCursorPagination(CursorPagination):
                 }
             )
         return int(raw)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"] = {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": self.max_page_size,
+                    "default": self.page_size,
+                }
+        return parameters
 
     def decode_cursor(self, request):
         try:
@@ -174,6 +226,7 @@ class PublicReadViewSet(viewsets.ReadOnlyModelViewSet):
     """Read-only collection with `?lang=`, strict parameters and conditional requests."""
 
     pagination_class = StrictCursorPagination
+    schema = PublicAutoSchema()
     # Parameters every collection accepts besides its filters.
     common_parameters = {"lang", "cursor", "page_size", "ordering", "format"}
 
@@ -200,6 +253,25 @@ class PublicReadViewSet(viewsets.ReadOnlyModelViewSet):
             raise ValidationError(
                 {unknown[0]: [_("Unknown parameter “%(name)s”.") % {"name": unknown[0]}]}
             )
+        empty = sorted(
+            name
+            for name in self._typed_filters()
+            if any(value == "" for value in request.query_params.getlist(name))
+        )
+        if empty:
+            # django-filter would ignore `?type=` silently; the schema gives the values it takes.
+            raise ValidationError({empty[0]: [_("This parameter needs a value.")]})
+
+    def _typed_filters(self) -> set[str]:
+        """Filters that take a choice, a number or a date (not free text)."""
+        filterset_class = getattr(self, "filterset_class", None)
+        if not filterset_class:
+            return set()
+        return {
+            name
+            for name, filter_ in filterset_class.base_filters.items()
+            if not isinstance(filter_, django_filters.CharFilter)
+        }
 
     def _filterset_parameters(self) -> set[str]:
         filterset_class = getattr(self, "filterset_class", None)
