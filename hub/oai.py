@@ -66,6 +66,25 @@ _SECOND = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
+# Identifiers are URIs (xs:anyURI): the XML Schema library itself tells whether a value is one,
+# exactly as a harvester validating our responses will.
+_URI = etree.XMLSchema(
+    etree.fromstring(
+        b'<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">'
+        b'<xs:element name="uri" type="xs:anyURI"/></xs:schema>'
+    )
+)
+
+
+def _is_uri(value: str) -> bool:
+    element = etree.Element("uri")
+    try:
+        element.text = value
+    except ValueError:  # characters XML cannot carry
+        return False
+    return _URI.validate(element)
+
+
 class OaiError(Exception):
     def __init__(self, code: str, message: str):
         super().__init__(message)
@@ -144,6 +163,8 @@ def _arguments(params) -> tuple[str, dict[str, str]]:
         raise OaiError(
             "badArgument", _("The argument “%(name)s” is required.") % {"name": missing[0]}
         )
+    if "identifier" in arguments and not _is_uri(arguments["identifier"]):
+        raise OaiError("badArgument", _("The identifier must be a URI."))
     if "metadataPrefix" in arguments and not _PREFIX.fullmatch(arguments["metadataPrefix"]):
         raise OaiError("badArgument", _("This is not a metadata prefix."))
     if "set" in arguments and not _SET_SPEC.fullmatch(arguments["set"]):

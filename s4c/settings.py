@@ -246,7 +246,8 @@ EMAIL_USE_TLS = _bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="South-4-Care <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# OAI-PMH (/oai/): the address harvesters write to, and how many records a list page holds.
+# OAI-PMH (/oai/): the address harvesters write to (OAI-PMH wants a full domain, which the
+# development default no-reply@localhost lacks), and how many records a list page holds.
 OAI_ADMIN_EMAIL = env.str("OAI_ADMIN_EMAIL", default=_parseaddr(DEFAULT_FROM_EMAIL)[1])
 OAI_PAGE_SIZE = env.int("OAI_PAGE_SIZE", default=100)
 

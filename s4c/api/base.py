@@ -5,6 +5,7 @@ import hashlib
 import json
 
 import django_filters
+from django import forms
 from django.conf import settings
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 from django.utils.translation import gettext as _
@@ -142,6 +143,15 @@ class PublicAutoSchema(AutoSchema):
     """Documents the answers every public read can give besides 200: a 400 for a malformed
     parameter, 429 when throttled, 304 for a conditional request, and for an item 404 or 410."""
 
+    def _get_parameters(self):
+        parameters = super()._get_parameters()
+        for parameter in parameters:
+            schema = parameter.get("schema", {})
+            if parameter["in"] == "query" and schema.get("type") == "string" and len(schema) == 1:
+                # Free text: anything but the NUL character, which forms refuse (a 400).
+                schema["pattern"] = "^[^\\u0000]*$"
+        return parameters
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         if self.method != "GET":
@@ -159,6 +169,18 @@ class PublicAutoSchema(AutoSchema):
                 )
         responses.setdefault("429", _error_response("Too many requests: retry after a while."))
         return responses
+
+
+@extend_schema_field({"type": "integer", "minimum": 1900, "maximum": 2100})
+class YearFilter(django_filters.NumberFilter):
+    """A year, as a whole number from 1900 to 2100 (anything else is a 400)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1900)
+        kwargs.setdefault("max_value", 2100)
+        super().__init__(*args, **kwargs)
 
 
 class StrictCursorPagination(CursorPagination):
@@ -263,14 +285,15 @@ class PublicReadViewSet(viewsets.ReadOnlyModelViewSet):
             raise ValidationError({empty[0]: [_("This parameter needs a value.")]})
 
     def _typed_filters(self) -> set[str]:
-        """Filters that take a choice, a number or a date (not free text)."""
+        """Filters that take a choice, a number or a date (not free text; `?ordering=` is the
+        empty list of fields, the default order)."""
         filterset_class = getattr(self, "filterset_class", None)
         if not filterset_class:
             return set()
         return {
             name
             for name, filter_ in filterset_class.base_filters.items()
-            if not isinstance(filter_, django_filters.CharFilter)
+            if not isinstance(filter_, django_filters.CharFilter | django_filters.OrderingFilter)
         }
 
     def _filterset_parameters(self) -> set[str]:

@@ -8,12 +8,16 @@ in tests/hub/schemas/ and loaded without any network access.
 import datetime as dt
 import io
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from hub import services
@@ -30,6 +34,14 @@ NS = {
 }
 LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 PREFIX = "oai:localhost:"
+VERBS_UNDER_TEST = [
+    "Identify",
+    "ListMetadataFormats",
+    "ListSets",
+    "GetRecord",
+    "ListIdentifiers",
+    "ListRecords",
+]
 
 
 class _LocalOnly(etree.Resolver):
@@ -73,6 +85,12 @@ def schema():
         "xml.xsd",
     ]
     return compiled
+
+
+@pytest.fixture(autouse=True)
+def _admin_email(settings):
+    # The development default (no-reply@localhost) has no full domain, which OAI-PMH requires.
+    settings.OAI_ADMIN_EMAIL = "south4care@example.org"
 
 
 @pytest.fixture
@@ -152,8 +170,7 @@ def _token(document, verb):
 # --- Identify, ListMetadataFormats, ListSets ---------------------------------------------------
 
 
-def test_identify(oai, published, settings):
-    settings.OAI_ADMIN_EMAIL = "south4care@example.org"
+def test_identify(oai, published):
     first, second = published(2)
     _stamp(first, dt.datetime(2025, 9, 1, 8, 30, 15, 500000, tzinfo=dt.UTC))
     document = oai(verb="Identify")
@@ -444,6 +461,9 @@ def test_sets_select_by_theme_and_type(oai, published, make_theme, committed):
         ("verb=ListRecords&metadataPrefix=oai_dc&set=no%20set", "badArgument"),
         ("verb=ListRecords&resumptionToken=abc&metadataPrefix=oai_dc", "badArgument"),
         ("verb=ListIdentifiers&metadataPrefix=oai_dc&identifier=x", "badArgument"),
+        ("verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:localhost:%25%25", "badArgument"),
+        ("verb=GetRecord&metadataPrefix=oai_dc&identifier=%23a%23b", "badArgument"),
+        ("verb=ListMetadataFormats&identifier=%5B::%5D", "badArgument"),
         ("verb=ListRecords&metadataPrefix=marc21", "cannotDisseminateFormat"),
         (
             "verb=GetRecord&metadataPrefix=marc21&identifier=oai:localhost:x",
@@ -451,6 +471,7 @@ def test_sets_select_by_theme_and_type(oai, published, make_theme, committed):
         ),
         ("verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:localhost:nothing", "idDoesNotExist"),
         ("verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:elsewhere.org:x", "idDoesNotExist"),
+        ("verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:localhost:a%20b", "idDoesNotExist"),
         ("verb=ListRecords&metadataPrefix=oai_dc", "noRecordsMatch"),
         ("verb=ListRecords&resumptionToken=made-up", "badResumptionToken"),
     ],
@@ -528,3 +549,30 @@ def test_error_messages_speak_the_harvesters_language(client, db):
     response = client.get("/oai/", {"verb": "Delete"}, headers={"accept-language": "ar"})
     error = etree.fromstring(response.content).find("o:error", NS)
     assert (error.get("code"), error.text) == ("badVerb", "هذا ليس فعلًا من أفعال OAI-PMH.")
+
+
+_NAMES = ["verb", "identifier", "metadataPrefix", "from", "until", "set", "resumptionToken", "x"]
+_VALUES = st.one_of(
+    st.sampled_from(
+        [*VERBS_UNDER_TEST, "oai_dc", "2025-09-01", "2025-09-01T00:00:00Z", "theme:care-work"]
+    ),
+    st.text(max_size=12),
+)
+
+
+@given(arguments=st.lists(st.tuples(st.sampled_from(_NAMES), _VALUES), max_size=5))
+@hypothesis_settings(
+    max_examples=150,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+def test_any_arguments_get_a_valid_answer(schema, published, arguments):
+    if not PublicState.objects.exists():
+        published(2)
+    with_db = Client()
+    query = "&".join(f"{quote(name)}={quote(value)}" for name, value in arguments)
+    response = with_db.get(f"/oai/?{query}")
+    assert response.status_code == 200
+    schema.assertValid(etree.fromstring(response.content, _parser()))
