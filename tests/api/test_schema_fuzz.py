@@ -104,3 +104,50 @@ def test_every_get_operation_conforms_to_the_schema(api_schema):
                 failures.append(_run(operation, GenerationMode.POSITIVE, path_parameters=real))
     failures = [f for f in failures if f]
     assert not failures, "\n\n".join(failures)
+
+
+# --- what the fuzzing found, pinned down ------------------------------------------------------
+
+
+def test_the_schema_documents_every_answer(client):
+    paths = client.get("/api/v1/schema/", {"format": "json"}).json()["paths"]
+    detail = paths["/api/v1/resources/{identifier}/"]["get"]["responses"]
+    assert sorted(detail) == ["200", "304", "400", "404", "410", "429"]
+    listing = paths["/api/v1/resources/"]["get"]
+    assert sorted(listing["responses"]) == ["200", "304", "400", "429"]
+    parameters = {p["name"]: p["schema"] for p in listing["parameters"]}
+    assert parameters["year"] == {"type": "integer", "minimum": 1900, "maximum": 2100}
+    assert parameters["page_size"] == {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 200,
+        "default": 50,
+    }
+    assert parameters["q"] == {"type": "string", "pattern": "^[^\\u0000]*$"}
+    feed = paths["/api/v1/changes/"]["get"]
+    assert sorted(feed["responses"]) == ["200", "400", "429"]
+    assert feed["parameters"][0]["schema"] == {"type": "string", "pattern": "^[0-9]+$"}
+
+
+@pytest.mark.parametrize(
+    ("query", "status", "body"),
+    [
+        ({"type": ""}, 400, {"type": ["This parameter needs a value."]}),
+        ({"year": "1800"}, 400, {"year": ["Ensure this value is greater than or equal to 1900."]}),
+        ({"year": "2025.5"}, 400, {"year": ["Enter a whole number."]}),
+        ({"ordering": ""}, 200, None),
+        ({"q": "care"}, 200, None),
+    ],
+)
+def test_typed_filters_are_strict(client, db, query, status, body):
+    response = client.get("/api/v1/resources/", query)
+    assert response.status_code == status
+    if body is not None:
+        assert response.json() == body
+
+
+def test_a_url_no_api_route_matches_answers_json(client, db):
+    response = client.get("/api/v1/sessions/1.5/")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
+    assert client.get("/en/no-such-page/")["Content-Type"].startswith("text/html")
