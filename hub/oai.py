@@ -144,6 +144,8 @@ def _arguments(params) -> tuple[str, dict[str, str]]:
             raise OaiError(
                 "badArgument", _("The argument “%(name)s” is repeated.") % {"name": name}
             )
+        if _NOT_XML.search(values[0]) or _NOT_XML.search(name):
+            raise OaiError("badArgument", _("The arguments contain characters XML cannot carry."))
         arguments[name] = values[0]
     required, optional = VERBS[verb]
     if "resumptionToken" in arguments and verb in RESUMABLE:

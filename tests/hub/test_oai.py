@@ -464,6 +464,8 @@ def test_sets_select_by_theme_and_type(oai, published, make_theme, committed):
         ("verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:localhost:%25%25", "badArgument"),
         ("verb=GetRecord&metadataPrefix=oai_dc&identifier=%23a%23b", "badArgument"),
         ("verb=ListMetadataFormats&identifier=%5B::%5D", "badArgument"),
+        ("verb=ListRecords&metadataPrefix=oai_dc&from=%01", "badArgument"),
+        ("verb=ListRecords&resumptionToken=%1F", "badArgument"),
         ("verb=ListRecords&metadataPrefix=marc21", "cannotDisseminateFormat"),
         (
             "verb=GetRecord&metadataPrefix=marc21&identifier=oai:localhost:x",
