@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.utils import translation
 from django_countries import countries as all_countries
 
 from s4c.caching import content_version, get_or_compute
+from s4c.models import PublicState
 from s4c.text import whole_number
 
 from .models import DOCUMENT_LANGUAGES, Region, Resource, Theme
@@ -277,3 +278,49 @@ def _ordered(base, hub_query: HubQuery, language: str):
         Prefetch("themes", queryset=Theme.objects.order_by("order"))
     )
     return ordered
+
+
+# --- OAI-PMH: every resource that was ever public ---------------------------------------------
+# The change feed's ledger (PublicState) lists each resource the API ever published: `updated_at`
+# is when its public representation last changed (or when it was withdrawn), `deleted` marks a
+# tombstone. Withdrawn resources stay listed for ever, as OAI-PMH's "persistent" deleted records.
+
+
+def resource_states(*, since=None, before=None, set_spec=None) -> QuerySet[PublicState]:
+    """The public states of resources, oldest first; `since` inclusive, `before` exclusive.
+
+    `set_spec` is `("theme", slug)` or `("type", resource_type)`.
+    """
+    states = PublicState.objects.filter(kind="resource")
+    if since is not None:
+        states = states.filter(updated_at__gte=since)
+    if before is not None:
+        states = states.filter(updated_at__lt=before)
+    if set_spec is not None:
+        name, value = set_spec
+        members = Resource.objects.filter(
+            **({"themes__slug": value} if name == "theme" else {"resource_type": value})
+        )
+        states = states.filter(object_id__in=members.values("identifier"))
+    return states.order_by("pk")
+
+
+def resource_states_earliest():
+    return PublicState.objects.filter(kind="resource").aggregate(first=Min("updated_at"))["first"]
+
+
+def resources_by_identifier(*, identifiers, full: bool = True) -> dict[str, Resource]:
+    """The resources (public or not) behind a page of states, in a constant number of queries:
+    themes only for headers, everything a Dublin Core record shows when `full`."""
+    resources = Resource.objects.filter(identifier__in=list(identifiers))
+    themes = Prefetch("themes", queryset=Theme.objects.order_by("order", "slug"))
+    if full:
+        resources = resources.select_related("publisher").prefetch_related(
+            themes, "regions", "country_links", "language_links"
+        )
+    else:
+        resources = resources.only("identifier", "resource_type", "status", "deleted_at")
+        resources = resources.prefetch_related(
+            Prefetch("themes", queryset=Theme.objects.order_by("order", "slug").only("slug"))
+        )
+    return {resource.identifier: resource for resource in resources}

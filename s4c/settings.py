@@ -5,6 +5,7 @@ Every value a deployment may change comes from an environment variable documente
 `ALLOWED_HOSTS` and HTTPS, and refuses to start with a message naming what is missing.
 """
 
+from email.utils import parseaddr as _parseaddr
 from pathlib import Path
 
 import environ
@@ -250,6 +251,11 @@ EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = _bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="South-4-Care <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# OAI-PMH (/oai/): the address harvesters write to (OAI-PMH wants a full domain, which the
+# development default no-reply@localhost lacks), and how many records a list page holds.
+OAI_ADMIN_EMAIL = env.str("OAI_ADMIN_EMAIL", default=_parseaddr(DEFAULT_FROM_EMAIL)[1])
+OAI_PAGE_SIZE = env.int("OAI_PAGE_SIZE", default=100)
 
 # Security. In production (DEBUG off) everything goes over HTTPS.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -5,6 +5,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.static import serve
 
+from hub import oai
 from hub.sitemaps import ResourceSitemap, SectionSitemap
 
 from . import health, views
@@ -15,6 +16,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("sitemap.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("api/", include("s4c.api_urls")),
+    path("oai/", oai.endpoint, name="oai"),
 ]
 
 urlpatterns += i18n_patterns(

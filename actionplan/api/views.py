@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
-from s4c.api.base import LANG_PARAMETER, PublicReadViewSet, StatesMixin
+from s4c.api.base import LANG_PARAMETER, PublicReadViewSet, StatesMixin, YearFilter
 
 from ..models import BudgetFigure, Deliverable, Objective, Outcome, Plan, ProgressReport
 from ..selectors import deliverables_public
@@ -17,7 +17,7 @@ LANG = extend_schema_view(
 class DeliverableFilter(django_filters.FilterSet):
     plan = django_filters.CharFilter(field_name="outcome__objective__plan__slug")
     outcome = django_filters.CharFilter(field_name="outcome__code")
-    year = django_filters.NumberFilter(method="filter_year")
+    year = YearFilter(method="filter_year")
     status = django_filters.ChoiceFilter(
         field_name="progress_reports__status", choices=ProgressReport.Status.choices
     )

@@ -5,7 +5,13 @@ from django_countries import countries
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.exceptions import ValidationError
 
-from s4c.api.base import LANG_PARAMETER, PublicReadViewSet, StatesMixin, UtcDateTimeFilter
+from s4c.api.base import (
+    LANG_PARAMETER,
+    PublicReadViewSet,
+    StatesMixin,
+    UtcDateTimeFilter,
+    YearFilter,
+)
 from s4c.models import PublicState
 
 from ..models import DOCUMENT_LANGUAGES, Organisation, Region, Resource, Theme
@@ -34,7 +40,7 @@ class ResourceFilter(django_filters.FilterSet):
     document_language = django_filters.ChoiceFilter(
         field_name="language_links__language", choices=DOCUMENT_LANGUAGES
     )
-    year = django_filters.NumberFilter(field_name="publication_year")
+    year = YearFilter(field_name="publication_year")
     updated_since = UtcDateTimeFilter(method="filter_updated_since")
     ordering = django_filters.OrderingFilter(fields=(("created_at", "created_at"),))
 

@@ -6,11 +6,13 @@ import hashlib
 import json
 
 import django_filters
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 from django.utils.translation import gettext as _
 from django_filters.fields import IsoDateTimeField
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 from rest_framework import serializers, status, viewsets
@@ -37,8 +39,10 @@ LANG_PARAMETER = OpenApiParameter(
             {
                 "type": "object",
                 "properties": {c: {"type": "string", "nullable": True} for c in LANGUAGE_CODES},
+                "required": list(LANGUAGE_CODES),
             },
-            {"type": "string"},
+            # `?lang=`: the text, or null where neither language has any.
+            {"type": "string", "nullable": True},
         ]
     }
 )
@@ -126,6 +130,63 @@ class ApiModelSerializer(serializers.ModelSerializer):
         )
 
 
+# Error bodies: `{"detail": "…"}` or `{"<parameter>": ["…"]}` (s4c.errors.api_exception_handler).
+ERROR_BODY = {
+    "type": "object",
+    "additionalProperties": {
+        "oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]
+    },
+}
+
+
+def _error_response(description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": ERROR_BODY}}}
+
+
+class PublicAutoSchema(AutoSchema):
+    """Documents the answers every public read can give besides 200: a 400 for a malformed
+    parameter, 429 when throttled, 304 for a conditional request, and for an item 404 or 410."""
+
+    def _get_parameters(self):
+        parameters = super()._get_parameters()
+        for parameter in parameters:
+            schema = parameter.get("schema", {})
+            if parameter["in"] == "query" and schema.get("type") == "string" and len(schema) == 1:
+                # Free text: anything but the NUL character, which forms refuse (a 400).
+                schema["pattern"] = "^[^\\u0000]*$"
+        return parameters
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        if self.method != "GET":
+            return responses
+        responses.setdefault("400", _error_response("A parameter is unknown or malformed."))
+        if isinstance(self.view, PublicReadViewSet):
+            responses.setdefault(
+                "304",
+                {"description": "Not modified since the `ETag` or `Last-Modified` given."},
+            )
+            if not self._is_list_view():
+                responses.setdefault("404", _error_response("No such public object."))
+                responses.setdefault(
+                    "410", _error_response("This object was public and has been withdrawn.")
+                )
+        responses.setdefault("429", _error_response("Too many requests: retry after a while."))
+        return responses
+
+
+@extend_schema_field({"type": "integer", "minimum": 1900, "maximum": 2100})
+class YearFilter(django_filters.NumberFilter):
+    """A year, as a whole number from 1900 to 2100 (anything else is a 400)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1900)
+        kwargs.setdefault("max_value", 2100)
+        super().__init__(*args, **kwargs)
+
+
 class StrictCursorPagination(CursorPagination):
     """Cursor pages, `page_size` up to 200; malformed cursors and sizes are a clear 400."""
 
@@ -149,6 +210,18 @@ class StrictCursorPagination(CursorPagination):
                 }
             )
         return size
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"] = {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": self.max_page_size,
+                    "default": self.page_size,
+                }
+        return parameters
 
     def decode_cursor(self, request):
         try:
@@ -197,6 +270,7 @@ class PublicReadViewSet(viewsets.ReadOnlyModelViewSet):
     """Read-only collection with `?lang=`, strict parameters and conditional requests."""
 
     pagination_class = StrictCursorPagination
+    schema = PublicAutoSchema()
     # Parameters every collection accepts besides its filters.
     common_parameters = {"lang", "cursor", "page_size", "ordering", "format"}
 
@@ -223,6 +297,26 @@ class PublicReadViewSet(viewsets.ReadOnlyModelViewSet):
             raise ValidationError(
                 {unknown[0]: [_("Unknown parameter “%(name)s”.") % {"name": unknown[0]}]}
             )
+        empty = sorted(
+            name
+            for name in self._typed_filters()
+            if any(value == "" for value in request.query_params.getlist(name))
+        )
+        if empty:
+            # django-filter would ignore `?type=` silently; the schema gives the values it takes.
+            raise ValidationError({empty[0]: [_("This parameter needs a value.")]})
+
+    def _typed_filters(self) -> set[str]:
+        """Filters that take a choice, a number or a date (not free text; `?ordering=` is the
+        empty list of fields, the default order)."""
+        filterset_class = getattr(self, "filterset_class", None)
+        if not filterset_class:
+            return set()
+        return {
+            name
+            for name, filter_ in filterset_class.base_filters.items()
+            if not isinstance(filter_, django_filters.CharFilter | django_filters.OrderingFilter)
+        }
 
     def _filterset_parameters(self) -> set[str]:
         filterset_class = getattr(self, "filterset_class", None)

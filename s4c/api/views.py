@@ -1,5 +1,4 @@
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
@@ -9,16 +8,22 @@ from rest_framework.views import APIView
 from s4c.models import ChangeEvent
 from s4c.text import whole_number
 
+from .base import PublicAutoSchema
+
 PAGE = 500
 
 
 class ChangeFeedView(APIView):
     """An ordered feed of every change to public objects; `next` is never null."""
 
+    schema = PublicAutoSchema()
+
     @extend_schema(
         parameters=[
             OpenApiParameter(
-                "since", OpenApiTypes.STR, description="The `next` cursor of the previous page."
+                "since",
+                {"type": "string", "pattern": "^[0-9]+$"},
+                description="The `next` cursor of the previous page.",
             )
         ],
         responses=inline_serializer(
