@@ -85,9 +85,10 @@ def _having(queryset, links):
     return queryset.filter(pk__in=links.values("resource_id"))
 
 
-# The columns the representation reads (ResourceSerializer); loading no others (the search data
-# is large, the untranslated copies duplicate the English text). A column missing here would cost
-# a query per resource: tests/api check that a list page takes a constant number of queries.
+# The columns the representation reads (ResourceSerializer; the publisher's slug and the file's
+# name come as plain annotations); loading no others (the search data is large, the untranslated
+# copies duplicate the English text). A column missing here would cost a query per resource:
+# tests/api check that a list page takes a constant number of queries.
 API_COLUMNS = (
     "identifier",
     "resource_type",
@@ -99,7 +100,6 @@ API_COLUMNS = (
     "is_global",
     "modality",
     "external_url",
-    "file",
     "licence",
     "featured",
     "created_at",
@@ -123,7 +123,7 @@ class ResourceViewSet(StatesMixin, PublicReadViewSet):
         return (
             resources_published()
             .only(*API_COLUMNS)
-            .annotate(publisher_slug=F("publisher__slug"))
+            .annotate(publisher_slug=F("publisher__slug"), file_name=F("file"))
             .order_by("-pk")
         )
 

@@ -131,9 +131,10 @@ class HtmlUrlField(serializers.Field):
         return represent
 
     def _template(self, obj, code) -> "UrlTemplate":
+        # A copy of the object with the lookup replaced: its own get_absolute_url() decides.
+        stand_in = copy.copy(obj)
+
         def build(value):
-            # The object as it is, with the lookup replaced: its own get_absolute_url() decides.
-            stand_in = copy.copy(obj)
             setattr(stand_in, self.lookup, value)
             with translation.override(code):
                 return f"{settings.SITE_URL}{stand_in.get_absolute_url()}"
@@ -406,7 +407,8 @@ class PublicReadViewSet(viewsets.ReadOnlyModelViewSet):
     def filter_queryset(self, queryset):
         # Without a filter parameter the filter set would filter nothing, after building its form
         # (and deep-copying every choice of every field, such as the 250 countries).
-        if not self.filter_parameters & set(self.request.query_params):
+        accepted = getattr(self, "filter_parameters", None)
+        if accepted is not None and not accepted & set(self.request.query_params):
             return queryset
         return super().filter_queryset(queryset)
 
