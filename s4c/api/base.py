@@ -421,6 +421,37 @@ class PublicReadViewSet(viewsets.ReadOnlyModelViewSet):
         context["lang"] = getattr(self, "api_language", None)
         return context
 
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        if page is None:
+            return super().list(request, *args, **kwargs)
+        serializer = self.get_serializer(page, many=True)
+        # A plain list: DRF's ReturnList would keep the serializer, and through it the page, alive
+        # as long as the response.
+        response = self.get_paginated_response(list(serializer.data))
+        # DRF's serializers, views, requests and responses point at one another: what they hold
+        # would wait for Python's cyclic garbage collector (measured: 3-4 ms a page of 100).
+        # Letting go of the page here frees it at once.
+        for holder in (serializer, getattr(serializer, "child", None)):
+            if holder is not None:
+                holder._args = ()  # kept by DRF for copying a field: (page,)
+                holder.instance = holder._data = None
+        serializer._context = {}
+        self.paginator.page = None
+        self._states = None
+        return response
+
+    def dispatch(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
+        if getattr(response, "is_rendered", False):
+            # Rendered (see _conditional): the view, its request and the response no longer need
+            # one another, and with no cycle left they are freed as soon as the response is sent.
+            response.renderer_context = None
+            self.request.parser_context = None
+            self.request = self.response = None
+        return response
+
     def retrieve(self, request, *args, **kwargs):
         from django.http import Http404
 
