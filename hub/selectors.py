@@ -15,7 +15,7 @@ from s4c.caching import content_version, get_or_compute
 from s4c.models import PublicState
 from s4c.text import whole_number
 
-from .models import DOCUMENT_LANGUAGES, Region, Resource, Theme
+from .models import DOCUMENT_LANGUAGES, Region, Resource, ResourceCountry, ResourceLanguage, Theme
 from .search import ListSummary, canonical_query, postgres_list_summary, search_resources
 
 
@@ -38,6 +38,34 @@ def resource_for_display(*, identifier: str, user=None) -> Resource | None:
         .filter(identifier=identifier)
         .first()
     )
+
+
+def resource_link_codes(resource_ids) -> dict[int, dict[str, list[str]]]:
+    """Each resource's document languages, countries, ILO regions and themes as sorted codes.
+
+    One query per relation whatever the number of resources, and no model instance per link (the
+    API shows only the codes; prefetching would build and cache a queryset per resource).
+    """
+    ids = list(resource_ids)
+    codes = {pk: {name: [] for name in LINK_CODES} for pk in ids}
+    if not ids:
+        return codes
+    rows = {
+        "document_languages": ResourceLanguage.objects.values_list("resource_id", "language"),
+        "countries": ResourceCountry.objects.values_list("resource_id", "country"),
+        "regions": Resource.regions.through.objects.values_list("resource_id", "region__code"),
+        "themes": Resource.themes.through.objects.values_list("resource_id", "theme__slug"),
+    }
+    for name, links in rows.items():
+        for resource_id, code in links.filter(resource_id__in=ids):
+            codes[resource_id][name].append(code)
+    for entry in codes.values():
+        for values in entry.values():
+            values.sort()
+    return codes
+
+
+LINK_CODES = ("document_languages", "countries", "regions", "themes")
 
 
 def resource_was_public(*, identifier: str) -> bool:

@@ -292,7 +292,7 @@ CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_RENDERER_CLASSES": ["s4c.api.renderers.EscapedJSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["s4c.api.renderers.OrjsonRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],

@@ -1,5 +1,5 @@
 import django_filters
-from django.db.models import Prefetch
+from django.db.models import F
 from django.utils.translation import gettext as _
 from django_countries import countries
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -12,9 +12,18 @@ from s4c.api.base import (
     UtcDateTimeFilter,
     YearFilter,
 )
+from s4c.bilingual import LANGUAGE_CODES
 from s4c.models import PublicState
 
-from ..models import DOCUMENT_LANGUAGES, Organisation, Region, Resource, Theme
+from ..models import (
+    DOCUMENT_LANGUAGES,
+    Organisation,
+    Region,
+    Resource,
+    ResourceCountry,
+    ResourceLanguage,
+    Theme,
+)
 from ..search import search_resources
 from ..selectors import resources_published
 from .serializers import (
@@ -31,14 +40,12 @@ class ResourceFilter(django_filters.FilterSet):
     theme = django_filters.CharFilter(
         method="filter_theme", help_text="Theme slug; repeat for several (OR)."
     )
-    country = django_filters.MultipleChoiceFilter(
-        field_name="country_links__country", choices=list(countries)
-    )
+    country = django_filters.MultipleChoiceFilter(choices=list(countries), method="filter_country")
     region = django_filters.ModelChoiceFilter(
-        field_name="regions", to_field_name="code", queryset=Region.objects.all()
+        to_field_name="code", queryset=Region.objects.all(), method="filter_region"
     )
     document_language = django_filters.ChoiceFilter(
-        field_name="language_links__language", choices=DOCUMENT_LANGUAGES
+        choices=DOCUMENT_LANGUAGES, method="filter_document_language"
     )
     year = YearFilter(field_name="publication_year")
     updated_since = UtcDateTimeFilter(method="filter_updated_since")
@@ -60,7 +67,16 @@ class ResourceFilter(django_filters.FilterSet):
             raise ValidationError(
                 {"theme": [_("Unknown theme “%(slug)s”.") % {"slug": unknown[0]}]}
             )
-        return queryset.filter(themes__slug__in=slugs)
+        return _having(queryset, Resource.themes.through.objects.filter(theme__slug__in=slugs))
+
+    def filter_country(self, queryset, name, value: list[str]):
+        return _having(queryset, ResourceCountry.objects.filter(country__in=value))
+
+    def filter_region(self, queryset, name, value: Region):
+        return _having(queryset, Resource.regions.through.objects.filter(region=value))
+
+    def filter_document_language(self, queryset, name, value: str):
+        return _having(queryset, ResourceLanguage.objects.filter(language=value))
 
     def filter_updated_since(self, queryset, name, value):
         changed = PublicState.objects.filter(kind="resource", updated_at__gte=value).values(
@@ -68,8 +84,33 @@ class ResourceFilter(django_filters.FilterSet):
         )
         return queryset.filter(identifier__in=changed)
 
-    def filter_queryset(self, queryset):
-        return super().filter_queryset(queryset).distinct()
+
+def _having(queryset, links):
+    # A subquery rather than a join: no duplicate rows, so no DISTINCT over the whole table (which
+    # would read and sort every published row before the first page could be cut).
+    return queryset.filter(pk__in=links.values("resource_id"))
+
+
+# The columns the representation reads (ResourceSerializer; the publisher's slug and the file's
+# name come as plain annotations); loading no others (the search data is large, the untranslated
+# copies duplicate the English text). A column missing here would cost a query per resource:
+# tests/api check that a list page takes a constant number of queries.
+API_COLUMNS = (
+    "identifier",
+    "resource_type",
+    *(f"{name}_{code}" for name in ("title", "summary", "body") for code in LANGUAGE_CODES),
+    "authors",
+    "publication_year",
+    "publication_month",
+    "publication_day",
+    "is_global",
+    "modality",
+    "external_url",
+    "licence",
+    "featured",
+    "created_at",
+    "updated_at",
+)
 
 
 @extend_schema_view(
@@ -87,13 +128,8 @@ class ResourceViewSet(StatesMixin, PublicReadViewSet):
     def get_queryset(self):
         return (
             resources_published()
-            .select_related("publisher")
-            .prefetch_related(
-                "language_links",
-                "country_links",
-                "regions",
-                Prefetch("themes", queryset=Theme.objects.only("slug")),
-            )
+            .only(*API_COLUMNS)
+            .annotate(publisher_slug=F("publisher__slug"), file_name=F("file"))
             .order_by("-pk")
         )
 

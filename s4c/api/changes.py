@@ -123,7 +123,8 @@ def public_updated_at(obj, *, states=None):
         return getattr(obj, "updated_at", None)
     object_id = _object_id(kind, obj)
     if states is not None and (kind.name, object_id) in states:
-        return states[(kind.name, object_id)]
+        # None: the page's query found no state (an object never recorded, e.g. bulk-loaded).
+        return states[(kind.name, object_id)] or getattr(obj, "updated_at", None)
     state = (
         PublicState.objects.filter(kind=kind.name, object_id=object_id).only("updated_at").first()
     )
@@ -131,7 +132,8 @@ def public_updated_at(obj, *, states=None):
 
 
 def states_for(objects) -> dict:
-    """Public timestamps of a page of objects in one query."""
+    """Public timestamps of a page of objects in one query (None for objects without a state, so
+    that `public_updated_at` does not query again for each of them)."""
     objects = list(objects)
     if not objects:
         return {}
@@ -140,7 +142,9 @@ def states_for(objects) -> dict:
     rows = PublicState.objects.filter(kind=kind.name, object_id__in=ids).values_list(
         "object_id", "updated_at"
     )
-    return {(kind.name, object_id): stamp for object_id, stamp in rows}
+    states = dict.fromkeys(((kind.name, object_id) for object_id in ids), None)
+    states.update({(kind.name, object_id): stamp for object_id, stamp in rows})
+    return states
 
 
 def was_public(kind_name: str, object_id: str) -> bool:

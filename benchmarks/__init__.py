@@ -1,0 +1,1 @@
+"""Benchmarks (run by hand, never imported by the portal itself)."""
