@@ -136,6 +136,7 @@ def main() -> None:
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("Set DATABASE_URL to a PostgreSQL database (see the docstring).")
+    cache.clear()  # nothing from an earlier run answers
     published = Resource.objects.published().count()
     print(f"PostgreSQL {connection.pg_version}, {published} published resources, cache {cache}")
     for language, query, filters in QUERIES:  # warm up buffers and plans

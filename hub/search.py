@@ -9,6 +9,7 @@ On SQLite, the same normalised tokens are stored as text and matched word by wor
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from html import unescape
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
@@ -118,6 +119,12 @@ def search_resources(*, queryset, query: str, language: str = "en"):
     return queryset.filter(condition).annotate(rank=F("publication_year") * 0.0001)
 
 
+@lru_cache(maxsize=20_000)
+def _piece_tokens(piece: str) -> frozenset[str]:
+    # Summaries share most of their words: folding each distinct word once is most of the cost.
+    return frozenset(search_tokens(piece))
+
+
 def highlight(text: str, query: str, *, words: int = 40) -> str:
     """An escaped snippet of `text` around the first match, with matching words in <mark>.
 
@@ -127,7 +134,7 @@ def highlight(text: str, query: str, *, words: int = 40) -> str:
         return ""
     wanted = set(search_tokens(query))
     pieces = text.split()
-    hits = [i for i, piece in enumerate(pieces) if set(search_tokens(piece)) & wanted]
+    hits = [i for i, piece in enumerate(pieces) if _piece_tokens(piece) & wanted]
     start = max(0, (hits[0] - words // 3) if hits else 0)
     window = pieces[start : start + words]
     out = []

@@ -147,25 +147,33 @@ def _apply_filters(queryset, filters: dict[str, list[str]], *, skip: str | None 
     return queryset
 
 
-def _labels(facet: str, values) -> dict[str, str]:
-    if facet == "type":
-        return {k: str(v) for k, v in Resource.Type.choices}
-    if facet == "theme":
-        return {t.slug: t.name for t in Theme.objects.filter(slug__in=values)}
-    if facet == "region":
-        return {r.code: r.name for r in Region.objects.filter(code__in=values)}
-    if facet == "country":
-        return {code: str(all_countries.name(code)) for code in values}
-    if facet == "language":
-        return {k: str(v) for k, v in DOCUMENT_LANGUAGES}
-    return {str(v): str(v) for v in values}
+def _all_labels(language: str) -> dict[str, dict[str, str]]:
+    """Every facet value's label in `language`, cached per content version.
+
+    Reading them per request cost two queries and ~250 country-name lookups: half a cached page.
+    """
+
+    def compute():
+        with translation.override(language):
+            return {
+                "type": {k: str(v) for k, v in Resource.Type.choices},
+                "theme": {t.slug: t.name for t in Theme.objects.all()},
+                "region": {r.code: r.name for r in Region.objects.all()},
+                "country": {code: str(name) for code, name in all_countries},
+                "language": {k: str(v) for k, v in DOCUMENT_LANGUAGES},
+            }
+
+    key = f"s4c:hub-labels:{content_version()}:{language}"
+    return get_or_compute(key, compute, timeout=settings.HUB_LIST_CACHE_SECONDS)
 
 
-def _facet_values(facet: str, counts: dict[str, int], hub_query: HubQuery) -> list[FacetValue]:
+def _facet_values(
+    facet: str, counts: dict[str, int], hub_query: HubQuery, labels: dict[str, dict[str, str]]
+) -> list[FacetValue]:
     selected = set(hub_query.filters.get(facet, []))
-    labels = _labels(facet, set(counts) | selected)
+    names = labels.get(facet, {})
     values = [
-        FacetValue(v, labels.get(v, v), counts.get(v, 0), v in selected)
+        FacetValue(v, names.get(v, v), counts.get(v, 0), v in selected)
         for v in set(counts) | selected
     ]
     if facet == "year":
@@ -250,6 +258,9 @@ def list_summary(*, hub_query: HubQuery, language: str, offset: int, limit: int)
     return get_or_compute(key, compute, timeout=settings.HUB_LIST_CACHE_SECONDS)
 
 
+LIST_DEFERRED = ("body", "body_en", "body_ar", "search_vector", "search_text")
+
+
 class _Total:
     """What Paginator needs of an object list it will not slice: its length."""
 
@@ -286,11 +297,16 @@ def hub_results(*, hub_query: HubQuery, page_number, page_size: int = 20) -> Hub
     by_id = {
         resource.pk: resource
         for resource in Resource.objects.filter(pk__in=ids)
+        # The list shows titles and summaries: not the bodies nor the (large) search data.
+        .defer(*LIST_DEFERRED)
         .select_related("publisher")
         .prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by("order")))
     }
     resources = [by_id[pk] for pk in ids if pk in by_id]
-    facets = {facet: _facet_values(facet, summary.counts[facet], hub_query) for facet in FACETS}
+    labels = _all_labels(language)
+    facets = {
+        facet: _facet_values(facet, summary.counts[facet], hub_query, labels) for facet in FACETS
+    }
     return HubPage(page=Page(resources, number, paginator), facets=facets)
 
 

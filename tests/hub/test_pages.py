@@ -143,10 +143,10 @@ def test_list_page_uses_a_constant_number_of_queries(
         response = client.get("/en/hub/", {"q": "care"})
     assert response.status_code == 200
     assert len(response.context["items"]) == min(count, 20)
-    # SQLite: count + page ids + 6 facets + resources + themes prefetch + theme labels.
+    # SQLite: count + page ids + 6 facets + resources + themes prefetch + theme and region labels.
     # PostgreSQL: the one summary statement (in a savepoint, with its work_mem) + resources +
-    # themes prefetch + theme labels. Whatever the page holds.
-    expected = 7 if connection.vendor == "postgresql" else 11
+    # themes prefetch + theme and region labels. Whatever the page holds.
+    expected = 8 if connection.vendor == "postgresql" else 12
     assert len(queries) == expected, [q["sql"][:120] for q in queries.captured_queries]
 
 
