@@ -25,7 +25,8 @@ def discover(environment, **_kwargs):
     import requests
 
     host = environment.host.rstrip("/")
-    for collection, field in (("resources", "id"), ("cohorts", "slug"), ("plans", "slug")):
+    # Every API object's `id` is its public identifier (a resource's identifier, a slug).
+    for collection, field in (("resources", "id"), ("cohorts", "id"), ("plans", "id")):
         try:
             body = requests.get(f"{host}/api/v1/{collection}/?page_size=100", timeout=30).json()
             DISCOVERED[collection] = [str(item[field]) for item in body.get("results", [])]
