@@ -153,19 +153,6 @@ class WebhookAttemptInline(admin.TabularInline):
 class WebhookDeliveryAdmin(PartnerAccessAdmin):
     """The delivery log: read only."""
 
-    list_display = (
-        "event_summary",
-        "event_id",
-        "endpoint",
-        "status",
-        "attempts",
-        "next_attempt_at",
-        "delivered_at",
-        "created_at",
-    )
-    list_filter = ("status", "endpoint")
-    list_select_related = ("event", "endpoint")
-    search_fields = ("event__object_id", "event__id")
     fields = (
         "event_summary",
         "event_id",
@@ -176,6 +163,10 @@ class WebhookDeliveryAdmin(PartnerAccessAdmin):
         "delivered_at",
         "created_at",
     )
+    list_display = fields
+    list_filter = ("status", "endpoint")
+    list_select_related = ("event", "endpoint")
+    search_fields = ("event__object_id", "event__id")
     readonly_fields = fields
     inlines = [WebhookAttemptInline]
 
