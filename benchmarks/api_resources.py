@@ -13,7 +13,7 @@ number of requests and a time cap.
     .venv/bin/python benchmarks/api_resources.py [--requests 600] [--rounds 3] [--concurrency 4]
 
 Fairness: DEBUG is off and logging is at WARNING for the server (as in production, minus the
-per-request log line); the public page cache is off (`PAGE_CACHE_SECONDS=0`; it caches /en|ar/
+per-request log line); the public page cache is off (`PAGE_CACHE_SECONDS=0`, and the API answer cache, `API_CACHE_SECONDS=0`; the page cache caches /en|ar/
 pages only, never /api/, and a response it served would carry `X-Cache: hit`, which is checked);
 no request carries `If-None-Match`/`If-Modified-Since`, so every answer is a full 200 computed from
 the database. The API's anonymous throttle stays on (raised to a rate the load never reaches) so
@@ -57,6 +57,7 @@ def server_environment(port: int) -> dict[str, str]:
         LOG_LEVEL="WARNING",
         REQUEST_LOG_LEVEL="WARNING",
         PAGE_CACHE_SECONDS="0",
+        API_CACHE_SECONDS="0",  # the API answer cache too: every request does the work
         API_ANON_RATE="1000000/second",
     )
     return env

@@ -8,3 +8,4 @@ from s4c.settings import *  # noqa: F403
 ROOT_URLCONF = "benchmarks.api_reference"
 # The public page cache never answers: neither path is a cached /en|ar/ page, and it is off anyway.
 PAGE_CACHE_SECONDS = 0
+API_CACHE_SECONDS = 0

@@ -539,6 +539,9 @@ class PublicReadViewSet(viewsets.ReadOnlyModelViewSet):
         return context
 
     def list(self, request, *args, **kwargs):
+        cached = self._cached_answer(request)
+        if cached is not None:
+            return cached
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
         if page is None:
@@ -574,6 +577,9 @@ class PublicReadViewSet(viewsets.ReadOnlyModelViewSet):
 
         from s4c.api.changes import was_public
 
+        cached = self._cached_answer(request)
+        if cached is not None:
+            return cached
         try:
             return super().retrieve(request, *args, **kwargs)
         except Http404:
@@ -598,14 +604,51 @@ class PublicReadViewSet(viewsets.ReadOnlyModelViewSet):
             return self._conditional(request, response)
         return response
 
+    # --- the answer cache: a public 200, rendered once per content version ------------------
+    #
+    # Looked up in list()/retrieve(), after authentication, throttling and parameter checks (a
+    # wrong API key is still a 401, a client over its rate still a 429); stored when a 200 is
+    # rendered. Content changes bump the version, so a published edit is served at once.
+
+    def _answer_key(self, request) -> str | None:
+        if not settings.API_CACHE_SECONDS or request.method not in ("GET", "HEAD"):
+            return None
+        from s4c.caching import content_version
+
+        # The absolute URL: answers carry absolute `url`s built from the request's host.
+        identity = f"{request.build_absolute_uri()}|{request.accepted_media_type}"
+        digest = hashlib.sha256(identity.encode()).hexdigest()
+        return f"s4c:api:{content_version()}:{digest}"
+
+    def _cached_answer(self, request):
+        from django.core.cache import cache
+
+        key = self._answer_key(request)
+        frozen = cache.get(key) if key else None
+        if frozen is None:
+            return None
+        response = Response(status=status.HTTP_200_OK)
+        response.cached_answer = frozen
+        return response
+
     def _conditional(self, request, response):
-        # The ETag is the hash of the body itself: rendered once, here, and sent as it is.
-        response.render()
-        etag = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
-        response["ETag"] = etag
-        last_modified = _latest_updated(response.data)
-        if last_modified:
-            response["Last-Modified"] = http_date(last_modified)
+        frozen = getattr(response, "cached_answer", None)
+        if frozen is not None:
+            response.render()  # nothing to render: the body is the cached one
+            response.content = frozen["content"]
+            for header, value in frozen["headers"].items():
+                response[header] = value
+            response["X-Cache"] = "hit"
+            etag, last_modified = frozen["headers"]["ETag"], frozen["last_modified"]
+        else:
+            # The ETag is the hash of the body itself: rendered once, here, and sent as it is.
+            response.render()
+            etag = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
+            response["ETag"] = etag
+            last_modified = _latest_updated(response.data)
+            if last_modified:
+                response["Last-Modified"] = http_date(last_modified)
+            self._store_answer(request, response, last_modified)
         if_none_match = request.headers.get("If-None-Match")
         if if_none_match and etag in [tag.strip() for tag in if_none_match.split(",")]:
             return _not_modified(response)
@@ -613,6 +656,20 @@ class PublicReadViewSet(viewsets.ReadOnlyModelViewSet):
         if not if_none_match and since and last_modified and int(last_modified) <= since:
             return _not_modified(response)
         return response
+
+    def _store_answer(self, request, response, last_modified) -> None:
+        from django.core.cache import cache
+
+        key = self._answer_key(request)
+        if key is None:
+            return
+        headers = {
+            name: response[name]
+            for name in ("ETag", "Last-Modified", "Content-Language", "Content-Type")
+            if name in response
+        }
+        frozen = {"content": response.content, "headers": headers, "last_modified": last_modified}
+        cache.set(key, frozen, settings.API_CACHE_SECONDS)
 
 
 def _not_modified(response):
