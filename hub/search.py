@@ -211,6 +211,7 @@ def postgres_list_summary(
             columns.append(f"ts_rank(vector, {ts_query}) AS rank")
     if sort == "relevance" and "q_en" not in params:
         columns.append("0.0 AS rank")
+    language = language if language in ("en", "ar") else "en"  # a column name below
     order_key = f"title_{language}" if sort == "title" else sort
     if sort == "title":
         columns.append(f"title_{language}")
