@@ -211,12 +211,6 @@ def _search_base(hub_query: HubQuery, language: str):
     return base
 
 
-def hub_matches(*, hub_query: HubQuery) -> QuerySet[Resource]:
-    """The ordered, filtered resources of the public list as a queryset (the portable engine)."""
-    language = translation.get_language() or "en"
-    return _ordered(_search_base(hub_query, language), hub_query, language)
-
-
 def _orm_list_summary(
     hub_query: HubQuery, *, language: str, offset: int, limit: int
 ) -> ListSummary:
@@ -318,10 +312,7 @@ def _ordered(base, hub_query: HubQuery, language: str):
         ordered = filtered.order_by(f"title_{language}", "pk")
     else:
         ordered = filtered.order_by("-publication_year", "-published_at", "pk")
-    ordered = ordered.select_related("publisher").prefetch_related(
-        Prefetch("themes", queryset=Theme.objects.order_by("order"))
-    )
-    return ordered
+    return ordered  # read as ids: hub_results loads the page's rows with what they show
 
 
 # --- OAI-PMH: every resource that was ever public ---------------------------------------------
