@@ -63,8 +63,9 @@ def single_flight(key: str, *, wait_seconds: float = 2.0, lock_seconds: int = 10
     computes and stores it. With the cache down (its errors are swallowed) nobody waits.
     """
     lock_key = f"{key}:lock"
-    # False: another caller holds the lock. None: the cache is down, nothing to wait for.
-    if cache.add(lock_key, 1, lock_seconds) is False:
+    # True: ours. False: another caller holds it. None: the cache is down, nothing to wait for.
+    owned = cache.add(lock_key, 1, lock_seconds)
+    if owned is False:
         deadline = time.monotonic() + wait_seconds
         while time.monotonic() < deadline:
             time.sleep(0.05)
@@ -75,7 +76,8 @@ def single_flight(key: str, *, wait_seconds: float = 2.0, lock_seconds: int = 10
     try:
         yield None
     finally:
-        cache.delete(lock_key)
+        if owned:  # a caller that gave up waiting must not free the holder's lock
+            cache.delete(lock_key)
 
 
 def get_or_compute(key: str, compute: Callable[[], object], *, timeout: int):
