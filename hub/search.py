@@ -201,8 +201,10 @@ def postgres_list_summary(
     columns = ["resource_id AS id", "publication_year", "published_at"]
     columns += [DOCUMENT_FACETS[f][0] for f in ("type", "theme", "region", "country", "language")]
     where = "TRUE"
-    if search_tokens(query):
-        params["q_en"], params["q_ar"] = query, " ".join(search_tokens(query))
+    tokens = search_tokens(query)
+    if tokens:
+        # `_postgres_query` as SQL (the engines' agreement test holds the two together).
+        params["q_en"], params["q_ar"] = query, " ".join(tokens)
         ts_query = (
             "(websearch_to_tsquery('english', %(q_en)s) || plainto_tsquery('arabic', %(q_ar)s))"
         )
