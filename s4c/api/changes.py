@@ -107,7 +107,6 @@ def record(kind: Kind, obj) -> str | None:
 
 
 @transaction.atomic(savepoint=False)
-@transaction.atomic(savepoint=False)
 def record_deleted(kind: Kind, object_id: str) -> None:
     state = PublicState.objects.filter(kind=kind.name, object_id=object_id, deleted=False).first()
     if state:
