@@ -1,10 +1,12 @@
 """How resources are presented: the list's facets, schema.org JSON-LD and a citation."""
 
+from html import escape
+
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import localize
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -26,20 +28,26 @@ SCHEMA_TYPES = {
 }
 
 
-_CHECKED = mark_safe(" checked")
 # Values shown before a long facet (countries, years) folds the rest under "N more".
 FACET_VALUES_SHOWN = 10
 
 
+def _count_text(count: int) -> str:
+    # localize() costs ~20 µs a call (a few milliseconds for the country facet); without thousand
+    # separators it writes the plain digits.
+    return localize(count) if settings.USE_THOUSAND_SEPARATOR else str(count)
+
+
 def _checkboxes(name: str, values) -> SafeString:
-    return format_html_join(
-        "\n",
-        '<label><input type="checkbox" name="{}" value="{}"{}> <bdi>{}</bdi>'
-        ' <span class="count">{}</span></label>',
-        (
-            (name, fv.value, _CHECKED if fv.selected else "", fv.label, localize(fv.count))
+    # Python's html.escape, as Django's escape() is, without its lazy-string wrapper per call.
+    name = escape(name)
+    return mark_safe(  # noqa: S308 - every interpolated value is escaped
+        "\n".join(
+            f'<label><input type="checkbox" name="{name}" value="{escape(fv.value)}"'
+            f"{' checked' if fv.selected else ''}> <bdi>{escape(str(fv.label))}</bdi>"
+            f' <span class="count">{_count_text(fv.count)}</span></label>'
             for fv in values
-        ),
+        )
     )
 
 

@@ -17,6 +17,7 @@ from s4c.text import whole_number
 
 from .models import DOCUMENT_LANGUAGES, Region, Resource, ResourceCountry, ResourceLanguage, Theme
 from .search import ListSummary, canonical_query, postgres_list_summary, search_resources
+from .search_memory import memory_list_summary
 
 
 def resources_published() -> QuerySet[Resource]:
@@ -239,14 +240,18 @@ def list_summary(*, hub_query: HubQuery, language: str, offset: int, limit: int)
 
     def compute() -> ListSummary:
         if connection.vendor == "postgresql":
-            return postgres_list_summary(
-                query=hub_query.q,
-                filters=hub_query.filters,
-                sort=hub_query.sort,
-                language=language,
-                offset=offset,
-                limit=limit,
-            )
+            arguments = {
+                "query": hub_query.q,
+                "filters": hub_query.filters,
+                "sort": hub_query.sort,
+                "language": language,
+                "offset": offset,
+                "limit": limit,
+            }
+            summary = None
+            if settings.HUB_SEARCH_ENGINE == "memory":
+                summary = memory_list_summary(**arguments)  # None: a query it leaves to SQL
+            return summary or postgres_list_summary(**arguments)
         return _orm_list_summary(hub_query, language=language, offset=offset, limit=limit)
 
     return get_or_compute(key, compute, timeout=settings.HUB_LIST_CACHE_SECONDS)

@@ -167,6 +167,11 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=0 if TESTING else 60)
 # The Knowledge Hub list's search results (total, page ids, facet counts) are cached this long,
 # shared by both languages and every spelling of a query (0 disables); content changes invalidate.
 HUB_LIST_CACHE_SECONDS = env.int("HUB_LIST_CACHE_SECONDS", default=3600)
+# On PostgreSQL the list is computed in memory ("memory", hub.search_memory) or by one SQL
+# statement ("database"); memory falls back to the statement for what it does not evaluate.
+HUB_SEARCH_ENGINE = env.str("HUB_SEARCH_ENGINE", default="memory")
+# The words' postings a process keeps in memory, in (document, word) pairs: ~12 bytes each.
+HUB_MEMORY_POSTINGS = env.int("HUB_MEMORY_POSTINGS", default=4_000_000)
 # Public API answers (200s) are cached this long (0 disables); any content change invalidates.
 API_CACHE_SECONDS = env.int("API_CACHE_SECONDS", default=0 if TESTING else 300)
 
