@@ -42,6 +42,7 @@ from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
+from hub import search_memory  # noqa: E402
 from hub.models import Resource  # noqa: E402
 from hub.search import postgres_list_summary  # noqa: E402
 
@@ -94,6 +95,7 @@ def report(name: str, samples: list[float]) -> None:
 
 
 def time_cold(language: str, query: str, filters: dict) -> float:
+    """The SQL statement engine (the fallback), no cache."""
     started = time.perf_counter()
     summary = postgres_list_summary(
         query=query, filters=filters, sort="relevance", language=language, offset=0, limit=20
@@ -101,6 +103,30 @@ def time_cold(language: str, query: str, filters: dict) -> float:
     elapsed = time.perf_counter() - started
     assert summary.total >= len(summary.ids)
     return elapsed
+
+
+def forget_words() -> None:
+    """This process and the shared cache forget every word's postings (the table stays)."""
+    search_memory._postings.clear()
+    cache.delete_pattern("*hub-postings*") if hasattr(cache, "delete_pattern") else cache.clear()
+
+
+def time_memory(language: str, query: str, filters: dict, sort: str = "relevance") -> float:
+    started = time.perf_counter()
+    summary = search_memory.memory_list_summary(
+        query=query, filters=filters, sort=sort, language=language, offset=0, limit=20
+    )
+    elapsed = time.perf_counter() - started
+    assert summary is not None, query  # answered from memory, not by the fallback
+    return elapsed
+
+
+def time_table() -> float:
+    search_memory._tables.clear()
+    cache.clear()
+    started = time.perf_counter()
+    assert search_memory.warm() is not None
+    return time.perf_counter() - started
 
 
 def time_page(client: Client, language: str, params: dict, nonce: int) -> float:
@@ -141,27 +167,46 @@ def main() -> None:
     print(f"PostgreSQL {connection.pg_version}, {published} published resources, cache {cache}")
     for language, query, filters in QUERIES:  # warm up buffers and plans
         time_cold(language, query, filters)
-    cold, pages, per_query = [], [], {}
+    tables = [time_table() for _ in range(3)]
+    report("table", tables)
+    cold, words_cold, warm, pages, per_query = [], [], [], [], {}
     client = Client(HTTP_HOST="localhost")
     nonce = 0
+    settings.HUB_LIST_CACHE_SECONDS = 0  # no result cache: every summary is computed
     for _round in range(args.rounds):
+        forget_words()
         for language, query, filters in QUERIES:
             elapsed = time_cold(language, query, filters)
             cold.append(elapsed)
-            per_query.setdefault((language, query, str(filters)), []).append(elapsed)
+            words_cold.append(time_memory(language, query, filters))  # first sight of its words
+            warm.append(time_memory(language, query, filters))
+            for sort in ("newest", "title"):
+                warm.append(time_memory(language, query, filters, sort))
+            per_query.setdefault((language, query, str(filters)), []).append(
+                (elapsed, words_cold[-1], warm[-3])
+            )
             if args.pages:
                 nonce += 1
-                settings.HUB_LIST_CACHE_SECONDS = 0
                 pages.append(time_page(client, language, {"q": query, **filters}, nonce))
+    print("  query                                            filters        sql  words-cold  warm")
     for (language, query, filters), values in per_query.items():
-        ms = [v * 1000 for v in values]
-        print(f"  {language} {query!r:40} {filters:40} p50={percentile(ms, 50):6.1f} ms")
-    report("cold", cold)
+        p50 = [percentile([v[i] * 1000 for v in values], 50) for i in range(3)]
+        print(
+            f"  {language} {query!r:40} {filters:20} {p50[0]:6.1f} {p50[1]:8.1f} {p50[2]:8.1f} ms"
+        )
+    report("sql-cold", cold)
+    report("words-cold", words_cold)
+    report("warm", warm)
     if pages:
-        report("page-cold", pages)
+        report("page", pages)
     if args.replay:
+        # As a freshly started process after a content change: only the table is ready (the
+        # warm-up task reads it); every word is read the first time a search uses it.
         settings.HUB_LIST_CACHE_SECONDS = 3600
         cache.clear()
+        search_memory._tables.clear()
+        search_memory._postings.clear()
+        search_memory.warm()
         log = search_log(args.replay)
         replay = [
             time_page(client, language, params, nonce + i)

@@ -302,14 +302,33 @@ def _table(version: int) -> DocumentTable | None:
     return table
 
 
-def warm(words: list[str] = ()) -> DocumentTable | None:
-    """Make the current document table (and these words' postings) ready before requests need them."""
+_RECENT_WORDS_KEY = "s4c:hub-recent-words"
+
+
+def _remember(word: str) -> None:
+    # Best effort (a lost update loses a word): read once per word and version, so rarely written.
+    words = cache.get(_RECENT_WORDS_KEY) or []
+    cache.set(
+        _RECENT_WORDS_KEY, [word, *(w for w in words if w != word)][: settings.HUB_WARM_WORDS], None
+    )
+
+
+def warm() -> int | None:
+    """Read the current document table and the recently searched words' postings ahead of requests.
+
+    Run periodically (`hub.warm_search_memory`): after a content change, the first visitors find
+    the new version ready instead of paying for it. Returns the version warmed, if any.
+    """
+    if connection.vendor != "postgresql" or settings.HUB_SEARCH_ENGINE != "memory":
+        return None
     version, dirty = _state()
     table = None if dirty else _table(version)
-    if table is not None:
-        for word in words:
-            _word_postings(table, word)
-    return table
+    if table is None:
+        return None
+    for word in cache.get(_RECENT_WORDS_KEY) or []:
+        if _word_postings(table, word) is None:
+            return None
+    return table.version
 
 
 def _word_postings(table: DocumentTable, word: str) -> tuple[np.ndarray, np.ndarray] | None:
@@ -320,6 +339,7 @@ def _word_postings(table: DocumentTable, word: str) -> tuple[np.ndarray, np.ndar
         return cached
 
     def read():
+        _remember(word)
         literal = "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
         with connection.cursor() as cursor:
             cursor.execute(

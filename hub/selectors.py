@@ -165,7 +165,11 @@ def _all_labels(language: str) -> dict[str, dict[str, str]]:
             }
 
     key = f"s4c:hub-labels:{content_version()}:{language}"
-    return get_or_compute(key, compute, timeout=settings.HUB_LIST_CACHE_SECONDS)
+    # Not HUB_LIST_CACHE_SECONDS: turning the result cache off need not recompute labels.
+    return get_or_compute(key, compute, timeout=LABELS_CACHE_SECONDS)
+
+
+LABELS_CACHE_SECONDS = 24 * 3600  # keyed by content version: an edit starts a new entry
 
 
 def _facet_values(
@@ -257,7 +261,18 @@ def list_summary(*, hub_query: HubQuery, language: str, offset: int, limit: int)
     return get_or_compute(key, compute, timeout=settings.HUB_LIST_CACHE_SECONDS)
 
 
-LIST_DEFERRED = ("body", "body_en", "body_ar", "search_vector", "search_text")
+# What a result in the list shows (hub/templates/hub/index.html).
+LIST_FIELDS = (
+    "identifier",
+    "resource_type",
+    "publication_year",
+    "publication_month",
+    "publication_day",
+    *(f"{name}_{code}" for name in ("title", "summary") for code in ("en", "ar")),
+    "publisher",
+)
+PUBLISHER_FIELDS = ("name_en", "name_ar")
+THEME_FIELDS = ("slug", "order", "name_en", "name_ar")
 
 
 class _Total:
@@ -274,6 +289,7 @@ class _Total:
 class HubPage:
     page: Page  # its object_list: the page's resources, in order
     facets: dict[str, list[FacetValue]]
+    labels: dict[str, dict[str, str]]  # facet → value → its name in the page language
 
 
 def hub_results(*, hub_query: HubQuery, page_number, page_size: int = 20) -> HubPage:
@@ -296,17 +312,20 @@ def hub_results(*, hub_query: HubQuery, page_number, page_size: int = 20) -> Hub
     by_id = {
         resource.pk: resource
         for resource in Resource.objects.filter(pk__in=ids)
-        # The list shows titles and summaries: not the bodies nor the (large) search data.
-        .defer(*LIST_DEFERRED)
+        # Only what a result shows (not the bodies nor the large search data).
+        .only(*LIST_FIELDS)
         .select_related("publisher")
-        .prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by("order")))
+        .only(*LIST_FIELDS, *(f"publisher__{name}" for name in PUBLISHER_FIELDS))
+        .prefetch_related(
+            Prefetch("themes", queryset=Theme.objects.order_by("order").only(*THEME_FIELDS))
+        )
     }
     resources = [by_id[pk] for pk in ids if pk in by_id]
     labels = _all_labels(language)
     facets = {
         facet: _facet_values(facet, summary.counts[facet], hub_query, labels) for facet in FACETS
     }
-    return HubPage(page=Page(resources, number, paginator), facets=facets)
+    return HubPage(page=Page(resources, number, paginator), facets=facets, labels=labels)
 
 
 def _ordered(base, hub_query: HubQuery, language: str):

@@ -1,7 +1,7 @@
 from celery import shared_task
 from django.conf import settings
 
-from . import services
+from . import search_memory, services
 
 
 @shared_task(name="hub.publish_scheduled")
@@ -18,3 +18,9 @@ def check_links() -> dict:
     return services.check_links(
         concurrency=settings.LINK_CHECK_CONCURRENCY, timeout=settings.LINK_CHECK_TIMEOUT
     )
+
+
+@shared_task(name="hub.warm_search_memory", ignore_result=True)
+def warm_search_memory() -> int | None:
+    """Safe twice: it only reads, and stores what any request would have stored."""
+    return search_memory.warm()

@@ -34,7 +34,10 @@ def index(request):
         if hub_query.q:
             summary = getattr(resource, f"summary_{language}") or resource.summary
             snippet = highlight(summary, hub_query.q)
-        items.append({"resource": resource, "snippet": snippet})
+        # The type's name from the cached labels: get_resource_type_display() hashes every lazy
+        # choice label (nine translations) per call.
+        type_label = results.labels["type"].get(resource.resource_type, resource.resource_type)
+        items.append({"resource": resource, "snippet": snippet, "type_label": type_label})
     # Links that keep every other parameter: shareable URLs for every combination.
     params = request.GET.copy()
     params.pop("page", None)

@@ -172,6 +172,9 @@ HUB_LIST_CACHE_SECONDS = env.int("HUB_LIST_CACHE_SECONDS", default=3600)
 HUB_SEARCH_ENGINE = env.str("HUB_SEARCH_ENGINE", default="memory")
 # The words' postings a process keeps in memory, in (document, word) pairs: ~12 bytes each.
 HUB_MEMORY_POSTINGS = env.int("HUB_MEMORY_POSTINGS", default=4_000_000)
+# After a content change, the periodic warm-up reads the new document table and the postings of
+# this many recently searched words before visitors need them.
+HUB_WARM_WORDS = env.int("HUB_WARM_WORDS", default=100)
 # Public API answers (200s) are cached this long (0 disables); any content change invalidates.
 API_CACHE_SECONDS = env.int("API_CACHE_SECONDS", default=0 if TESTING else 300)
 
@@ -404,6 +407,11 @@ LINK_CHECK_CONCURRENCY = env.int("LINK_CHECK_CONCURRENCY", default=8)
 LINK_CHECK_TIMEOUT = env.float("LINK_CHECK_TIMEOUT", default=10.0)
 CELERY_BEAT_SCHEDULE["hub-publish-scheduled"] = {"task": "hub.publish_scheduled", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["hub-check-links"] = {"task": "hub.check_links", "schedule": 24 * 3600.0}
+CELERY_BEAT_SCHEDULE["hub-warm-search"] = {
+    "task": "hub.warm_search_memory",
+    "schedule": 30.0,
+    "options": {"expires": 25},  # a late one is replaced by the next, not queued behind it
+}
 FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 behaviour now: bare domains mean https
 
 # --- Learning Hub ---

@@ -232,3 +232,24 @@ def test_query_text_round_trips_through_postgresql():
         ("and", ("word", "it's"), ("word", "back\\slash")),
         ("not", ("word", "x")),
     )
+
+
+@committed
+def test_the_warm_up_readies_a_new_version_before_visitors_come(generated, settings):
+    from hub.tasks import warm_search_memory
+
+    settings.HUB_LIST_CACHE_SECONDS = 60
+    arguments = {"filters": {}, "sort": "relevance", "language": "ar", "offset": 0, "limit": 20}
+    memory_list_summary(query="الرعاية والتعاونيات", **arguments)  # remembered words
+    resource = Resource.objects.published().first()
+    resource.title_ar = "الرعاية والتعاونيات في قطر"
+    services.resource_save(resource=resource, actor=None)
+    services.refresh_search(resource=resource)
+
+    assert warm_search_memory.apply().get() == _version()
+    search_memory._tables.clear()  # a web process that has not seen the new version
+    search_memory._postings.clear()
+    with CaptureQueriesContext(connection) as queries:
+        summary = memory_list_summary(query="الرعاية والتعاونيات", **arguments)
+    assert len(queries) == 1  # the version check: the table and both words were ready
+    assert resource.pk in summary.ids
