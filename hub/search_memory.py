@@ -526,3 +526,27 @@ def _page(
             candidates, position, score = candidates[keep], position[keep], score[keep]
         chosen = candidates[np.lexsort((position, -score))]
     return table.ids[chosen[offset:wanted]].tolist()
+
+
+# --- related resources ----------------------------------------------------------------------------
+
+
+def related_ids(*, resource_id: int, theme_slugs: list[str], limit: int) -> list[int] | None:
+    """The published documents sharing most themes with a resource, as `related_resources` orders
+    them (most shared themes, then newest); None where the database must answer."""
+    version, dirty = _state()
+    table = None if dirty else _table(version)
+    if table is None:
+        return None
+    vocabulary = table.values["theme"]
+    codes = [vocabulary.index(slug) for slug in theme_slugs if slug in vocabulary]
+    if not codes:
+        return []
+    rows = np.unpackbits(table.members["theme"][codes].view(np.uint8), axis=1)[:, : table.size]
+    shared = rows.sum(axis=0, dtype=np.int32)
+    itself = np.searchsorted(table.ids, resource_id)
+    if itself < table.size and table.ids[itself] == resource_id:
+        shared[itself] = 0
+    candidates = np.flatnonzero(shared)
+    order = np.lexsort((table.order["newest"][candidates], -shared[candidates]))
+    return table.ids[candidates[order[:limit]]].tolist()

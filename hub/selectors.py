@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, Min, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Min, Prefetch, Q, QuerySet
 from django.utils import translation
 from django_countries import countries as all_countries
 
@@ -17,7 +17,7 @@ from s4c.text import whole_number
 
 from .models import DOCUMENT_LANGUAGES, Region, Resource, ResourceCountry, ResourceLanguage, Theme
 from .search import ListSummary, canonical_query, postgres_list_summary, search_resources
-from .search_memory import memory_list_summary
+from .search_memory import memory_list_summary, related_ids
 
 
 def resources_published() -> QuerySet[Resource]:
@@ -79,15 +79,36 @@ def resource_was_public(*, identifier: str) -> bool:
 
 
 def related_resources(*, resource: Resource, limit: int = 4) -> list[Resource]:
-    theme_ids = [theme.pk for theme in resource.themes.all()]
-    return list(
-        Resource.objects.published()
-        .exclude(pk=resource.pk)
-        .filter(themes__in=theme_ids)
-        .annotate(shared=Count("themes", filter=Q(themes__in=theme_ids)))
-        .select_related("publisher")
-        .order_by("-shared", "-publication_year")[:limit]
-    )
+    """Published resources sharing most themes with `resource`, then the newest.
+
+    On PostgreSQL from the list's in-memory document table (counting shared themes over every
+    published resource took ~300 ms at 90,000 of them); elsewhere, or where that steps aside,
+    by the ORM query it mirrors.
+    """
+    themes = list(resource.themes.all())
+    if not themes:
+        return []
+    ids = None
+    if connection.vendor == "postgresql" and settings.HUB_SEARCH_ENGINE == "memory":
+        ids = related_ids(
+            resource_id=resource.pk, theme_slugs=[theme.slug for theme in themes], limit=limit
+        )
+    if ids is None:
+        theme_ids = [theme.pk for theme in themes]
+        ids = list(
+            Resource.objects.published()
+            .exclude(pk=resource.pk)
+            .filter(themes__in=theme_ids)
+            .annotate(shared=Count("themes", filter=Q(themes__in=theme_ids)))
+            .order_by(
+                "-shared", "-publication_year", F("published_at").desc(nulls_first=True), "pk"
+            )
+            .values_list("pk", flat=True)[:limit]
+        )
+    # What the detail page shows of them: a linked title and a year.
+    shown = ("identifier", "title", "title_en", "title_ar", "publication_year")
+    by_id = Resource.objects.only(*shown).in_bulk(ids)
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 # --- the faceted list ------------------------------------------------------------------------

@@ -253,3 +253,21 @@ def test_the_warm_up_readies_a_new_version_before_visitors_come(generated, setti
         summary = memory_list_summary(query="الرعاية والتعاونيات", **arguments)
     assert len(queries) == 1  # the version check: the table and both words were ready
     assert resource.pk in summary.ids
+
+
+@committed
+def test_related_resources_agree_with_the_orm_query(generated, settings):
+    from hub.selectors import related_resources
+
+    resources = list(Resource.objects.published().order_by("pk")[:40:4])
+    for resource in resources:
+        settings.HUB_SEARCH_ENGINE = "memory"
+        fast = related_resources(resource=resource, limit=6)
+        settings.HUB_SEARCH_ENGINE = "database"
+        slow = related_resources(resource=resource, limit=6)
+        assert [r.pk for r in fast] == [r.pk for r in slow], resource.pk
+        assert resource.pk not in [r.pk for r in fast]
+    settings.HUB_SEARCH_ENGINE = "memory"
+    assert sum(len(related_resources(resource=r)) for r in resources) > 30
+    slugs = [theme.slug for theme in resources[0].themes.all()]
+    assert search_memory.related_ids(resource_id=resources[0].pk, theme_slugs=slugs, limit=4)
