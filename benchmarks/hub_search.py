@@ -11,14 +11,19 @@ then run `.venv/bin/python benchmarks/hub_search.py [--rounds 5] [--pages] [--re
 same DATABASE_URL (and REDIS_URL for the Redis cache, as in production).
 
 Figures:
-- "cold": the list's summary (ranked page of 20 ids, total, six facet counts) computed by the
-  engine with no cache at all, for each query of the mix: the worst case, after a content change;
-- "page-cold": the whole `/en|ar/hub/?q=…` request through Django (summary, resources, facet
-  labels, snippets, template) with both caches bypassed;
+- "table": reading the in-memory engine's document table (after each content change; the warm-up
+  task does it before visitors come);
+- "sql-cold": the list's summary (ranked page of 20 ids, total, six facet counts) by the SQL
+  statement engine (`postgres_list_summary`, the fallback), no cache at all;
+- "words-cold": the same summary by the in-memory engine the first time its words are searched in
+  this content version (each word's postings read from PostgreSQL);
+- "warm": the in-memory engine once its words are known, for three sorts;
+- "page": the whole `/en|ar/hub/?q=…` request through Django (summary, resources, facet labels,
+  snippets, template) with the result and page caches bypassed (first round: cold words);
 - "replay": whole page requests replaying a search log — a Zipf-distributed mix of many distinct
-  queries, filters and pages in both languages — with the result cache on, as in production
-  (the page cache is bypassed with a unique parameter, so every request runs the view). Each
-  distinct query is cold the first time it appears.
+  queries, filters and pages in both languages — as in production after a content change: result
+  cache on, page cache bypassed (a unique parameter), document table warmed, every word read the
+  first time a search uses it.
 """
 
 import argparse

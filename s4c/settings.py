@@ -170,6 +170,8 @@ HUB_LIST_CACHE_SECONDS = env.int("HUB_LIST_CACHE_SECONDS", default=3600)
 # On PostgreSQL the list is computed in memory ("memory", hub.search_memory) or by one SQL
 # statement ("database"); memory falls back to the statement for what it does not evaluate.
 HUB_SEARCH_ENGINE = env.str("HUB_SEARCH_ENGINE", default="memory")
+if HUB_SEARCH_ENGINE not in {"memory", "database"}:
+    raise ImproperlyConfigured("HUB_SEARCH_ENGINE must be 'memory' or 'database'.")
 # The words' postings a process keeps in memory, in (document, word) pairs: ~12 bytes each.
 HUB_MEMORY_POSTINGS = env.int("HUB_MEMORY_POSTINGS", default=4_000_000)
 # After a content change, the periodic warm-up reads the new document table and the postings of
