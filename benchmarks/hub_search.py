@@ -205,7 +205,7 @@ def main() -> None:
     if pages:
         report("page", pages)
     if args.replay:
-        # As a freshly started process after a content change: only the table is ready (the
+        # After a deployment: nothing in memory or in the cache but the document table (the
         # warm-up task reads it); every word is read the first time a search uses it.
         settings.HUB_LIST_CACHE_SECONDS = 3600
         cache.clear()
@@ -217,8 +217,37 @@ def main() -> None:
             time_page(client, language, params, nonce + i)
             for i, (language, params) in enumerate(log)
         ]
+        nonce += len(log)
         print(f"replay: {len(log)} searches, {len(set(map(str, log)))} distinct")
         report("replay", replay)
+
+        # Then a curator edits a resource: a new version, results and postings start afresh; the
+        # warm-up reads the table and the recently searched words, as the beat task would; then
+        # another day's searches (another draw from the same popularity).
+        edit_one_resource()
+        search_memory._tables.clear()  # this process serves the next requests as a web one would
+        search_memory._postings.clear()
+        started = time.perf_counter()
+        search_memory.warm()
+        print(f"warm-up after the edit: {time.perf_counter() - started:.1f} s")
+        log = search_log(args.replay, seed=8)
+        after = [
+            time_page(client, language, params, nonce + i)
+            for i, (language, params) in enumerate(log)
+        ]
+        report("after-edit", after)
+        edit_one_resource(undo=True)
+
+
+def edit_one_resource(undo: bool = False) -> None:
+    from hub import services
+
+    resource = Resource.objects.published().order_by("pk").first()
+    mark = " (revised)"
+    title = resource.title_en.removesuffix(mark) if undo else resource.title_en + mark
+    Resource.objects.filter(pk=resource.pk).update(title_en=title)
+    resource.refresh_from_db()
+    services.refresh_search(resource=resource)
 
 
 if __name__ == "__main__":

@@ -293,7 +293,6 @@ LIST_FIELDS = (
     "publisher",
 )
 PUBLISHER_FIELDS = ("name_en", "name_ar")
-THEME_FIELDS = ("slug", "order", "name_en", "name_ar")
 
 
 class _Total:
@@ -311,6 +310,7 @@ class HubPage:
     page: Page  # its object_list: the page's resources, in order
     facets: dict[str, list[FacetValue]]
     labels: dict[str, dict[str, str]]  # facet → value → its name in the page language
+    themes: dict[int, list[str]]  # resource → its theme names in the page language, in order
 
 
 def hub_results(*, hub_query: HubQuery, page_number, page_size: int = 20) -> HubPage:
@@ -337,16 +337,23 @@ def hub_results(*, hub_query: HubQuery, page_number, page_size: int = 20) -> Hub
         .only(*LIST_FIELDS)
         .select_related("publisher")
         .only(*LIST_FIELDS, *(f"publisher__{name}" for name in PUBLISHER_FIELDS))
-        .prefetch_related(
-            Prefetch("themes", queryset=Theme.objects.order_by("order").only(*THEME_FIELDS))
-        )
     }
     resources = [by_id[pk] for pk in ids if pk in by_id]
     labels = _all_labels(language)
+    # Each result's theme names, from the cached labels: one query for the links, and no theme
+    # instance per link (a page built some fifty).
+    themes = {pk: [] for pk in by_id}
+    links = Resource.themes.through.objects.filter(resource_id__in=list(by_id))
+    for resource_id, slug in links.order_by("theme__order", "theme__slug").values_list(
+        "resource_id", "theme__slug"
+    ):
+        themes[resource_id].append(labels["theme"].get(slug, slug))
     facets = {
         facet: _facet_values(facet, summary.counts[facet], hub_query, labels) for facet in FACETS
     }
-    return HubPage(page=Page(resources, number, paginator), facets=facets, labels=labels)
+    return HubPage(
+        page=Page(resources, number, paginator), facets=facets, labels=labels, themes=themes
+    )
 
 
 def _ordered(base, hub_query: HubQuery, language: str):

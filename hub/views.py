@@ -37,7 +37,14 @@ def index(request):
         # The type's name from the cached labels: get_resource_type_display() hashes every lazy
         # choice label (nine translations) per call.
         type_label = results.labels["type"].get(resource.resource_type, resource.resource_type)
-        items.append({"resource": resource, "snippet": snippet, "type_label": type_label})
+        items.append(
+            {
+                "resource": resource,
+                "snippet": snippet,
+                "type_label": type_label,
+                "themes": results.themes.get(resource.pk, []),
+            }
+        )
     # Links that keep every other parameter: shareable URLs for every combination.
     params = request.GET.copy()
     params.pop("page", None)
