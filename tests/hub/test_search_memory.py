@@ -271,3 +271,28 @@ def test_related_resources_agree_with_the_orm_query(generated, settings):
     assert sum(len(related_resources(resource=r)) for r in resources) > 30
     slugs = [theme.slug for theme in resources[0].themes.all()]
     assert search_memory.related_ids(resource_id=resources[0].pk, theme_slugs=slugs, limit=4)
+
+
+@committed
+def test_with_redis_down_each_process_reads_its_own_table(generated, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens: Redis is down
+            "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.2},
+        }
+    }
+    arguments = {
+        "query": "الرعاية",
+        "filters": {"language": ["ar"]},
+        "sort": "relevance",
+        "language": "ar",
+        "offset": 0,
+        "limit": 20,
+    }
+    summary = memory_list_summary(**arguments)
+    assert summary is not None and summary.total > 0
+    assert summary == postgres_list_summary(**arguments)
+    with CaptureQueriesContext(connection) as queries:
+        assert memory_list_summary(**arguments) == summary  # from this process's memory
+    assert len(queries) == 1
