@@ -266,6 +266,10 @@ class ThemeAdmin(BilingualAdmin):
     search_fields = ("name_en", "name_ar", "slug")
     prepopulated_fields = {"slug": ("name_en",)}
 
+    def save_model(self, request, obj, form, change):
+        # Also a revert from the history: a name restored is re-indexed like one typed.
+        services.theme_save(theme=obj, actor=request.user)
+
 
 @admin.register(Region)
 class RegionAdmin(BilingualAdmin):

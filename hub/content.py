@@ -463,10 +463,9 @@ def load(*, stdout=None) -> int:
     changed = 0
     themes = {}
     for order, (slug, name_en, name_ar, description_en, description_ar) in enumerate(THEMES):
-        themes[slug], was = upsert(
-            Theme,
-            lookup={"slug": slug},
-            values={
+        themes[slug], was = _load_theme(
+            slug,
+            {
                 "name_en": name_en,
                 "name_ar": name_ar,
                 "description_en": description_en,
@@ -507,6 +506,16 @@ def load(*, stdout=None) -> int:
     for spec in RESOURCES:
         changed += _load_resource(spec, themes=themes, regions=regions, organisations=organisations)
     return changed
+
+
+def _load_theme(slug: str, values: dict) -> tuple[Theme, bool]:
+    # Through the service, not a plain upsert: a renamed theme is re-indexed in its resources.
+    theme = Theme.objects.filter(slug=slug).first() or Theme(slug=slug)
+    if theme.pk and all(getattr(theme, name) == value for name, value in values.items()):
+        return theme, False
+    for name, value in values.items():
+        setattr(theme, name, value)
+    return services.theme_save(theme=theme, actor=None), True
 
 
 def _load_resource(spec, *, themes, regions, organisations) -> int:

@@ -2,15 +2,26 @@
 
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.contrib.postgres.search import SearchVectorField
+from django.db import connection, transaction
+from django.db.models import Prefetch
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from s4c.caching import bump_content_version
 from s4c.errors import DomainError
 from s4c.html import sanitize_html
+from s4c.outbox import enqueue_on_commit
 
-from .models import Resource, ResourceCountry, ResourceLanguage, StatusChange
-from .search import update_search_index
+from .models import Resource, ResourceCountry, ResourceLanguage, StatusChange, Theme
+from .search import (
+    VECTOR_PARAMETER_ORDER,
+    VECTOR_SQL,
+    document_parts,
+    search_text_from_parts,
+    update_search_index,
+)
 
 Status = Resource.Status
 
@@ -102,6 +113,89 @@ def set_document_languages(*, resource: Resource, languages: Iterable[str]) -> N
 def refresh_search(*, resource: Resource) -> None:
     """Re-index after related data (themes) changed."""
     update_search_index(resource)
+
+
+# --- themes: their names are part of every resource's indexed text -------------------------------
+
+# The theme fields each resource's search data contains (hub.search.document_parts, weight C).
+INDEXED_THEME_FIELDS = ("name_en", "name_ar")
+REINDEX_BATCH = 500
+
+
+@transaction.atomic
+def theme_save(*, theme: Theme, actor) -> Theme:
+    """Create or change a theme. A new name is re-indexed in its resources in the background.
+
+    A theme can carry tens of thousands of resources: re-indexing them is a task (sent after
+    commit through the outbox), not part of the request that renamed the theme.
+    """
+    if actor is not None and not actor.has_perm(
+        "hub.change_theme" if theme.pk else "hub.add_theme"
+    ):
+        raise DomainError(_("You do not have permission to do this."), code="forbidden")
+    before = None
+    if theme.pk:
+        before = (
+            Theme.objects.select_for_update().filter(pk=theme.pk).values(*INDEXED_THEME_FIELDS)
+        ).first()
+    theme.full_clean()
+    theme.save()
+    if before and any(getattr(theme, name) != before[name] for name in INDEXED_THEME_FIELDS):
+        enqueue_on_commit("hub.reindex_theme", theme_id=theme.pk)
+    return theme
+
+
+def theme_reindex(*, theme_id: int, batch_size: int = REINDEX_BATCH) -> int:
+    """Recompute the search data of every resource carrying a theme; returns how many.
+
+    Batch by batch, each in its own short transaction: one query reads a batch's texts, one its
+    themes, one statement writes all its vectors (and the search documents' trigger then syncs
+    the batch once), whatever the number of resources.
+    """
+    links = Resource.themes.through.objects.filter(theme_id=theme_id).order_by("resource_id")
+    done, after = 0, 0
+    while ids := list(
+        links.filter(resource_id__gt=after).values_list("resource_id", flat=True)[:batch_size]
+    ):
+        done += resources_reindex(ids=ids)
+        after = ids[-1]
+    if done:
+        bump_content_version()  # bulk updates send no signal: cached results are stale
+    return done
+
+
+# What hub.search.document_parts reads of a resource.
+_INDEXED_RESOURCE_FIELDS = (
+    *(f"{name}_{code}" for name in ("title", "summary", "body") for code in ("en", "ar")),
+    "authors",
+)
+
+
+@transaction.atomic
+def resources_reindex(*, ids: Iterable[int]) -> int:
+    """Recompute the search data of these resources in one statement (as update_search_index
+    does for one). The rows are locked first: an edit committing meanwhile waits, then writes its
+    own index from its own text, so an older text never overwrites a newer one's index."""
+    resources = list(
+        Resource.objects.filter(pk__in=list(ids))
+        .select_for_update()
+        .only(*_INDEXED_RESOURCE_FIELDS)
+        .order_by("pk")
+        .prefetch_related(Prefetch("themes", queryset=Theme.objects.only(*INDEXED_THEME_FIELDS)))
+    )
+    fields = ["search_text"]
+    if connection.vendor == "postgresql":
+        fields.append("search_vector")
+    for resource in resources:
+        parts = document_parts(resource)
+        resource.search_text = search_text_from_parts(parts)
+        if connection.vendor == "postgresql":
+            resource.search_vector = RawSQL(
+                VECTOR_SQL,
+                [parts[w][lang] for w, lang in VECTOR_PARAMETER_ORDER],
+                output_field=SearchVectorField(),
+            )
+    return Resource.objects.bulk_update(resources, fields)
 
 
 @transaction.atomic

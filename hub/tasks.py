@@ -24,3 +24,10 @@ def check_links() -> dict:
 def warm_search_memory() -> int | None:
     """Safe twice: it only reads, and stores what any request would have stored."""
     return search_memory.warm()
+
+
+@shared_task(name="hub.reindex_theme", soft_time_limit=30 * 60, time_limit=35 * 60)
+def reindex_theme(*, theme_id: int) -> int:
+    """Safe twice: each resource's search data is recomputed from what is stored when the task
+    runs, so a second run (or a run after a second rename) writes the same data."""
+    return services.theme_reindex(theme_id=theme_id)

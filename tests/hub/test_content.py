@@ -87,3 +87,29 @@ def test_organisations_the_learning_hub_refers_to(loaded):
 def test_loaded_content_is_searchable_in_arabic(loaded, client):
     html = client.get("/ar/hub/", {"q": "التعاونيات"}).content.decode()
     assert "r193-promotion-of-cooperatives" in html
+
+
+def test_a_theme_renamed_by_the_seed_content_is_re_indexed(
+    loaded, eager_tasks, django_capture_on_commit_callbacks
+):
+    from hub import services
+    from hub.search import search_resources
+
+    def found(query):
+        return set(
+            search_resources(queryset=Resource.objects.published(), query=query).values_list(
+                "identifier", flat=True
+            )
+        )
+
+    # As an earlier release of the content named it (and indexed its resources under that name).
+    theme = Theme.objects.get(slug="informality")
+    Theme.objects.filter(pk=theme.pk).update(name_en="Zebrawood")
+    services.theme_reindex(theme_id=theme.pk)
+    carrying = set(theme.resources.published().values_list("identifier", flat=True))
+    assert carrying and found("zebrawood") == carrying
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_south4care", stdout=io.StringIO())
+    assert Theme.objects.get(pk=theme.pk).name_en == "Informality"
+    assert found("zebrawood") == set()
+    assert carrying <= found("informality")

@@ -103,3 +103,112 @@ def test_body_markup_is_not_indexed_and_paragraphs_stay_separate_words(make_reso
     assert "p" not in tokens and "amp" not in tokens
     assert _found("alphabeta") == set()
     assert _found("beta") == {resource.identifier}
+
+
+# --- a theme's name is part of its resources' indexed text -------------------------------------
+
+
+@pytest.fixture
+def themed(make_theme, make_resource):
+    """Resources carrying a theme, one carrying another, and a draft carrying the first."""
+    theme = make_theme(name_en="Longevity economy", name_ar="اقتصاد طول العمر")
+    other = make_theme(name_en="Skills", name_ar="المهارات")
+    return {
+        "theme": theme,
+        "tagged": {
+            make_resource(f"Report {n}", f"تقرير {n}", themes=[theme]).identifier for n in range(3)
+        },
+        "draft": make_resource("Notes", "ملاحظات", themes=[theme], status=Resource.Status.DRAFT),
+        "other": make_resource("Training", "تدريب", themes=[other]),
+    }
+
+
+def _public_list(query):
+    from hub.selectors import HubQuery, hub_results
+
+    page = hub_results(hub_query=HubQuery(q=query, sort="relevance"), page_number=1).page
+    return {r.identifier for r in page.object_list}
+
+
+def _rename(theme, *, via, client, reviewer, capture):
+    name_en, name_ar = "Silver dividend", "العائد الفضي"
+    with capture(execute=True):
+        if via == "service":
+            from hub import services
+
+            theme.name_en, theme.name_ar = name_en, name_ar
+            services.theme_save(theme=theme, actor=reviewer)
+        else:
+            client.force_login(reviewer)
+            response = client.post(
+                f"/en/admin/hub/theme/{theme.pk}/change/",
+                {"slug": theme.slug, "name_en": name_en, "name_ar": name_ar, "order": 0},
+            )
+            assert response.status_code == 302, response.content.decode()[:2000]
+
+
+@pytest.mark.parametrize("via", ["service", "admin"])
+def test_a_theme_rename_is_found_under_its_new_name_only(
+    themed, via, client, reviewer, eager_tasks, django_capture_on_commit_callbacks
+):
+    assert _found("longevity") == _found("طول", "ar") == themed["tagged"]
+    _rename(
+        themed["theme"],
+        via=via,
+        client=client,
+        reviewer=reviewer,
+        capture=django_capture_on_commit_callbacks,
+    )
+    assert _found("silver") == _found("dividend") == _found("الفضي", "ar") == themed["tagged"]
+    assert _found("longevity") == _found("طول", "ar") == set()
+    # The public list (on PostgreSQL, its own published-only copy of the vectors) agrees.
+    assert _public_list("silver dividend") == themed["tagged"]
+    assert _public_list("longevity") == set()
+    # Drafts carrying the theme are re-indexed too (the admin's search and previews use them).
+    themed["draft"].refresh_from_db()
+    assert "silver" in themed["draft"].search_text.split()
+
+
+def test_a_theme_rename_re_indexes_only_the_resources_carrying_it(
+    themed, reviewer, eager_tasks, django_capture_on_commit_callbacks
+):
+    from hub import services
+
+    # A resource of another theme whose index we can recognise: it must not be written.
+    Resource.objects.filter(identifier=themed["other"].identifier).update(search_text="untouched")
+    theme = themed["theme"]
+    with django_capture_on_commit_callbacks(execute=True):
+        theme.description_en = "Only the description changes."
+        services.theme_save(theme=theme, actor=reviewer)
+    assert _found("longevity") == themed["tagged"]  # a description is not indexed: no task
+    with django_capture_on_commit_callbacks(execute=True):
+        theme.name_en = "Silver dividend"
+        services.theme_save(theme=theme, actor=reviewer)
+    assert _found("silver") == themed["tagged"]
+    assert Resource.objects.get(identifier=themed["other"].identifier).search_text == "untouched"
+
+
+def test_re_indexing_a_theme_takes_queries_per_batch_not_per_resource(make_theme, make_resource):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from hub import services
+
+    small, large = make_theme(), make_theme()
+    for n in range(2):
+        make_resource(f"Small {n}", "", themes=[small])
+    for n in range(7):
+        make_resource(f"Large {n}", "", themes=[large])
+    counts = {}
+    for theme in (small, large):
+        with CaptureQueriesContext(connection) as queries:
+            done = services.theme_reindex(theme_id=theme.pk, batch_size=10)
+        counts[theme.pk] = len(queries)
+        assert done == theme.resources.count()
+    assert counts[small.pk] == counts[large.pk]
+    # One batch is the same queries whatever its size, plus the read that finds no more: in
+    # batches of 3, the 7 resources are three batches.
+    per_batch = counts[large.pk] - 1
+    with CaptureQueriesContext(connection) as queries:
+        assert services.theme_reindex(theme_id=large.pk, batch_size=3) == 7
+    assert len(queries) == 3 * per_batch + 1
