@@ -69,6 +69,11 @@ class PublicState(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["kind", "object_id"], name="public_state_once")
         ]
+        indexes = [
+            # OAI-PMH's `from`/`until` windows, its earliest datestamp and the API's
+            # `updated_since` all read one kind's states by time.
+            models.Index(fields=["kind", "updated_at"], name="public_state_kind_updated"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.object_id}"

@@ -415,6 +415,45 @@ def test_from_and_until_select_by_datestamp(oai, published):
     assert listed(**{"from": "2025-09-04"}) == "noRecordsMatch"
 
 
+def test_public_states_have_an_index_on_kind_and_time():
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, PublicState._meta.db_table)
+    assert ["kind", "updated_at"] in [c["columns"] for c in constraints.values() if c["index"]]
+
+
+@pytest.mark.postgres
+def test_reads_of_states_by_time_use_that_index(oai, published):
+    resources = published(3)
+    for day, resource in enumerate(resources, start=1):
+        _stamp(resource, dt.datetime(2025, 9, day, 12, tzinfo=dt.UTC))
+    with CaptureQueriesContext(connection) as queries:
+        oai(verb="Identify")  # the earliest datestamp
+        oai(verb="ListIdentifiers", metadataPrefix="oai_dc", **{"from": "2025-09-02"})
+        oai(verb="ListRecords", metadataPrefix="oai_dc", until="2025-09-02")
+    by_time = [
+        q["sql"]
+        for q in queries
+        if q["sql"].startswith("SELECT") and '"s4c_publicstate"."updated_at"' in q["sql"]
+    ]
+    assert len(by_time) == 3, by_time
+    with connection.cursor() as cursor:
+        # A table this small would be read whole: forbid that, to see what the planner can use.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plans = []
+        for sql in by_time:
+            cursor.execute(f"EXPLAIN {sql}")
+            plans.append("\n".join(row[0] for row in cursor.fetchall()))
+        # The states the API's `updated_since` selects (a subquery of the resources' query).
+        since = dt.datetime(2025, 9, 2, tzinfo=dt.UTC)
+        plans.append(
+            PublicState.objects.filter(kind="resource", updated_at__gte=since)
+            .values("object_id")
+            .explain()
+        )
+    for plan in plans:
+        assert "public_state_kind_updated" in plan, plan
+
+
 def test_sets_select_by_theme_and_type(oai, published, make_theme, committed):
     theme = committed(make_theme, "care-work")
     policy, other = published(2)
