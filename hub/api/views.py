@@ -49,7 +49,6 @@ class ResourceFilter(django_filters.FilterSet):
     )
     year = YearFilter(field_name="publication_year")
     updated_since = UtcDateTimeFilter(method="filter_updated_since")
-    ordering = django_filters.OrderingFilter(fields=(("created_at", "created_at"),))
 
     class Meta:
         model = Resource
@@ -124,6 +123,8 @@ class ResourceViewSet(StatesMixin, PublicReadViewSet):
     filterset_class = ResourceFilter
     lookup_field = "identifier"
     kind = "resource"
+    # In the cursor pagination (a filter's order_by would be replaced by the pagination's).
+    orderings = {"created_at": ("created_at", "pk"), "-created_at": ("-created_at", "-pk")}
 
     def get_queryset(self):
         return (

@@ -391,12 +391,26 @@ class YearFilter(django_filters.NumberFilter):
 
 
 class StrictCursorPagination(CursorPagination):
-    """Cursor pages, `page_size` up to 200; malformed cursors and sizes are a clear 400."""
+    """Cursor pages, `page_size` up to 200; malformed cursors and sizes are a clear 400.
+
+    The most recently added first by default; a view's `orderings` name the others it offers for
+    `?ordering=` (checked in `PublicReadViewSet.initial`). A cursor's position is the value of an
+    order's first field, and each order ends with the primary key, so rows sharing that value
+    still come in one fixed order: going forward, DRF's offset within them is exact. Going back,
+    a page boundary inside such a tie can skip a row (DRF's "nearly unique" requirement, which
+    creation times in microseconds meet).
+    """
 
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
     ordering = "-pk"
+    ordering_query_param = "ordering"
+
+    def get_ordering(self, request, queryset, view):
+        self._model = queryset.model
+        chosen = getattr(view, "orderings", {}).get(request.query_params.get("ordering"))
+        return chosen or (self.ordering,)
 
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)
@@ -424,15 +438,48 @@ class StrictCursorPagination(CursorPagination):
                     "maximum": self.max_page_size,
                     "default": self.page_size,
                 }
+        orderings = getattr(view, "orderings", {})
+        if orderings:
+            parameters.append(
+                {
+                    "name": self.ordering_query_param,
+                    "required": False,
+                    "in": "query",
+                    "description": "The order of the list, one of the values listed (`-` for "
+                    "descending). Without it: the most recently added first.",
+                    "schema": {"type": "string", "enum": list(orderings)},
+                }
+            )
         return parameters
 
     def decode_cursor(self, request):
+        invalid = ValidationError(
+            {"cursor": [_("This cursor is not valid: start again from the first page.")]}
+        )
         try:
-            return super().decode_cursor(request)
+            cursor = super().decode_cursor(request)
         except NotFound as error:
-            raise ValidationError(
-                {"cursor": [_("This cursor is not valid: start again from the first page.")]}
-            ) from error
+            raise invalid from error
+        if cursor is not None and cursor.position is not None:
+            # The position is compared with the order's first field: it must be one of its values
+            # (a cursor made for another order, or by hand, may not be).
+            name = self.ordering[0].lstrip("-")
+            field = self._model._meta.pk if name == "pk" else self._model._meta.get_field(name)
+            if not _is_position(field, cursor.position):
+                raise invalid
+        return cursor
+
+
+def _is_position(field, position: str) -> bool:
+    """Whether `position` is a value of `field` as DRF writes it into a cursor (`str(value)`)."""
+    try:
+        value = field.to_python(position)
+        if isinstance(value, datetime):
+            # The positions written carry their offset; years past 9999 in UTC cannot be stored.
+            return value.tzinfo is not None and value.astimezone(dt.UTC) is not None
+    except (DjangoValidationError, OverflowError, ValueError):
+        return False
+    return value is not None
 
 
 class _UtcDateTimeField(IsoDateTimeField):
@@ -474,8 +521,11 @@ class PublicReadViewSet(viewsets.ReadOnlyModelViewSet):
 
     pagination_class = StrictCursorPagination
     schema = PublicAutoSchema()
-    # Parameters every collection accepts besides its filters.
-    common_parameters = {"lang", "cursor", "page_size", "ordering", "format"}
+    # Parameters every collection accepts besides its filters (and `ordering`, see below).
+    common_parameters = {"lang", "cursor", "page_size", "format"}
+    # `?ordering=` value → the order it means, ending with the primary key (a cursor needs a
+    # total order). A collection without any offers no `ordering` parameter: newest first.
+    orderings: dict[str, tuple[str, ...]] = {}
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -493,12 +543,21 @@ class PublicReadViewSet(viewsets.ReadOnlyModelViewSet):
         self.filter_parameters = set(getattr(self, "filterset_fields", None) or ()) | (
             self._filterset_parameters()
         )
-        unknown = sorted(
-            set(request.query_params) - self.common_parameters - self.filter_parameters
-        )
+        accepted = self.common_parameters | ({"ordering"} if self.orderings else set())
+        unknown = sorted(set(request.query_params) - accepted - self.filter_parameters)
         if unknown:
             raise ValidationError(
                 {unknown[0]: [_("Unknown parameter “%(name)s”.") % {"name": unknown[0]}]}
+            )
+        ordering = ",".join(request.query_params.getlist("ordering"))
+        if ordering and ordering not in self.orderings:
+            raise ValidationError(
+                {
+                    "ordering": [
+                        _("Unknown ordering “%(ordering)s”: use one of %(choices)s.")
+                        % {"ordering": ordering, "choices": ", ".join(self.orderings)}
+                    ]
+                }
             )
         empty = sorted(
             name
@@ -510,15 +569,14 @@ class PublicReadViewSet(viewsets.ReadOnlyModelViewSet):
             raise ValidationError({empty[0]: [_("This parameter needs a value.")]})
 
     def _typed_filters(self) -> set[str]:
-        """Filters that take a choice, a number or a date (not free text; `?ordering=` is the
-        empty list of fields, the default order)."""
+        """Filters that take a choice, a number or a date (not free text)."""
         filterset_class = getattr(self, "filterset_class", None)
         if not filterset_class:
             return set()
         return {
             name
             for name, filter_ in filterset_class.base_filters.items()
-            if not isinstance(filter_, django_filters.CharFilter | django_filters.OrderingFilter)
+            if not isinstance(filter_, django_filters.CharFilter)
         }
 
     def filter_queryset(self, queryset):

@@ -298,3 +298,130 @@ def test_cors_only_for_configured_origins(client, settings):
     refused = client.get("/api/v1/themes/", headers={"origin": "https://evil.example"})
     assert allowed["Access-Control-Allow-Origin"] == "https://www.ilo.org"
     assert "Access-Control-Allow-Origin" not in refused
+
+
+# --- ?ordering= -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def dated(make_resource_factory):
+    """Five resources whose creation order is not their id order (restored, imported…), two of
+    them created in the same instant."""
+    import datetime as dt
+
+    days = [3, 1, 4, 1, 5]
+    made = []
+    for day in days:
+        resource = make_resource_factory()
+        created = dt.datetime(2025, 1, day, 12, tzinfo=dt.UTC)
+        Resource.objects.filter(pk=resource.pk).update(created_at=created)
+        made.append((created, resource.pk, resource.identifier))
+    return made
+
+
+def _walk(client, params, *, page_size=2):
+    """Every page of the list, following `next`, as ids."""
+    seen, url, query = [], "/api/v1/resources/", {**params, "page_size": page_size}
+    while url:
+        response = client.get(url, query)
+        assert response.status_code == 200, response.json()
+        page = response.json()
+        seen += [item["id"] for item in page["results"]]
+        url, query = page["next"], None
+    return seen
+
+
+def _expected(dated, ordering):
+    expected = [identifier for _created, _pk, identifier in sorted(dated)]
+    return expected[::-1] if ordering.startswith("-") else expected
+
+
+@pytest.mark.parametrize("page_size", [1, 2, 3])
+@pytest.mark.parametrize("ordering", ["created_at", "-created_at"])
+def test_ordering_orders_every_cursor_page(client, dated, ordering, page_size):
+    # The two resources created in the same instant fall on both sides of a page boundary for
+    # some of these sizes: the cursor's offset keeps every row exactly once.
+    assert _walk(client, {"ordering": ordering}, page_size=page_size) == _expected(dated, ordering)
+
+
+@pytest.mark.parametrize("ordering", ["created_at", "-created_at"])
+def test_previous_pages_come_back_in_the_same_order(client, dated, ordering):
+    # Backwards, DRF's cursor needs distinct values at a page boundary ("nearly unique"
+    # orderings): make the two resources of the same instant a second apart.
+    created, pk, identifier = dated[3]
+    Resource.objects.filter(pk=pk).update(created_at=created.replace(second=1))
+    dated[3] = (created.replace(second=1), pk, identifier)
+    page = client.get("/api/v1/resources/", {"ordering": ordering, "page_size": 2}).json()
+    while page["next"]:
+        page = client.get(page["next"]).json()
+    seen = [item["id"] for item in page["results"]]
+    while page["previous"]:
+        page = client.get(page["previous"]).json()
+        seen = [item["id"] for item in page["results"]] + seen
+    assert seen == _expected(dated, ordering)
+
+
+def test_without_ordering_the_newest_added_come_first(client, dated):
+    newest_first = [identifier for _created, _pk, identifier in sorted(dated, key=lambda d: -d[1])]
+    assert _walk(client, {}) == _walk(client, {"ordering": ""}) == newest_first
+
+
+@pytest.mark.parametrize(
+    ("params", "language", "message"),
+    [
+        (
+            {"ordering": "title"},
+            "en",
+            "Unknown ordering “title”: use one of created_at, -created_at.",
+        ),
+        (
+            {"ordering": ["created_at", "-created_at"]},
+            "en",
+            "Unknown ordering “created_at,-created_at”: use one of created_at, -created_at.",
+        ),
+        (
+            {"ordering": "-pk"},
+            "ar",
+            "الترتيب «-pk» غير معروف: استخدم إحدى القيم created_at, -created_at.",
+        ),
+    ],
+)
+def test_an_ordering_not_offered_is_a_400_in_the_users_language(
+    client, dated, params, language, message
+):
+    response = client.get("/api/v1/resources/", params, headers={"accept-language": language})
+    assert response.status_code == 400
+    assert response.json() == {"ordering": [message]}
+
+
+def test_collections_without_orderings_do_not_take_the_parameter(client, content):
+    response = client.get("/api/v1/themes/", {"ordering": "created_at"})
+    assert response.status_code == 400
+    assert response.json() == {"ordering": ["Unknown parameter “ordering”."]}
+
+
+def test_a_cursor_of_another_order_is_a_400_not_a_500(client, dated):
+    by_date = client.get("/api/v1/resources/", {"ordering": "created_at", "page_size": 2}).json()
+    cursor = by_date["next"].split("cursor=")[1].split("&")[0]
+    response = client.get("/api/v1/resources/", {"cursor": cursor})  # an id order: not a date
+    assert response.status_code == 400 and "cursor" in response.json()
+    import base64
+
+    for position in ("2025-01-01", "9999-12-31 23:59:59-23:00", "1; DROP"):
+        made = base64.b64encode(f"p={position}".encode()).decode()
+        response = client.get("/api/v1/resources/", {"ordering": "created_at", "cursor": made})
+        assert response.status_code == 400 and "cursor" in response.json(), position
+
+
+def test_the_schema_lists_the_orderings_each_collection_offers(client, db):
+    paths = client.get("/api/v1/schema/", {"format": "json"}).json()["paths"]
+
+    def parameter(path, name):
+        found = [p for p in paths[path]["get"]["parameters"] if p["name"] == name]
+        return found[0] if found else None
+
+    assert parameter("/api/v1/resources/", "ordering")["schema"] == {
+        "type": "string",
+        "enum": ["created_at", "-created_at"],
+    }
+    assert parameter("/api/v1/themes/", "ordering") is None

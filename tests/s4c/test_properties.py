@@ -141,7 +141,7 @@ API_PARAMETERS = {
         "updated_since",
         "format",
     ],
-    "themes": ["lang", "page_size", "cursor", "ordering", "format"],
+    "themes": ["lang", "page_size", "cursor", "format"],
     "organisations": ["lang", "page_size", "cursor", "format"],
     "regions": ["lang", "page_size", "cursor", "format"],
     "cohorts": ["lang", "page_size", "cursor", "format"],
