@@ -3,7 +3,8 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from s4c.admin_tools import BilingualAdmin, TranslationStateFilter
+from hub.selectors import resources_pickable
+from s4c.admin_tools import BilingualAdmin, TranslationStateFilter, linked_ids
 
 from . import services
 from .models import (
@@ -139,6 +140,14 @@ class ProgressReportAdmin(BilingualAdmin):
     )
     readonly_fields = ("reported_by", "reported_at")
     autocomplete_fields = ("evidence",)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "evidence":
+            # Officers may not see drafts: not even by posting a draft's id.
+            kwargs["queryset"] = resources_pickable(
+                user=request.user, attached=linked_ids(request, db_field)
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         # The form has already checked the constraints (one report per year, no negative amount).

@@ -4,10 +4,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries import countries
 
-from s4c.admin_tools import BilingualAdmin, TranslationStateFilter
+from s4c.admin_tools import BilingualAdmin, TranslationStateFilter, autocomplete_source
 from s4c.errors import DomainError
 
-from . import services
+from . import selectors, services
 from .models import DOCUMENT_LANGUAGES, Organisation, Region, Resource, StatusChange, Theme
 
 
@@ -154,9 +154,21 @@ class ResourceAdmin(BilingualAdmin):
     )
 
     def get_queryset(self, request):
-        return super().get_queryset(request).alive().select_related("publisher")
+        queryset = super().get_queryset(request).alive().select_related("publisher")
+        if autocomplete_source(request, self.admin_site) is not None:
+            # Choosing evidence or materials: what the user may see, published only for officers
+            # and coordinators (who may not browse the resources themselves).
+            queryset = queryset.filter(pk__in=selectors.resources_pickable(user=request.user))
+        return queryset
 
     # --- permissions: curators edit drafts; published resources need a reviewer ------------
+    def has_view_permission(self, request, obj=None):
+        if super().has_view_permission(request, obj):
+            return True
+        # Someone editing a progress report or a session may search resources to link to
+        # (get_queryset then holds published ones), without hub.view_resource.
+        return obj is None and autocomplete_source(request, self.admin_site) is not None
+
     def has_change_permission(self, request, obj=None):
         if obj is None:
             return super().has_change_permission(request)

@@ -31,6 +31,17 @@ def resources_visible_to(*, user) -> QuerySet[Resource]:
     return Resource.objects.published()
 
 
+def resources_pickable(*, user, attached=()) -> QuerySet[Resource]:
+    """The resources `user` may choose as evidence or materials: those they may see (published
+    ones, or every live one for staff who may view resources), and any already `attached` (ids),
+    so that editing an object keeps what it links to even once unpublished."""
+    visible = resources_visible_to(user=user)
+    attached = list(attached)
+    if not attached:
+        return visible
+    return Resource.objects.filter(Q(pk__in=visible.values("pk")) | Q(pk__in=attached))
+
+
 def resource_for_display(*, identifier: str, user=None) -> Resource | None:
     return (
         resources_visible_to(user=user)

@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from hub.models import Region
-from s4c.admin_tools import BilingualAdmin, TranslationStateFilter
+from hub.selectors import resources_pickable
+from s4c.admin_tools import BilingualAdmin, TranslationStateFilter, linked_ids
 from s4c.errors import DomainError
 from s4c.text import spreadsheet_cell
 
@@ -100,6 +101,14 @@ class SessionAdmin(BilingualAdmin):
     inlines = [SessionSpeakerInline]
     filter_horizontal = ("partners",)
     autocomplete_fields = ("materials",)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "materials":
+            # Coordinators may not see drafts: not even by posting a draft's id.
+            kwargs["queryset"] = resources_pickable(
+                user=request.user, attached=linked_ids(request, db_field)
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         services.session_save(session=obj, actor=request.user)

@@ -1,6 +1,8 @@
 """Admin building blocks shared by the three apps: bilingual editing and translation state."""
 
+from django.apps import apps
 from django.contrib import admin
+from django.contrib.admin.exceptions import NotRegistered
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -88,4 +90,39 @@ class BilingualAdmin(SimpleHistoryAdmin, TranslationAdmin):
         return separator.join(str(part) for part in parts) or "✓"
 
 
-__all__ = ["BilingualAdmin", "TranslationStateFilter"]
+def autocomplete_source(request, site: admin.AdminSite) -> admin.ModelAdmin | None:
+    """The admin whose autocomplete field an admin autocomplete request fills, if the user may
+    add or change objects through it; None for any other request.
+
+    Lets a model's admin answer the autocomplete of a field that points to it (the evidence of a
+    progress report) for people who may not browse that model's admin itself.
+    """
+    match = getattr(request, "resolver_match", None)
+    if match is None or match.view_name != f"{site.name}:autocomplete":
+        return None
+    try:
+        model = apps.get_model(request.GET["app_label"], request.GET["model_name"])
+        source = site.get_model_admin(model)
+    except (KeyError, LookupError, NotRegistered):
+        return None
+    if request.GET.get("field_name") not in source.get_autocomplete_fields(request):
+        return None
+    if not (source.has_add_permission(request) or source.has_change_permission(request)):
+        return None
+    return source
+
+
+def linked_ids(request, db_field) -> list:
+    """The ids the object an admin page edits links to through the many-to-many `db_field`
+    (none on an add page)."""
+    match = getattr(request, "resolver_match", None)
+    object_id = match.kwargs.get("object_id") if match else None
+    if object_id is None:
+        return []
+    links = db_field.remote_field.through.objects.filter(
+        **{f"{db_field.m2m_field_name()}_id": unquote(object_id)}
+    )
+    return list(links.values_list(f"{db_field.m2m_reverse_field_name()}_id", flat=True))
+
+
+__all__ = ["BilingualAdmin", "TranslationStateFilter", "autocomplete_source", "linked_ids"]

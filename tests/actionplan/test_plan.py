@@ -211,6 +211,59 @@ def test_officers_report_progress_but_cannot_edit_the_plan(plan, client):
     assert ProgressReport.objects.filter(deliverable=deliverable).count() == 1
 
 
+def test_officers_link_published_evidence_and_keep_what_a_report_links_to(plan, client):
+    from hub import services as hub_services
+    from hub.models import Resource
+
+    officer = _user("officer", "Officer")
+    assert not officer.has_perm("hub.view_resource")
+    evidence = Resource.objects.published().get(identifier="south-4-care-launch-2025")
+    draft = Resource(
+        title_en="Unpublished evaluation", resource_type="publication", publication_year=2025
+    )
+    hub_services.resource_save(resource=draft, actor=None)
+    deliverable = Deliverable.objects.get(outcome__code="1.1")
+    form = {"deliverable": deliverable.pk, "year": "2024", "status": "on_track"}
+    client.force_login(officer)
+
+    # A draft is neither offered nor accepted, even by its id.
+    found = client.get(
+        "/en/admin/autocomplete/",
+        {
+            "app_label": "actionplan",
+            "model_name": "progressreport",
+            "field_name": "evidence",
+            "term": "",
+        },
+    ).json()["results"]
+    assert str(evidence.pk) in {r["id"] for r in found}
+    assert str(draft.pk) not in {r["id"] for r in found}
+    refused = client.post(
+        "/en/admin/actionplan/progressreport/add/", {**form, "evidence": [draft.pk]}
+    )
+    assert refused.status_code == 200 and "evidence" in refused.context["adminform"].form.errors
+    assert "Unpublished evaluation" not in refused.content.decode()
+    assert not ProgressReport.objects.filter(deliverable=deliverable, year=2024).exists()
+
+    added = client.post(
+        "/en/admin/actionplan/progressreport/add/", {**form, "evidence": [evidence.pk]}
+    )
+    assert added.status_code == 302
+    report = ProgressReport.objects.get(deliverable=deliverable, year=2024)
+    assert list(report.evidence.all()) == [evidence]
+
+    # Evidence archived since stays linked, and the report can still be edited.
+    hub_services.resource_archive(resource=evidence, actor=None)
+    edited = client.post(
+        f"/en/admin/actionplan/progressreport/{report.pk}/change/",
+        {**form, "evidence": [evidence.pk], "narrative_en": "Second draft of the findings."},
+    )
+    assert edited.status_code == 302
+    report.refresh_from_db()
+    assert report.narrative_en == "Second draft of the findings."
+    assert list(report.evidence.all()) == [evidence]
+
+
 def test_admin_refuses_budgets_that_do_not_add_up(plan, client):
     client.force_login(
         User.objects.create_superuser("root", "r@example.org", "a-long-password-123")

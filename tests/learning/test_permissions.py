@@ -81,3 +81,42 @@ def test_a_changed_session_gets_a_higher_sequence(timed_session, coordinator):
     assert Session.objects.get(pk=session.pk).sequence == 1
     services.session_save(session=Session.objects.get(pk=session.pk), actor=coordinator)
     assert Session.objects.get(pk=session.pk).sequence == 1  # nothing a calendar shows changed
+
+
+def test_coordinators_choose_published_materials_without_seeing_drafts(
+    client, timed_session, coordinator
+):
+    from hub import services as hub_services
+    from hub.models import Resource
+
+    def resource(title, *, publish):
+        item = Resource(title_en=title, resource_type="training", publication_year=2025)
+        hub_services.resource_save(resource=item, actor=None)
+        if publish:
+            hub_services.resource_publish(resource=item, actor=None)
+        return item
+
+    published = resource("Care financing toolkit", publish=True)
+    draft = resource("Care financing notes", publish=False)
+    archived = resource("Care financing slides", publish=True)
+    timed_session.materials.set([archived])
+    hub_services.resource_archive(resource=archived, actor=None)
+    assert not coordinator.has_perm("hub.view_resource")
+    client.force_login(coordinator)
+
+    assert client.get("/en/admin/hub/resource/").status_code == 403
+    assert client.get(f"/en/admin/hub/resource/{draft.pk}/change/").status_code == 403
+    found = client.get(
+        "/en/admin/autocomplete/",
+        {
+            "app_label": "learning",
+            "model_name": "session",
+            "field_name": "materials",
+            "term": "care",
+        },
+    ).json()["results"]
+    assert [r["id"] for r in found] == [str(published.pk)]
+    # The form takes published resources and keeps the archived one the session already has.
+    page = client.get(f"/en/admin/learning/session/{timed_session.pk}/change/")
+    choices = page.context["adminform"].form.fields["materials"].queryset
+    assert set(choices) == {published, archived}

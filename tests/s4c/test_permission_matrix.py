@@ -9,6 +9,10 @@ for what the server answers AND for whether the object changed:
   changelist does not offer);
 - `login`: sent to the admin's login page (302), nothing changed.
 
+`view` reads an object's admin page; `evidence` and `materials` search resources in the
+autocomplete of a progress report's evidence and of a session's materials (refused: a 403, or the
+resource is not among the results).
+
 A reviewer may delete plans and deliverables, but not one with progress reports (officers' work,
 which the deletion would take with it and which reviewers may not delete): those rows say `no`.
 """
@@ -27,14 +31,19 @@ ROLES = ["anonymous", "participant", "curator", "reviewer", "officer", "coordina
 # fmt: off
 MATRIX = """
 object              action      anonymous participant curator reviewer officer coordinator superuser
-resource-draft      changelist  login     login       ok      ok       ok      ok          ok
+resource-draft      changelist  login     login       ok      ok       no      no          ok
+resource-draft      view        login     login       ok      ok       no      no          ok
+resource-draft      evidence    login     login       ok      ok       no      no          ok
+resource-draft      materials   login     login       ok      ok       no      no          ok
 resource-draft      add         login     login       ok      ok       no      no          ok
 resource-draft      change      login     login       ok      ok       no      no          ok
-resource-draft      history     login     login       ok      ok       ok      ok          ok
+resource-draft      history     login     login       ok      ok       no      no          ok
 resource-draft      revert      login     login       ok      ok       no      no          ok
 resource-draft      delete      login     login       no      ok       no      no          ok
 resource-draft      submit      login     login       ok      ok       no      no          ok
 resource-draft      publish     login     login       no      ok       no      no          ok
+resource-published  evidence    login     login       ok      ok       ok      no          ok
+resource-published  materials   login     login       ok      ok       no      ok          ok
 resource-published  change      login     login       no      ok       no      no          ok
 resource-published  revert      login     login       no      ok       no      no          ok
 resource-published  archive     login     login       no      ok       no      no          ok
@@ -345,9 +354,10 @@ def test_admin_permission_matrix(client, objects, role, target, action, expected
     obj = objects[target]
     before = _snapshot(obj)
 
-    if action in {"changelist", "add", "history"}:
+    if action in {"changelist", "view", "add", "history"}:
         path = {
             "changelist": base,
+            "view": f"{base}{obj.pk}/change/",
             "add": f"{base}add/",
             "history": f"{base}{obj.pk}/history/",
         }[action]
@@ -357,6 +367,30 @@ def test_admin_permission_matrix(client, objects, role, target, action, expected
         if expected == "login":
             assert "/admin/login/" in response["Location"]
         assert _snapshot(obj) == before
+        return
+
+    if action in {"evidence", "materials"}:
+        source = {
+            "evidence": ("actionplan", "progressreport"),
+            "materials": ("learning", "session"),
+        }[action]
+        response = client.get(
+            "/en/admin/autocomplete/",
+            {
+                "app_label": source[0],
+                "model_name": source[1],
+                "field_name": action,
+                "term": obj.title_en.split()[0],
+            },
+        )
+        if expected == "login":
+            assert response.status_code == 302 and "/admin/login/" in response["Location"]
+            return
+        found = response.status_code == 200 and str(obj.pk) in {
+            r["id"] for r in response.json()["results"]
+        }
+        assert response.status_code in (200, 403), response.status_code
+        assert found == (expected == "ok"), response.content.decode()[:500]
         return
 
     if action == "change":
