@@ -4,7 +4,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries import countries
 
-from s4c.admin_tools import BilingualAdmin, TranslationStateFilter, autocomplete_source
+from s4c.admin_tools import (
+    BilingualAdmin,
+    TranslationStateFilter,
+    autocomplete_source,
+    https_formfield,
+)
 from s4c.errors import DomainError
 
 from . import selectors, services
@@ -29,6 +34,7 @@ class ResourceAdminForm(forms.ModelForm):
     class Meta:
         model = Resource
         fields = "__all__"  # noqa: DJ007 - the admin edits every editable field
+        formfield_callback = https_formfield
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

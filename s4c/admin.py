@@ -4,7 +4,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .admin_tools import BilingualAdmin, TranslationStateFilter
+from .admin_tools import HTTPS_URL_FIELDS, BilingualAdmin, TranslationStateFilter, https_formfield
 from .models import (
     PARTNER_PERMISSION,
     ApiKey,
@@ -26,6 +26,8 @@ class SiteTextAdmin(BilingualAdmin):
 class PartnerAccessAdmin(admin.ModelAdmin):
     """Partners' keys and endpoints: superusers, or users given `manage_partner_access` (no role
     has it by default)."""
+
+    formfield_overrides = HTTPS_URL_FIELDS
 
     def _allowed(self, request) -> bool:
         return request.user.is_active and request.user.has_perm(PARTNER_PERMISSION)
@@ -112,6 +114,7 @@ class WebhookEndpointForm(forms.ModelForm):
     class Meta:
         model = WebhookEndpoint
         fields = ["name", "organisation", "url", "secret", "kinds", "is_active"]
+        formfield_callback = https_formfield
 
     def __init__(self, *args, **kwargs):
         from .api.changes import KINDS

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.contrib.admin.exceptions import NotRegistered
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import Http404
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -40,6 +41,20 @@ class TranslationStateFilter(admin.SimpleListFilter):
         return queryset.filter(translation_state_q(queryset.model, state=state, language=language))
 
 
+# A link typed without its scheme ("www.ilo.org") means https: Django 6's default, asked for on
+# each form field until then (the transitional FORMS_URLFIELD_ASSUME_HTTPS setting is deprecated
+# itself). Every admin with a URL field uses these overrides.
+HTTPS_URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+
+
+def https_formfield(db_field, **kwargs):
+    """`Meta.formfield_callback` of a ModelForm class with a URL field: the same for the fields
+    it builds itself, which the admin's overrides do not reach."""
+    if isinstance(db_field, models.URLField):
+        kwargs = {**HTTPS_URL_FIELDS[models.URLField], **kwargs}
+    return db_field.formfield(**kwargs)
+
+
 class BilingualAdmin(SimpleHistoryAdmin, TranslationAdmin):
     """English and Arabic fields side by side, Arabic inputs right-to-left, history kept.
 
@@ -48,6 +63,7 @@ class BilingualAdmin(SimpleHistoryAdmin, TranslationAdmin):
     """
 
     translation_state_filter = TranslationStateFilter
+    formfield_overrides = HTTPS_URL_FIELDS
 
     # --- reverting to an earlier version is a change -------------------------------------------
     # django-simple-history lets anyone who may *view* an object open its revert form and post it,
@@ -125,4 +141,11 @@ def linked_ids(request, db_field) -> list:
     return list(links.values_list(f"{db_field.m2m_reverse_field_name()}_id", flat=True))
 
 
-__all__ = ["BilingualAdmin", "TranslationStateFilter", "autocomplete_source", "linked_ids"]
+__all__ = [
+    "HTTPS_URL_FIELDS",
+    "BilingualAdmin",
+    "TranslationStateFilter",
+    "autocomplete_source",
+    "https_formfield",
+    "linked_ids",
+]

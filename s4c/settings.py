@@ -414,7 +414,6 @@ CELERY_BEAT_SCHEDULE["hub-warm-search"] = {
     "schedule": 30.0,
     "options": {"expires": 25},  # a late one is replaced by the next, not queued behind it
 }
-FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 behaviour now: bare domains mean https
 
 # --- Learning Hub ---
 COMMITMENT_INACTIVE_DAYS = env.int("COMMITMENT_INACTIVE_DAYS", default=365)
