@@ -236,6 +236,12 @@ class Resource(TranslatedModel):
         indexes = [
             models.Index(fields=["status", "deleted_at", "-publication_year"]),
             models.Index(fields=["updated_at"]),
+            # The API's ?ordering=created_at pages through published resources by creation time.
+            models.Index(
+                fields=["created_at", "id"],
+                condition=Q(status="published", deleted_at__isnull=True),
+                name="resource_published_created",
+            ),
         ]
 
     def __str__(self) -> str:
