@@ -27,6 +27,7 @@ Figures:
 """
 
 import argparse
+import logging
 import os
 import random
 import statistics
@@ -41,6 +42,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "s4c.settings")
 import django  # noqa: E402
 
 django.setup()
+# Request and slow-query log lines would interleave with the figures (and cost time).
+logging.disable(logging.WARNING)
 
 from django.conf import settings  # noqa: E402
 from django.core.cache import cache  # noqa: E402

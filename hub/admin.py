@@ -288,6 +288,13 @@ class ThemeAdmin(BilingualAdmin):
         # Also a revert from the history: a name restored is re-indexed like one typed.
         services.theme_save(theme=obj, actor=request.user)
 
+    def delete_model(self, request, obj):
+        services.theme_delete(theme=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for theme in queryset:
+            services.theme_delete(theme=theme, actor=request.user)
+
 
 @admin.register(Region)
 class RegionAdmin(BilingualAdmin):

@@ -145,6 +145,35 @@ def theme_save(*, theme: Theme, actor) -> Theme:
     return theme
 
 
+@transaction.atomic
+def theme_delete(*, theme: Theme, actor) -> None:
+    """Delete a theme. Its name leaves its former resources' search data in the background."""
+    if actor is not None and not actor.has_perm("hub.delete_theme"):
+        raise DomainError(_("You do not have permission to do this."), code="forbidden")
+    ids = list(
+        Resource.themes.through.objects.filter(theme_id=theme.pk)
+        .order_by("resource_id")
+        .values_list("resource_id", flat=True)
+    )
+    theme.delete()
+    # The links are gone now: the task is told which resources carried it.
+    for start in range(0, len(ids), REINDEX_TASK_SIZE):
+        enqueue_on_commit("hub.reindex_resources", ids=ids[start : start + REINDEX_TASK_SIZE])
+
+
+REINDEX_TASK_SIZE = 5000  # resource ids per task message
+
+
+def reindex_resources(*, ids: list[int], batch_size: int = REINDEX_BATCH) -> int:
+    """Recompute these resources' search data, batch by batch; returns how many."""
+    done = 0
+    for start in range(0, len(ids), batch_size):
+        done += resources_reindex(ids=ids[start : start + batch_size])
+    if done:
+        bump_content_version()  # bulk updates send no signal: cached results are stale
+    return done
+
+
 def theme_reindex(*, theme_id: int, batch_size: int = REINDEX_BATCH) -> int:
     """Recompute the search data of every resource carrying a theme; returns how many.
 

@@ -20,6 +20,12 @@ def check_links() -> dict:
     )
 
 
+@shared_task(name="hub.reindex_resources", soft_time_limit=30 * 60, time_limit=35 * 60)
+def reindex_resources(*, ids: list[int]) -> int:
+    """Safe twice: as hub.reindex_theme, each resource's data is recomputed from what is stored."""
+    return services.reindex_resources(ids=ids)
+
+
 @shared_task(name="hub.warm_search_memory", ignore_result=True)
 def warm_search_memory() -> int | None:
     """Safe twice: it only reads, and stores what any request would have stored."""

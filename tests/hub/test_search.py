@@ -188,6 +188,38 @@ def test_a_theme_rename_re_indexes_only_the_resources_carrying_it(
     assert Resource.objects.get(identifier=themed["other"].identifier).search_text == "untouched"
 
 
+@pytest.mark.parametrize("via", ["service", "admin"])
+def test_a_deleted_theme_leaves_its_resources_search_data(
+    themed, via, client, eager_tasks, django_capture_on_commit_callbacks, django_user_model
+):
+    from hub import services
+
+    assert _found("longevity") == themed["tagged"]
+    theme = themed["theme"]
+    admin_user = django_user_model.objects.create_superuser("root", "root@example.org", "x" * 16)
+    with django_capture_on_commit_callbacks(execute=True):
+        if via == "service":
+            services.theme_delete(theme=theme, actor=admin_user)
+        else:
+            client.force_login(admin_user)
+            response = client.post(f"/en/admin/hub/theme/{theme.pk}/delete/", {"post": "yes"})
+            assert response.status_code == 302, response.content.decode()[:2000]
+    assert _found("longevity") == _found("طول", "ar") == set()
+    assert _public_list("longevity") == set()
+    assert _found("report") == themed["tagged"]  # the resources themselves are still found
+
+
+def test_deleting_a_theme_needs_the_permission(themed, curator):
+    from hub import services
+    from hub.models import Theme
+    from s4c.errors import DomainError
+
+    assert not curator.has_perm("hub.delete_theme")
+    with pytest.raises(DomainError):
+        services.theme_delete(theme=themed["theme"], actor=curator)
+    assert Theme.objects.filter(pk=themed["theme"].pk).exists()
+
+
 def test_re_indexing_a_theme_takes_queries_per_batch_not_per_resource(make_theme, make_resource):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
