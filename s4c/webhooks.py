@@ -17,6 +17,7 @@ import hmac
 import http.client
 import json
 import logging
+import random
 import time
 import uuid
 from datetime import timedelta
@@ -95,10 +96,15 @@ def body_of(event: WebhookEvent) -> bytes:
 
 
 def retry_delay(attempt: int) -> float:
-    """Seconds to wait after failed attempt number `attempt` (1, 2, …): doubling, capped."""
-    return min(
+    """Seconds to wait after failed attempt number `attempt` (1, 2, …): doubling, capped, jittered.
+
+    Between half and all of the doubled delay ("equal jitter"): the deliveries that failed
+    together when a partner went down are not all retried in the same second when it comes back.
+    """
+    ceiling = min(
         settings.WEBHOOK_RETRY_BASE_SECONDS * 2 ** (attempt - 1), settings.WEBHOOK_RETRY_MAX_SECONDS
     )
+    return ceiling / 2 + random.random() * ceiling / 2  # noqa: S311 - spacing, not secrecy
 
 
 def _post(url: str, body: bytes, headers: dict) -> int:

@@ -27,7 +27,7 @@ from s4c.models import (
     WebhookEvent,
 )
 from s4c.outbox import relay
-from s4c.webhooks import prune, retry_due
+from s4c.webhooks import prune, retry_delay, retry_due
 from tests.conftest import reset_celery_pools
 
 SECRET = "a-partner-secret-of-at-least-thirty-two-characters"
@@ -190,7 +190,8 @@ def test_failures_are_retried_with_growing_delays_and_the_same_event_id(
 
     assert delivery.status == "delivered" and delivery.attempts == 3
     first, second, third = receiver.requests
-    assert first["at"] + 0.2 <= second["at"] and second["at"] + 0.4 <= third["at"]
+    # Base 0.2 s, doubling, with equal jitter: at least 0.1 s, then 0.2 s.
+    assert first["at"] + 0.1 <= second["at"] and second["at"] + 0.2 <= third["at"]
     assert {r["headers"]["X-S4C-Event-Id"] for r in receiver.requests} == {str(delivery.event_id)}
     assert [r["headers"]["X-S4C-Attempt"] for r in receiver.requests] == ["1", "2", "3"]
     assert first["body"] == second["body"] == third["body"]
@@ -412,3 +413,11 @@ def test_endpoints_are_registered_in_the_admin(client, settings):
     assert refused.status_code == 200
     assert "يجب أن يستخدم عنوان خطاف الويب بروتوكول https." in refused.content.decode()
     assert WebhookEndpoint.objects.count() == 1
+
+
+def test_retry_delays_double_up_to_the_cap_with_jitter(settings):
+    settings.WEBHOOK_RETRY_BASE_SECONDS, settings.WEBHOOK_RETRY_MAX_SECONDS = 30, 3600
+    for attempt, ceiling in ((1, 30), (2, 60), (5, 480), (12, 3600)):
+        delays = [retry_delay(attempt) for _ in range(50)]
+        assert all(ceiling / 2 <= d <= ceiling for d in delays), (attempt, min(delays), max(delays))
+        assert len(set(delays)) > 40  # spread out, not in lockstep
