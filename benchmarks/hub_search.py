@@ -21,9 +21,12 @@ Figures:
 - "page": the whole `/en|ar/hub/?q=…` request through Django (summary, resources, facet labels,
   snippets, template) with the result and page caches bypassed (first round: cold words);
 - "replay": whole page requests replaying a search log — a Zipf-distributed mix of many distinct
-  queries, filters and pages in both languages — as in production after a content change: result
-  cache on, page cache bypassed (a unique parameter), document table warmed, every word read the
-  first time a search uses it.
+  queries, filters and pages in both languages — as after a deployment: result cache on, page
+  cache bypassed (a unique parameter), document table warmed, every word read the first time a
+  search uses it;
+- "after-edit": then a resource is edited (a new version), the warm-up task's work is done (the
+  table and the recently searched words), and another log of the same popularity is replayed;
+- "page-cache": a third log with the page cache on as well, as anonymous visitors are served.
 """
 
 import argparse
@@ -137,9 +140,12 @@ def time_table() -> float:
     return time.perf_counter() - started
 
 
-def time_page(client: Client, language: str, params: dict, nonce: int) -> float:
+def time_page(client: Client, language: str, params: dict, nonce: int | None) -> float:
+    """One whole request; a unique `nonce` parameter keeps the page cache from answering it."""
+    if nonce is not None:
+        params = {**params, "nocache": str(nonce)}
     started = time.perf_counter()
-    response = client.get(f"/{language}/hub/", {**params, "nocache": str(nonce)})
+    response = client.get(f"/{language}/hub/", params)
     elapsed = time.perf_counter() - started
     assert response.status_code == 200, response.status_code
     return elapsed
@@ -167,6 +173,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--pages", action="store_true", help="Also time whole cold pages.")
     parser.add_argument("--replay", type=int, default=0, help="Replay a log of N searches.")
+    parser.add_argument(
+        "--check", action="store_true", help="First check both engines agree on this database."
+    )
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("Set DATABASE_URL to a PostgreSQL database (see the docstring).")
@@ -175,6 +184,8 @@ def main() -> None:
     print(f"PostgreSQL {connection.pg_version}, {published} published resources, cache {cache}")
     for language, query, filters in QUERIES:  # warm up buffers and plans
         time_cold(language, query, filters)
+    if args.check:
+        check_engines_agree()
     tables = [time_table() for _ in range(3)]
     report("table", tables)
     cold, words_cold, warm, pages, per_query = [], [], [], [], {}
@@ -239,7 +250,35 @@ def main() -> None:
             for i, (language, params) in enumerate(log)
         ]
         report("after-edit", after)
+
+        # The same, as anonymous visitors are served in production: the page cache on too.
+        settings.PAGE_CACHE_SECONDS = 60
+        log = search_log(args.replay, seed=9)
+        cached = [time_page(client, language, params, None) for language, params in log]
+        report("page-cache", cached)
+        settings.PAGE_CACHE_SECONDS = 0
         edit_one_resource(undo=True)
+
+
+def check_engines_agree() -> None:
+    """The in-memory engine's summaries equal the SQL statement's for the query mix."""
+    cases = 0
+    for language, query, filters in QUERIES:
+        for sort in ("relevance", "newest", "title"):
+            for offset in (0, 40):
+                arguments = {
+                    "query": query,
+                    "filters": filters,
+                    "sort": sort,
+                    "language": language,
+                    "offset": offset,
+                    "limit": 20,
+                }
+                memory = search_memory.memory_list_summary(**arguments)
+                if memory != postgres_list_summary(**arguments):
+                    sys.exit(f"the engines disagree: {arguments}")
+                cases += 1
+    print(f"check: both engines agree on {cases} summaries")
 
 
 def edit_one_resource(undo: bool = False) -> None:
