@@ -326,20 +326,26 @@ def warm() -> int | None:
     if table is None:
         return None
     for word in cache.get(_RECENT_WORDS_KEY) or []:
-        if _word_postings(table, word) is None:
+        if _word_postings(table, word, searched=False) is None:
             return None
     return table.version
 
 
-def _word_postings(table: DocumentTable, word: str) -> tuple[np.ndarray, np.ndarray] | None:
-    """The positions of the documents containing `word` and its exact contribution to their rank."""
+def _word_postings(
+    table: DocumentTable, word: str, *, searched: bool = True
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """The positions of the documents containing `word` and its exact contribution to their rank.
+
+    `searched`: a visitor's search asks (the word joins the recent ones the warm-up reads).
+    """
     key = _database_key()
     cached = _postings.get((key, table.version), {}).get(word)
     if cached is not None:
         return cached
 
     def read():
-        _remember(word)
+        if searched:
+            _remember(word)
         literal = "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
         with connection.cursor() as cursor:
             cursor.execute(

@@ -246,7 +246,12 @@ def test_the_warm_up_readies_a_new_version_before_visitors_come(generated, setti
     services.resource_save(resource=resource, actor=None)
     services.refresh_search(resource=resource)
 
+    from django.core.cache import cache
+
+    recent = cache.get(search_memory._RECENT_WORDS_KEY)
+    assert len(recent) >= 2  # both languages' stems of both words
     assert warm_search_memory.apply().get() == _version()
+    assert cache.get(search_memory._RECENT_WORDS_KEY) == recent  # warming is not searching
     search_memory._tables.clear()  # a web process that has not seen the new version
     search_memory._postings.clear()
     with CaptureQueriesContext(connection) as queries:
