@@ -15,6 +15,7 @@ from s4c.caching import content_version, get_or_compute
 from s4c.models import PublicState
 from s4c.text import whole_number
 
+from .cards import result_cards
 from .models import DOCUMENT_LANGUAGES, Region, Resource, ResourceCountry, ResourceLanguage, Theme
 from .search import ListSummary, canonical_query, postgres_list_summary, search_resources
 from .search_memory import memory_list_summary, related_ids
@@ -318,10 +319,8 @@ class _Total:
 
 @dataclass
 class HubPage:
-    page: Page  # its object_list: the page's resources, in order
+    page: Page  # its object_list: the page's results (hub.cards.ResultCard), in order
     facets: dict[str, list[FacetValue]]
-    labels: dict[str, dict[str, str]]  # facet → value → its name in the page language
-    themes: dict[int, list[str]]  # resource → its theme names in the page language, in order
 
 
 def hub_results(*, hub_query: HubQuery, page_number, page_size: int = 20) -> HubPage:
@@ -341,30 +340,41 @@ def hub_results(*, hub_query: HubQuery, page_number, page_size: int = 20) -> Hub
             hub_query=hub_query, language=language, offset=(number - 1) * page_size, limit=page_size
         )
     ids = summary.ids[:page_size]
+    labels = _all_labels(language)
+    cards = result_cards(
+        ids, language=language, load=lambda missing: _card_resources(missing, labels)
+    )
+    facets = {
+        facet: _facet_values(facet, summary.counts[facet], hub_query, labels) for facet in FACETS
+    }
+    return HubPage(page=Page(cards, number, paginator), facets=facets)
+
+
+def _card_resources(ids: list[int], labels) -> dict[int, tuple[Resource, str, list[str]]]:
+    """What the list's cards show of these resources: two queries whatever their number."""
     by_id = {
         resource.pk: resource
         for resource in Resource.objects.filter(pk__in=ids)
         # Only what a result shows (not the bodies nor the large search data).
-        .only(*LIST_FIELDS)
         .select_related("publisher")
         .only(*LIST_FIELDS, *(f"publisher__{name}" for name in PUBLISHER_FIELDS))
     }
-    resources = [by_id[pk] for pk in ids if pk in by_id]
-    labels = _all_labels(language)
-    # Each result's theme names, from the cached labels: one query for the links, and no theme
-    # instance per link (a page built some fifty).
+    # Theme names from the cached labels: one query for the links, no theme instance per link.
     themes = {pk: [] for pk in by_id}
     links = Resource.themes.through.objects.filter(resource_id__in=list(by_id))
     for resource_id, slug in links.order_by("theme__order", "theme__slug").values_list(
         "resource_id", "theme__slug"
     ):
         themes[resource_id].append(labels["theme"].get(slug, slug))
-    facets = {
-        facet: _facet_values(facet, summary.counts[facet], hub_query, labels) for facet in FACETS
+    # Type names from the labels too: get_resource_type_display() hashes nine lazy labels a call.
+    return {
+        pk: (
+            resource,
+            labels["type"].get(resource.resource_type, resource.resource_type),
+            themes[pk],
+        )
+        for pk, resource in by_id.items()
     }
-    return HubPage(
-        page=Page(resources, number, paginator), facets=facets, labels=labels, themes=themes
-    )
 
 
 def _ordered(base, hub_query: HubQuery, language: str):

@@ -4,7 +4,6 @@ from django.conf import settings
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from .presentation import citation, facet_checkboxes, json_ld
@@ -27,24 +26,10 @@ def index(request):
         hub_query=hub_query, page_number=request.GET.get("page"), page_size=PAGE_SIZE
     )
     page, facets = results.page, results.facets
-    language = translation.get_language()
     items = []
-    for resource in page.object_list:
-        snippet = ""
-        if hub_query.q:
-            summary = getattr(resource, f"summary_{language}") or resource.summary
-            snippet = highlight(summary, hub_query.q)
-        # The type's name from the cached labels: get_resource_type_display() hashes every lazy
-        # choice label (nine translations) per call.
-        type_label = results.labels["type"].get(resource.resource_type, resource.resource_type)
-        items.append(
-            {
-                "resource": resource,
-                "snippet": snippet,
-                "type_label": type_label,
-                "themes": results.themes.get(resource.pk, []),
-            }
-        )
+    for card in page.object_list:
+        snippet = highlight(card.summary, hub_query.q) if hub_query.q else ""
+        items.append({"resource": card, "html": card.render(snippet)})
     # Links that keep every other parameter: shareable URLs for every combination.
     params = request.GET.copy()
     params.pop("page", None)

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.utils.cache import patch_vary_headers
 
 logger = logging.getLogger(__name__)
@@ -50,9 +50,17 @@ def _on_model_change(sender, **kwargs):
         bump_content_version()
 
 
+def _on_migrate(sender, **_kwargs):
+    # A deployment runs `migrate`: what new code renders (templates, translations, cached labels
+    # and result cards) must not be served from entries the old code made.
+    if sender.label == "s4c":
+        bump_content_version()
+
+
 def connect_invalidation() -> None:
     for signal in (post_save, post_delete, m2m_changed):
         signal.connect(_on_model_change, dispatch_uid=f"s4c-cache-{signal!r}")
+    post_migrate.connect(_on_migrate, dispatch_uid="s4c-cache-post-migrate")
 
 
 @contextmanager

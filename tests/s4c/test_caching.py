@@ -95,3 +95,13 @@ def test_pages_keep_answering_when_redis_is_down_and_health_names_it(client, set
     health = client.get("/healthz")
     assert health.status_code == 503
     assert health.json()["down"] == ["cache"]
+
+
+def test_a_deployment_migrate_starts_a_new_content_version(db):
+    from django.core.management import call_command
+
+    from s4c.caching import content_version
+
+    before = content_version()
+    call_command("migrate", verbosity=0)  # nothing to apply: only the deployment's signal
+    assert content_version() != before
