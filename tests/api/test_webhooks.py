@@ -378,8 +378,9 @@ def test_an_event_made_while_the_broker_is_down_is_delivered_by_a_real_worker_on
         delivery.refresh_from_db()
 
     assert (delivery.status, delivery.attempts) == ("delivered", 2)
-    first, second = receiver.requests  # the worker scheduled the retry itself, 0.2 s later
-    assert second["at"] - first["at"] >= 0.2
+    # The worker scheduled the retry itself: 0.1 to 0.2 s later (base 0.2 s, equal jitter).
+    first, second = receiver.requests
+    assert second["at"] - first["at"] >= 0.1
     assert {r["headers"]["X-S4C-Event-Id"] for r in receiver.requests} == {str(delivery.event_id)}
     for request in receiver.requests:
         _independent_check(request, SECRET)
