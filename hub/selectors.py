@@ -354,7 +354,9 @@ def _card_resources(ids: list[int], labels) -> dict[int, tuple[Resource, str, li
     """What the list's cards show of these resources: two queries whatever their number."""
     by_id = {
         resource.pk: resource
-        for resource in Resource.objects.filter(pk__in=ids)
+        # Published only, whatever produced the ids: a card never shows anything else.
+        for resource in resources_published()
+        .filter(pk__in=ids)
         # Only what a result shows (not the bodies nor the large search data).
         .select_related("publisher")
         .only(*LIST_FIELDS, *(f"publisher__{name}" for name in PUBLISHER_FIELDS))
