@@ -12,11 +12,10 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
-from s4c.caching import content_version
+from s4c.caching import VERSIONED_CACHE_SECONDS, content_version
 
 # The snippet's place in a card's search form: an HTML comment, which no escaped text can contain.
 SNIPPET_SLOT = "<!--snippet-->"
-CARD_CACHE_SECONDS = 24 * 3600  # keyed by content version: an edit starts new cards
 
 
 @dataclass(frozen=True)
@@ -50,7 +49,7 @@ def result_cards(ids: list[int], *, language: str, load) -> list[ResultCard]:
             keys[pk]: _card(resource, type_label, themes, language)
             for pk, (resource, type_label, themes) in load(missing).items()
         }
-        cache.set_many(built, CARD_CACHE_SECONDS)
+        cache.set_many(built, VERSIONED_CACHE_SECONDS)
         found.update(built)
     return [found[keys[pk]] for pk in ids if keys[pk] in found]
 

@@ -3,14 +3,13 @@
 `postgres_list_summary` answers in one statement, but a broad query ("care" matches 86,000 of
 90,000 documents) makes PostgreSQL read, rank and count every match: half a second. Here:
 
-- a **document table** holds, for every published document, its facet values as (document, value
-  code) pairs and its position in each sort order (computed by PostgreSQL, so collations and NULL
-  ordering are PostgreSQL's). Built once per *search version* (migration hub/0004: it changes
-  when a transaction that changed documents commits) and shared between processes through the
-  cache;
+- a **document table** holds, for every published document, one bit set of documents per facet
+  value and each document's position in every sort order (titles sorted by PostgreSQL, so its
+  collation decides). Read once per *search version* (migration hub/0004: it changes when a
+  transaction that changed documents commits) and shared between processes through the cache;
 - **postings**: for each word of a query, the documents containing it and their `ts_rank` for
   that word alone, read from PostgreSQL (GIN) once per version and word, then shared likewise;
-- a query is then set operations over postings, the facet counts `bincount`s, the page a
+- a query is then set operations over postings, the facet counts population counts, the page a
   partial sort: a few milliseconds, whatever the number of matches.
 
 Ranks are PostgreSQL's own: `ts_rank` of a query whose top operator is not AND is the mean, over
@@ -20,11 +19,10 @@ it gives us is that contribution rounded, from which the exact contribution is r
 float4 numerator divided by a constant). Queries of other shapes (phrases, prefixes, weights, a
 top-level AND) are left to `postgres_list_summary`; so is a transaction that changed documents and
 has not committed (its reads must see its own changes). Agreement with the SQL engine is tested on
-totals, ordered ids and every facet count (tests/hub/test_list_engine.py).
+totals, ordered ids and every facet count (tests/hub/test_search_memory.py).
 """
 
 import hashlib
-import logging
 import re
 import threading
 from collections import OrderedDict
@@ -41,18 +39,12 @@ from s4c.text import search_tokens
 
 from .search import DOCUMENT_FACETS, ListSummary, canonical_query
 
-logger = logging.getLogger(__name__)
-
 # tsrank.c: the contribution of one word is a float4 numerator divided by this double.
 _RANK_DIVISOR = 1.64493406685
 _FACETS = tuple(DOCUMENT_FACETS)
-_SORT_COLUMNS = {
-    "newest": "publication_year DESC, published_at DESC, resource_id",
-    "title_en": "title_en, resource_id",
-    "title_ar": "title_ar, resource_id",
-    # Relevance sorts by rank, then by this (as `hub.search._ORDER` does).
-    "relevance": "publication_year DESC, resource_id",
-}
+# The orders a document table knows each document's position in. Relevance sorts by rank, then
+# by its "relevance" position (year, newest first, then id), as `hub.search._ORDER` does.
+_ORDERS = ("newest", "relevance", "title_en", "title_ar")
 _POSTING = np.dtype([("id", ">i8"), ("rank", ">f4")])
 
 
@@ -244,6 +236,11 @@ def _pack(mask: np.ndarray) -> np.ndarray:
     return np.packbits(padded, axis=1).view(np.uint64)
 
 
+def _unpack(words: np.ndarray, size: int) -> np.ndarray:
+    """64-bit words (rows, or one row) back to booleans, one per document."""
+    return np.unpackbits(words.view(np.uint8), axis=-1)[..., :size]
+
+
 def _positions(permutation: np.ndarray) -> np.ndarray:
     """Each document's position in an order given as the documents in that order."""
     positions = np.empty(len(permutation), dtype=np.int32)
@@ -267,6 +264,10 @@ def _database_key() -> str:
     return f"{connection.settings_dict['HOST']}:{connection.settings_dict['NAME']}"
 
 
+def _table_key(database: str, version: int) -> str:
+    return f"s4c:hub-documents:{_LAYOUT}:{database}:{version}"
+
+
 def _table(version: int) -> DocumentTable | None:
     """The document table at `version`: this process's, the cache's, or read now.
 
@@ -278,7 +279,7 @@ def _table(version: int) -> DocumentTable | None:
     table = _tables.get(key)
     if table is not None and table.version == version:
         return table
-    cache_key = f"s4c:hub-documents:{_LAYOUT}:{key}:{version}"
+    cache_key = _table_key(key, version)
     table = cache.get(cache_key)
     if table is None:
         if cache.add(f"{cache_key}:lock", 1, 60) is False:
@@ -286,11 +287,7 @@ def _table(version: int) -> DocumentTable | None:
         try:
             with connection.cursor() as cursor:
                 table = _read_table(cursor)
-            cache.set(
-                f"s4c:hub-documents:{_LAYOUT}:{key}:{table.version}",
-                table,
-                settings.HUB_LIST_CACHE_SECONDS,
-            )
+            cache.set(_table_key(key, table.version), table, settings.HUB_LIST_CACHE_SECONDS)
         finally:
             cache.delete(f"{cache_key}:lock")
     if table.version != version:  # documents changed meanwhile: the next request catches up
@@ -321,8 +318,7 @@ def warm() -> int | None:
     """
     if connection.vendor != "postgresql" or settings.HUB_SEARCH_ENGINE != "memory":
         return None
-    version, dirty = _state()
-    table = None if dirty else _table(version)
+    table = _current_table()
     if table is None:
         return None
     for word in cache.get(_RECENT_WORDS_KEY) or []:
@@ -418,6 +414,12 @@ def _state() -> tuple[int, bool]:
         return cursor.fetchone()
 
 
+def _current_table() -> DocumentTable | None:
+    """The table at the committed search version; None in a transaction with its own changes."""
+    version, dirty = _state()
+    return None if dirty else _table(version)
+
+
 def memory_list_summary(
     *, query: str, filters: dict[str, list[str]], sort: str, language: str, offset: int, limit: int
 ) -> ListSummary | None:
@@ -474,7 +476,7 @@ def memory_list_summary(
         }
     language = language if language in ("en", "ar") else "en"
     order_name = f"title_{language}" if sort == "title" else sort
-    if order_name not in _SORT_COLUMNS:
+    if order_name not in _ORDERS:
         order_name = "newest"
     ids = _page(table, np.flatnonzero(every), order_name, rank, offset, limit)
     return ListSummary(total=int(every.sum()), offset=offset, ids=ids, counts=counts)
@@ -508,7 +510,7 @@ def _passing(table: DocumentTable, facet: str, selected: list[str]) -> np.ndarra
     if not codes:
         return np.zeros(table.size, dtype=bool)
     either = np.bitwise_or.reduce(table.members[facet][codes], axis=0)
-    return np.unpackbits(either.view(np.uint8))[: table.size].astype(bool)
+    return _unpack(either, table.size).astype(bool)
 
 
 def _page(
@@ -540,16 +542,14 @@ def _page(
 def related_ids(*, resource_id: int, theme_slugs: list[str], limit: int) -> list[int] | None:
     """The published documents sharing most themes with a resource, as `related_resources` orders
     them (most shared themes, then newest); None where the database must answer."""
-    version, dirty = _state()
-    table = None if dirty else _table(version)
+    table = _current_table()
     if table is None:
         return None
     vocabulary = table.values["theme"]
     codes = [vocabulary.index(slug) for slug in theme_slugs if slug in vocabulary]
     if not codes:
         return []
-    rows = np.unpackbits(table.members["theme"][codes].view(np.uint8), axis=1)[:, : table.size]
-    shared = rows.sum(axis=0, dtype=np.int32)
+    shared = _unpack(table.members["theme"][codes], table.size).sum(axis=0, dtype=np.int32)
     itself = np.searchsorted(table.ids, resource_id)
     if itself < table.size and table.ids[itself] == resource_id:
         shared[itself] = 0

@@ -11,7 +11,7 @@ from django.db.models import Count, F, Min, Prefetch, Q, QuerySet
 from django.utils import translation
 from django_countries import countries as all_countries
 
-from s4c.caching import content_version, get_or_compute
+from s4c.caching import VERSIONED_CACHE_SECONDS, content_version, get_or_compute
 from s4c.models import PublicState
 from s4c.text import whole_number
 
@@ -199,10 +199,7 @@ def _all_labels(language: str) -> dict[str, dict[str, str]]:
 
     key = f"s4c:hub-labels:{content_version()}:{language}"
     # Not HUB_LIST_CACHE_SECONDS: turning the result cache off need not recompute labels.
-    return get_or_compute(key, compute, timeout=LABELS_CACHE_SECONDS)
-
-
-LABELS_CACHE_SECONDS = 24 * 3600  # keyed by content version: an edit starts a new entry
+    return get_or_compute(key, compute, timeout=VERSIONED_CACHE_SECONDS)
 
 
 def _facet_values(

@@ -24,6 +24,9 @@ from django.utils.cache import patch_vary_headers
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "s4c:content-version"
+# How long entries that only ever change with the content version (labels, result cards) live:
+# a change starts new entries, so this only bounds how long unused ones take space.
+VERSIONED_CACHE_SECONDS = 24 * 3600
 CACHED_APPS = {"s4c", "hub", "learning", "actionplan"}
 # Models whose changes never show on a public page.
 UNCACHED_MODELS = {"outboxtask"}
