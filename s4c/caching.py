@@ -7,7 +7,11 @@ request recomputes it under a short lock while the others wait briefly for its r
 popular page that expires does not send every concurrent visitor to the database (no stampede).
 
 Responses that depend on the visitor are never cached: signed-in users, responses that set a
-cookie or vary on it (forms carrying a CSRF token), non-200 answers.
+cookie or vary on it, non-200 answers, and any page that read the visitor's CSRF token while it
+was rendered (every form that posts, whether or not its view says so). The last is decided from
+the request itself (`get_token()` flags it), because this middleware sits inside
+`CsrfViewMiddleware` and sees the response before that one adds the visitor's cookie: caching it
+would hand one visitor's token to everybody else, whose posts then fail the CSRF check.
 """
 
 import hashlib
@@ -19,7 +23,7 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 logger = logging.getLogger(__name__)
 
@@ -118,8 +122,15 @@ def _cacheable_request(request) -> bool:
     )
 
 
-def _cacheable_response(response) -> bool:
+def uses_visitor_token(request) -> bool:
+    """Whether rendering this request read the visitor's CSRF token (a form that posts)."""
+    return bool(request.META.get("CSRF_COOKIE_NEEDS_UPDATE"))
+
+
+def _cacheable_response(request, response) -> bool:
     if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    if uses_visitor_token(request):
         return False
     vary = response.headers.get("Vary", "").lower()
     cache_control = response.headers.get("Cache-Control", "").lower()
@@ -139,7 +150,7 @@ class PublicPageCacheMiddleware:
 
     def __call__(self, request):
         if not settings.PAGE_CACHE_SECONDS or not _cacheable_request(request):
-            return self.get_response(request)
+            return self._private_if_personal(request, self.get_response(request))
         digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
         key = f"s4c:page:{content_version()}:{request.method}:{digest}"
         cached = cache.get(key)
@@ -150,11 +161,19 @@ class PublicPageCacheMiddleware:
         ) as cached:
             if cached is not None:
                 return self._replay(cached)
-            response = self.get_response(request)
-            if _cacheable_response(response):
+            response = self._private_if_personal(request, self.get_response(request))
+            if _cacheable_response(request, response):
                 patch_vary_headers(response, ("Accept-Language",))
                 cache.set(key, self._freeze(response), settings.PAGE_CACHE_SECONDS)
             return response
+
+    @staticmethod
+    def _private_if_personal(request, response):
+        # A page carrying the visitor's token must not be kept by a shared cache downstream
+        # (a proxy, a CDN) either.
+        if uses_visitor_token(request):
+            patch_cache_control(response, private=True)
+        return response
 
     @staticmethod
     def _freeze(response) -> dict:

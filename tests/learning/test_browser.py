@@ -31,3 +31,22 @@ def test_arabic_programme_page(page, live_server):
     assert page.locator("html").get_attribute("dir") == "ltr"
     assert page.get_by_text("All day (time to be announced)").first.is_visible()
     page.screenshot(path="/tmp/shots/learning-programme-en.png", full_page=True)
+
+
+def test_fresh_visitors_sign_in_and_apply_with_the_page_cache_on(browser, live_server, settings):
+    """Production's page cache on: each new visitor's form posts (no CSRF 403 for the second)."""
+    settings.PAGE_CACHE_SECONDS = 60
+    call_command("load_south4care", stdout=io.StringIO())
+    from learning.models import Cohort
+
+    Cohort.objects.filter(slug="learning-hub-2025").update(status=Cohort.Status.OPEN)
+    for visitor, language in enumerate(["en", "ar", "en", "ar"]):
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(f"{live_server.url}/{language}/learning/sign-in/")
+        page.locator("input[name=email]").fill(f"visitor{visitor}@example.org")
+        page.locator("form button[type=submit]").click()
+        page.wait_for_load_state()
+        assert page.locator("[role=status]").is_visible(), page.content()[:500]
+        assert "CSRF" not in page.content()
+        context.close()
