@@ -3,15 +3,15 @@
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from s4c.api.capture import captured
 from s4c.errors import DomainError
 
 from .models import BudgetFigure, Deliverable, Plan, ProgressReport
 
 
-@transaction.atomic
+@captured()
 def progress_report_save(*, report: ProgressReport, actor, evidence=None) -> ProgressReport:
     """Create or update the report of a deliverable for a year (one per deliverable and year)."""
     if actor is not None and not actor.has_perm(
@@ -70,7 +70,7 @@ def plan_budget_error(*, plan: Plan) -> str | None:
     )
 
 
-@transaction.atomic
+@captured()
 def budget_figure_add(*, figure: BudgetFigure, actor=None) -> BudgetFigure:
     """Record a new estimate or revision; refused if it breaks the objectives' sum."""
     figures = list(BudgetFigure.objects.filter(plan=figure.plan)) + [figure]

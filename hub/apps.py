@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class HubConfig(AppConfig):
     name = "hub"
     verbose_name = _("Knowledge Hub")
+
+    def ready(self):
+        from .api.kinds import register_kinds
+
+        register_kinds()

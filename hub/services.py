@@ -3,12 +3,13 @@
 from collections.abc import Iterable
 
 from django.contrib.postgres.search import SearchVectorField
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Prefetch
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from s4c.api.capture import captured
 from s4c.caching import bump_content_version
 from s4c.errors import DomainError
 from s4c.html import sanitize_html
@@ -55,7 +56,7 @@ def _clean_rich_text(resource: Resource) -> None:
         setattr(resource, name, sanitize_html(getattr(resource, name)))
 
 
-@transaction.atomic
+@captured()
 def resource_save(
     *,
     resource: Resource,
@@ -122,7 +123,7 @@ INDEXED_THEME_FIELDS = ("name_en", "name_ar")
 REINDEX_BATCH = 500
 
 
-@transaction.atomic
+@captured()
 def theme_save(*, theme: Theme, actor) -> Theme:
     """Create or change a theme. A new name is re-indexed in its resources in the background.
 
@@ -145,7 +146,7 @@ def theme_save(*, theme: Theme, actor) -> Theme:
     return theme
 
 
-@transaction.atomic
+@captured()
 def theme_delete(*, theme: Theme, actor) -> None:
     """Delete a theme. Its name leaves its former resources' search data in the background."""
     if actor is not None and not actor.has_perm("hub.delete_theme"):
@@ -200,7 +201,7 @@ _INDEXED_RESOURCE_FIELDS = (
 )
 
 
-@transaction.atomic
+@captured()
 def resources_reindex(*, ids: Iterable[int]) -> int:
     """Recompute the search data of these resources in one statement (as update_search_index
     does for one). The rows are locked first: an edit committing meanwhile waits, then writes its
@@ -227,7 +228,7 @@ def resources_reindex(*, ids: Iterable[int]) -> int:
     return Resource.objects.bulk_update(resources, fields)
 
 
-@transaction.atomic
+@captured()
 def resource_transition(*, resource: Resource, to_status: str, actor, note: str = "") -> Resource:
     """Move a resource through the workflow, recording who did it and when.
 
@@ -275,7 +276,7 @@ def resource_archive(*, resource: Resource, actor) -> Resource:
     return resource_transition(resource=resource, to_status=Status.ARCHIVED, actor=actor)
 
 
-@transaction.atomic
+@captured()
 def resource_delete(*, resource: Resource, actor) -> None:
     """Soft delete: the row stays as a tombstone (the API's change feed reports it)."""
     if actor is not None and not actor.has_perm("hub.delete_resource"):

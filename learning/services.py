@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from s4c.api.capture import captured
 from s4c.errors import DomainError
 from s4c.outbox import enqueue_on_commit
 from s4c.text import clean_text, clean_text_fields
@@ -33,7 +34,7 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-@transaction.atomic
+@captured()
 def application_submit(*, cohort: Cohort, data: dict, language: str) -> Application:
     """A person applies; the acknowledgement e-mail goes out (in their language) after commit."""
     if not cohort.applications_open():
@@ -64,7 +65,7 @@ def application_submit(*, cohort: Cohort, data: dict, language: str) -> Applicat
     return application
 
 
-@transaction.atomic
+@captured()
 def application_decide(*, application: Application, status: str, actor) -> Application:
     """Accept, waitlist, decline… Accepting respects the cohort's capacity even under concurrency."""
     if actor is not None and not actor.has_perm("learning.change_application"):
@@ -104,7 +105,7 @@ CALENDAR_FIELDS = (
 )
 
 
-@transaction.atomic
+@captured()
 def session_save(*, session: Session, actor) -> Session:
     """Create or change a session; bumps its iCalendar SEQUENCE when calendars must update."""
     if actor is not None and not actor.has_perm(
@@ -185,7 +186,7 @@ def sign_in_link_issue(*, application: Application) -> str:
     return token
 
 
-@transaction.atomic
+@captured()
 def sign_in_link_use(*, token: str) -> Application:
     """Consume a one-time link: it works once, and not after it expires."""
     record = (
@@ -204,7 +205,7 @@ def sign_in_link_use(*, token: str) -> Application:
     return record.application
 
 
-@transaction.atomic
+@captured()
 def progress_update_add(
     *, commitment: Commitment, application: Application | None, light: str, text: str, language: str
 ) -> ProgressUpdate:
@@ -224,7 +225,7 @@ def progress_update_add(
     return update
 
 
-@transaction.atomic
+@captured()
 def commitments_mark_inactive(*, now=None) -> list[int]:
     """Open commitments with no progress update for the configured period become inactive; returns
     the ids whose owner needs a reminder (each owner is reminded at most once per period)."""

@@ -7,9 +7,10 @@ class S4cConfig(AppConfig):
     verbose_name = _("Site")
 
     def ready(self):
-        from .api import changes, registry
+        from .api import capture
+        from .api.changes import register_page_model
         from .caching import connect_invalidation
 
         connect_invalidation()
-        registry.register_all()
-        changes.connect()
+        capture.connect()
+        register_page_model(self.get_model("SiteText"))

@@ -1,8 +1,10 @@
 """Caching of public pages, invalidated the moment public content changes.
 
 Anonymous GET requests for public pages are served from the cache. Every cache key carries the
-current *content version*; any save or delete of a model of ours bumps the version, so a published
-edit shows at once (old entries simply stop being read and expire). When an entry is missing, one
+current *content version*; it moves when public content changes — when the change capture
+(s4c/api/capture.py) records a write to a public table — so a published edit shows at once (old
+entries simply stop being read and expire), while private writes (API keys, applications, sign-in
+tokens, webhook deliveries, e-mails) leave every cached page in place. When an entry is missing, one
 request recomputes it under a short lock while the others wait briefly for its result, so a
 popular page that expires does not send every concurrent visitor to the database (no stampede).
 
@@ -22,7 +24,7 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+from django.db.models.signals import post_migrate
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 logger = logging.getLogger(__name__)
@@ -31,9 +33,6 @@ VERSION_KEY = "s4c:content-version"
 # How long entries that only ever change with the content version (labels, result cards) live:
 # a change starts new entries, so this only bounds how long unused ones take space.
 VERSIONED_CACHE_SECONDS = 24 * 3600
-CACHED_APPS = {"s4c", "hub", "learning", "actionplan"}
-# Models whose changes never show on a public page.
-UNCACHED_MODELS = {"outboxtask"}
 
 
 def content_version() -> str:
@@ -49,14 +48,6 @@ def bump_content_version(**_kwargs) -> None:
     cache.set(VERSION_KEY, str(time.time_ns()), None)
 
 
-def _on_model_change(sender, **kwargs):
-    if kwargs.get("raw"):
-        return  # fixtures and restores bump once at the end instead
-    meta = sender._meta
-    if meta.app_label in CACHED_APPS and meta.model_name not in UNCACHED_MODELS:
-        bump_content_version()
-
-
 def _on_migrate(sender, **_kwargs):
     # A deployment runs `migrate`: what new code renders (templates, translations, cached labels
     # and result cards) must not be served from entries the old code made.
@@ -65,8 +56,6 @@ def _on_migrate(sender, **_kwargs):
 
 
 def connect_invalidation() -> None:
-    for signal in (post_save, post_delete, m2m_changed):
-        signal.connect(_on_model_change, dispatch_uid=f"s4c-cache-{signal!r}")
     post_migrate.connect(_on_migrate, dispatch_uid="s4c-cache-post-migrate")
 
 

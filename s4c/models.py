@@ -99,6 +99,20 @@ class ChangeEvent(models.Model):
         return f"{self.action} {self.kind}:{self.object_id}"
 
 
+class CapturedRow(models.Model):
+    """A row written to a table that public representations are built from, copied there by the
+    database's triggers in the writer's transaction (s4c/api/capture.py), until it is flushed into
+    the change feed. `data` holds the row's key columns (its id, the ids it links to, its public
+    id); an update leaves both its old and its new image."""
+
+    id = models.BigAutoField(primary_key=True)
+    table_name = models.CharField(max_length=63)
+    data = models.JSONField()
+
+    def __str__(self) -> str:
+        return f"{self.table_name} {self.data}"
+
+
 # --- partners: API keys and webhooks ------------------------------------------------------------
 
 PARTNER_PERMISSION = "s4c.manage_partner_access"

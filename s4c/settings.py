@@ -104,6 +104,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "s4c.caching.PublicPageCacheMiddleware",
+    "s4c.api.capture.CapturedWritesMiddleware",
     "s4c.observability.DatabaseUnavailableMiddleware",
     # Last, as django-axes requires.
     "axes.middleware.AxesMiddleware",
@@ -205,6 +206,8 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BEAT_SCHEDULE: dict = {
     "relay-outbox": {"task": "s4c.relay_outbox", "schedule": 60.0},
     "retry-webhooks": {"task": "s4c.retry_webhooks", "schedule": 60.0},
+    # Writes made around the services (raw SQL, a shell) reach the change feed within this long.
+    "sweep-changes": {"task": "s4c.sweep_changes", "schedule": 30.0},
 }
 CELERY_TIMEZONE = "UTC"
 

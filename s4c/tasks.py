@@ -39,3 +39,12 @@ def prune_webhooks() -> int:
     from .webhooks import prune
 
     return prune()
+
+
+@shared_task(name="s4c.sweep_changes", ignore_result=True)
+def sweep_changes() -> int:
+    """Safe twice: each captured row is claimed (deleted) by the flush that records it, and a
+    representation already recorded emits nothing again."""
+    from .api.capture import sweep
+
+    return sweep()

@@ -1,56 +1,80 @@
 """The change feed: every change to a public object of any kind, recorded in the same transaction.
 
-Each app registers its public kinds (model, public queryset, serializer). Signal receivers (a side
-concern, decoupled from the apps' services) recompute the object's public representation after a
-save; only a representation that differs from the last published one emits an `upsert`, and an
-object that stops being public emits a `delete` (its tombstone). Each change also writes its
-webhook event and deliveries (s4c/webhooks.py).
-
-Inside a transaction, the objects touched are recorded once, just before the transaction commits
-(a hook on the connection's commit), so the feed, the webhook events and the change commit or roll
-back together. Changes made outside any transaction are recorded right after the save.
+Each app registers its public kinds (model, public queryset, serializer, and the `follows` paths
+along which other rows appear in its representation) from its AppConfig. What was written is
+captured by the database itself (s4c/api/capture.py); `record_many` recomputes the public
+representation of the objects those writes reached: only a representation that differs from the
+last published one emits an `upsert`, and an object that stops being public (or changes its public
+id) emits a `delete` (its tombstone). Each change also writes its webhook event and deliveries
+(s4c/webhooks.py).
 """
 
 import hashlib
 import json
-import threading
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.backends.signals import connection_created
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
 from s4c.models import ChangeEvent, PublicState
+
+from .capture import captured, paused  # noqa: F401 - the services' entry points
 
 
 @dataclass
 class Kind:
     name: str
     model: type
-    public_queryset: object  # a callable returning the public queryset
+    public_queryset: Callable  # returns the public queryset
     serializer: type
     lookup: str = "pk"
-    # Models whose changes alter this kind's representation: model → function(instance) → objects.
-    dependencies: dict = field(default_factory=dict)
+    # Lookup paths from `model` to the rows its representation shows (links, children, related
+    # objects' names): a write to any of them re-records the objects it reaches.
+    follows: tuple[str, ...] = ()
+    # What other public surfaces show of an object beyond its API representation (the names of
+    # its themes in OAI records, say): part of what "changed" means.
+    shown: Callable | None = None
+    # The queryset the representations are computed from (prefetching what they read).
+    digest_queryset: Callable | None = None
+
+    @property
+    def lookup_column(self) -> str:
+        return (
+            self.model._meta.get_field(self.lookup).column
+            if self.lookup != "pk"
+            else (self.model._meta.pk.column)
+        )
 
 
 KINDS: dict[str, Kind] = {}
+# Models shown on public pages that are no kind of the feed (e.g. site texts): their writes only
+# start a new content version.
+PAGE_MODELS: list[type] = []
 
 
 def register(kind: Kind) -> None:
     KINDS[kind.name] = kind
 
 
+def register_page_model(model: type) -> None:
+    PAGE_MODELS.append(model)
+
+
 def _object_id(kind: Kind, obj) -> str:
     return str(getattr(obj, kind.lookup))
 
 
+def _digest(kind: Kind, data: dict, obj) -> str:
+    data = {k: v for k, v in data.items() if k not in {"updated_at", "url"}}
+    if kind.shown is not None:
+        data = {"api": data, "shown": kind.shown(obj)}
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
 def representation_hash(kind: Kind, obj) -> str:
     data = kind.serializer(obj, context={"lang": None, "request": None, "states": {}}).data
-    data = {k: v for k, v in data.items() if k not in {"updated_at", "url"}}
-    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+    return _digest(kind, data, obj)
 
 
 # The key of the PostgreSQL advisory lock that orders feed writes (any constant of ours).
@@ -73,47 +97,112 @@ def _serialise_feed_writes() -> None:
 def _emit(kind: Kind, object_id: str, action: str, now) -> None:
     from s4c.webhooks import emit
 
-    _serialise_feed_writes()
     change = ChangeEvent.objects.create(
         kind=kind.name, object_id=object_id, action=action, changed_at=now
     )
     emit(change=change)
 
 
-@transaction.atomic(savepoint=False)
-def record(kind: Kind, obj) -> str | None:
-    """Publish the object's current state to the feed if it changed; returns the action emitted."""
-    object_id = _object_id(kind, obj)
-    public = kind.public_queryset().filter(pk=obj.pk).first()
-    state = PublicState.objects.filter(kind=kind.name, object_id=object_id).first()
-    now = timezone.now()
-    if public is not None:
-        digest = representation_hash(kind, public)
-        if state and not state.deleted and state.content_hash == digest:
-            return None
-        PublicState.objects.update_or_create(
-            kind=kind.name,
-            object_id=object_id,
-            defaults={"content_hash": digest, "updated_at": now, "deleted": False},
-        )
-        _emit(kind, object_id, "upsert", now)
-        return "upsert"
-    if state and not state.deleted:
-        state.deleted, state.updated_at = True, now
-        state.save(update_fields=["deleted", "updated_at"])
-        _emit(kind, object_id, "delete", now)
-        return "delete"
-    return None
+CHUNK = 500
+
+
+class _NoStates(dict):
+    """Serializer context for digests: `updated_at` is no part of them, so no state is read."""
+
+    def __contains__(self, key) -> bool:
+        return True
+
+    def __getitem__(self, key):
+        return None
+
+
+def _digests(kind: Kind, pks: list) -> dict:
+    """pk → (public id, digest) of the public objects among `pks`."""
+    queryset = (kind.digest_queryset or kind.public_queryset)().filter(pk__in=pks)
+    objects = list(queryset)
+    context = {"lang": None, "request": None, "states": _NoStates()}
+    data = kind.serializer(objects, many=True, context=context).data
+    return {
+        obj.pk: (_object_id(kind, obj), _digest(kind, item, obj))
+        for obj, item in zip(objects, data, strict=True)
+    }
 
 
 @transaction.atomic(savepoint=False)
-def record_deleted(kind: Kind, object_id: str) -> None:
-    state = PublicState.objects.filter(kind=kind.name, object_id=object_id, deleted=False).first()
-    if state:
+def record_many(kind: Kind, *, pks: Iterable, seen: dict | None = None) -> int:
+    """Record the objects `pks` of `kind` as they now are; returns the events written.
+
+    `seen` maps a pk to the public ids captured for it (old and new row images): an id that is no
+    longer the object's (a changed slug, a deleted row) gets its tombstone."""
+    seen = seen or {}
+    written = 0
+    locked = False
+    for chunk in _chunks(pks):
+        public = _digests(kind, chunk)
+        current_ids = {pk: object_id for pk, (object_id, _digest) in public.items()}
+        hidden = [pk for pk in chunk if pk not in public]
+        if hidden:
+            # Objects that exist but are not public (a withdrawn resource): their current id.
+            rows = kind.model._base_manager.filter(pk__in=hidden)
+            if kind.lookup == "pk":
+                current_ids.update((pk, str(pk)) for pk in rows.values_list("pk", flat=True))
+            else:
+                current_ids.update(
+                    (pk, str(value)) for pk, value in rows.values_list("pk", kind.lookup)
+                )
+        retired = {
+            str(value)
+            for pk in chunk
+            for value in seen.get(pk, ())
+            if value is not None and str(value) != current_ids.get(pk)
+        }
+        public_ids = {object_id for object_id, _digest in public.values()}
+        candidates = set(current_ids.values()) | retired
+        states = {
+            state.object_id: state
+            for state in PublicState.objects.filter(kind=kind.name, object_id__in=candidates)
+        }
         now = timezone.now()
-        state.deleted, state.updated_at = True, now
-        state.save(update_fields=["deleted", "updated_at"])
-        _emit(kind, object_id, "delete", now)
+        changes: list[tuple[str, str, str | None]] = []
+        for object_id, digest in sorted(public.values()):
+            state = states.get(object_id)
+            if state is None or state.deleted or state.content_hash != digest:
+                changes.append((object_id, "upsert", digest))
+        for object_id in sorted(candidates - public_ids):
+            state = states.get(object_id)
+            if state is not None and not state.deleted:
+                changes.append((object_id, "delete", None))
+        if not changes:
+            continue
+        if not locked:
+            _serialise_feed_writes()
+            locked = True
+        for object_id, action, digest in changes:
+            state = states.get(object_id)
+            if state is None:
+                PublicState.objects.create(
+                    kind=kind.name, object_id=object_id, content_hash=digest, updated_at=now
+                )
+            else:
+                state.updated_at = now
+                state.deleted = action == "delete"
+                if digest is not None:
+                    state.content_hash = digest
+                state.save(update_fields=["updated_at", "deleted", "content_hash"])
+            _emit(kind, object_id, action, now)
+            written += 1
+    return written
+
+
+def _chunks(pks: Iterable):
+    pks = sorted(set(pks))
+    for start in range(0, len(pks), CHUNK):
+        yield pks[start : start + CHUNK]
+
+
+def record(kind: Kind, obj) -> str | None:
+    """Record one object as it now is (a convenience over `record_many`)."""
+    return "changed" if record_many(kind, pks=[obj.pk]) else None
 
 
 def public_updated_at(obj, *, states=None):
@@ -150,141 +239,10 @@ def was_public(kind_name: str, object_id: str) -> bool:
     return PublicState.objects.filter(kind=kind_name, object_id=object_id, deleted=True).exists()
 
 
-# --- signal wiring ---------------------------------------------------------------------------
-
-
-def _targets(sender, instance):
-    for kind in KINDS.values():
-        if sender is kind.model:
-            yield kind, instance
-        for dependency, resolve in kind.dependencies.items():
-            if sender is dependency:
-                for obj in resolve(instance):
-                    if obj is not None:
-                        yield kind, obj
-
-
-_pending = threading.local()
-_paused = threading.local()
-
-
-class _Flush:
-    """Records one transaction's pending objects.
-
-    It runs just before the transaction commits (`_before_commit`), inside it. It is also registered
-    as an on-commit callback, which finds nothing left to do after a real commit: the callback only
-    marks the transaction (Django drops it on rollback) and lets tests that run inside a transaction
-    that never commits flush with `captureOnCommitCallbacks(execute=True)`.
-    """
-
-    def __call__(self):
-        items, _pending.items, _pending.flush = getattr(_pending, "items", {}) or {}, {}, None
-        if not items:
-            return
-        with transaction.atomic():
-            for kind, model, pk in items.values():
-                obj = model.objects.filter(pk=pk).first()
-                if obj is not None:
-                    record(kind, obj)
-
-
-def _before_commit(connection) -> None:
-    flush = getattr(_pending, "flush", None)
-    if flush is None:
-        return
-    if not any(entry[1] is flush for entry in connection.run_on_commit):
-        _pending.items, _pending.flush = {}, None  # left over from a rolled-back transaction
-        return
-    flush()
-
-
-def _hook_commit(sender=None, connection=None, **kwargs) -> None:
-    """Wrap the connection's commit so pending records are written inside the transaction."""
-    if connection is None or getattr(connection, "_s4c_feed_hooked", False):
-        return
-    commit = connection.commit
-
-    def commit_with_feed():
-        try:
-            _before_commit(connection)
-        except BaseException:
-            # The change and its feed entry go together: nothing is committed.
-            connection.rollback()
-            raise
-        commit()
-
-    connection.commit = commit_with_feed
-    connection._s4c_feed_hooked = True
-
-
-def _schedule(kind: Kind, obj) -> None:
-    """Record each object once per transaction, just before it commits.
-
-    A loader or an admin save touches an object many times (fields, m2m, child rows); computing its
-    public representation once, at the end, is both cheaper and the only state that matters.
-    """
-    if getattr(_paused, "on", False):
-        return
-    connection = transaction.get_connection()
-    if not connection.in_atomic_block:
-        record(kind, obj)
-        return
-    flush = getattr(_pending, "flush", None)
-    if flush is None or not any(entry[1] is flush for entry in connection.run_on_commit):
-        # Whatever is pending belongs to a transaction that rolled back (callbacks discarded).
-        _pending.items, _pending.flush = {}, _Flush()
-        transaction.on_commit(_pending.flush)
-    _pending.items[(kind.name, obj.pk)] = (kind, type(obj), obj.pk)
-
-
-@contextmanager
-def paused():
-    """No recording (a restore brings the feed's own tables back as they were)."""
-    _paused.on = True
-    try:
-        yield
-    finally:
-        _paused.on = False
-
-
-def _on_save(sender, instance, raw=False, **kwargs):
-    if raw:
-        return
-    for kind, obj in list(_targets(sender, instance)):
-        _schedule(kind, obj)
-
-
-def _on_delete(sender, instance, **kwargs):
-    if getattr(_paused, "on", False):
-        return
-    for kind, obj in list(_targets(sender, instance)):
-        if sender is kind.model:
-            record_deleted(kind, _object_id(kind, obj))
-        else:
-            _schedule(kind, obj)
-
-
-def _on_m2m(sender, instance, action, **kwargs):
-    if action in {"post_add", "post_remove", "post_clear"}:
-        _on_save(type(instance), instance)
-
-
-def connect() -> None:
-    from django.db import connections
-
-    connection_created.connect(_hook_commit, dispatch_uid="s4c-api-changes-commit")
-    for connection in connections.all(initialized_only=True):
-        _hook_commit(connection=connection)
-    post_save.connect(_on_save, dispatch_uid="s4c-api-changes-save")
-    post_delete.connect(_on_delete, dispatch_uid="s4c-api-changes-delete")
-    m2m_changed.connect(_on_m2m, dispatch_uid="s4c-api-changes-m2m")
-
-
 def rebuild() -> int:
-    """Record every public object (after a restore, or to seed the feed of an existing database)."""
+    """Record every object (after a restore, or to seed the feed of an existing database)."""
     count = 0
     with transaction.atomic():
         for kind in KINDS.values():
-            for obj in kind.public_queryset():
-                count += bool(record(kind, obj))
+            count += record_many(kind, pks=kind.model._base_manager.values_list("pk", flat=True))
     return count

@@ -19,7 +19,9 @@ def cached_api(settings):
     call_command("load_south4care", stdout=io.StringIO())
 
 
-def test_a_repeated_answer_comes_from_the_cache_and_a_change_shows_at_once(client, cached_api):
+def test_a_repeated_answer_comes_from_the_cache_and_a_change_shows_at_once(
+    client, cached_api, django_capture_on_commit_callbacks
+):
     first = client.get("/api/v1/resources/", {"page_size": 5, "lang": "ar"})
     assert first.status_code == 200 and "X-Cache" not in first
     with CaptureQueriesContext(connection) as queries:
@@ -41,7 +43,8 @@ def test_a_repeated_answer_comes_from_the_cache_and_a_change_shows_at_once(clien
 
     resource = Resource.objects.published().get(identifier=first.json()["results"][0]["id"])
     resource.title_ar = "عنوان منقح"
-    services.resource_save(resource=resource, actor=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.resource_save(resource=resource, actor=None)
     fresh = client.get("/api/v1/resources/", {"page_size": 5, "lang": "ar"})
     assert "X-Cache" not in fresh and fresh.json()["results"][0]["title"] == "عنوان منقح"
 

@@ -19,8 +19,9 @@ def make_theme(db):
 
 
 @pytest.fixture
-def make_resource(db):
-    """A resource written through the services, published unless told otherwise."""
+def make_resource(db, django_capture_on_commit_callbacks):
+    """A resource written through the services, published unless told otherwise (and committed,
+    as far as on-commit work goes: the change feed and the content version follow it)."""
 
     def make(
         title_en="Care policies in the Global South",
@@ -33,6 +34,10 @@ def make_resource(db):
         languages=("en",),
         **fields,
     ):
+        with django_capture_on_commit_callbacks(execute=True):
+            return _make(title_en, title_ar, status, themes, regions, countries, languages, fields)
+
+    def _make(title_en, title_ar, status, themes, regions, countries, languages, fields):
         fields.setdefault("resource_type", Resource.Type.PUBLICATION)
         fields.setdefault("publication_year", 2024)
         resource = Resource(title_en=title_en, title_ar=title_ar, **fields)

@@ -240,14 +240,17 @@ def test_a_long_facet_folds_its_less_frequent_values(client, make_resource):
     assert "<summary>3 قيم أخرى</summary>" in folded
 
 
-def test_an_edited_result_shows_at_once_in_both_languages(client, make_resource):
+def test_an_edited_result_shows_at_once_in_both_languages(
+    client, make_resource, django_capture_on_commit_callbacks
+):
     from hub import services
 
     resource = make_resource("Care in Doha", "الرعاية في الدوحة")
     assert "Care in Doha" in client.get("/en/hub/").content.decode()
     assert "الرعاية في الدوحة" in client.get("/ar/hub/").content.decode()  # both cards cached
     resource.title_en, resource.title_ar = "Care in Qatar", "الرعاية في قطر"
-    services.resource_save(resource=resource, actor=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.resource_save(resource=resource, actor=None)
     english, arabic = (
         client.get("/en/hub/").content.decode(),
         client.get("/ar/hub/").content.decode(),

@@ -25,11 +25,13 @@ def test_anonymous_public_pages_are_served_from_the_cache(client, page_cache):
     assert second.headers["Content-Security-Policy"] == first.headers["Content-Security-Policy"]
 
 
-def test_a_published_edit_shows_at_once(client, page_cache):
-    text = SiteText.objects.create(key="platform", title_en="Old title")
+def test_a_published_edit_shows_at_once(client, page_cache, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        text = SiteText.objects.create(key="platform", title_en="Old title")
     assert "Old title" in client.get("/en/").content.decode()
     text.title_en = "New title"
-    text.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        text.save()  # the cache follows the commit (before it, other requests see the old text)
     response = client.get("/en/")
     assert "X-Cache" not in response.headers
     assert "New title" in response.content.decode()
