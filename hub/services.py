@@ -137,7 +137,7 @@ def theme_save(*, theme: Theme, actor) -> Theme:
     before = None
     if theme.pk:
         before = (
-            Theme.objects.select_for_update().filter(pk=theme.pk).values(*INDEXED_THEME_FIELDS)
+            Theme.objects.select_for_update(no_key=True).filter(pk=theme.pk).values(*INDEXED_THEME_FIELDS)
         ).first()
     theme.full_clean()
     theme.save()
@@ -205,10 +205,12 @@ _INDEXED_RESOURCE_FIELDS = (
 def resources_reindex(*, ids: Iterable[int]) -> int:
     """Recompute the search data of these resources in one statement (as update_search_index
     does for one). The rows are locked first: an edit committing meanwhile waits, then writes its
-    own index from its own text, so an older text never overwrites a newer one's index."""
+    own index from its own text, so an older text never overwrites a newer one's index. The lock
+    is FOR NO KEY UPDATE, in id order: it does not block the foreign-key checks of writers adding
+    theme links to these resources (FOR UPDATE did, and deadlocked with them)."""
     resources = list(
         Resource.objects.filter(pk__in=list(ids))
-        .select_for_update()
+        .select_for_update(no_key=True)
         .only(*_INDEXED_RESOURCE_FIELDS)
         .order_by("pk")
         .prefetch_related(Prefetch("themes", queryset=Theme.objects.only(*INDEXED_THEME_FIELDS)))
@@ -234,7 +236,7 @@ def resource_transition(*, resource: Resource, to_status: str, actor, note: str 
 
     `actor=None` is the system (scheduled publication); people need the transition's permission.
     """
-    resource = Resource.objects.select_for_update().get(pk=resource.pk)
+    resource = Resource.objects.select_for_update(no_key=True).get(pk=resource.pk)
     if resource.deleted_at is not None:
         raise DomainError(_("This resource was deleted."), code="deleted")
     if resource.status == to_status:

@@ -1,5 +1,6 @@
 from celery import shared_task
 from django.conf import settings
+from django.db import DatabaseError
 
 from . import search_memory, services
 
@@ -20,7 +21,20 @@ def check_links() -> dict:
     )
 
 
-@shared_task(name="hub.reindex_resources", soft_time_limit=30 * 60, time_limit=35 * 60)
+# A re-index that meets a lock timeout or a dropped connection is tried again (each run
+# recomputes from what is stored, so a retry is as good as the first run).
+REINDEX_RETRY = {
+    "autoretry_for": (DatabaseError,),
+    "retry_backoff": 5,
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+    "max_retries": 8,
+}
+
+
+@shared_task(
+    name="hub.reindex_resources", soft_time_limit=30 * 60, time_limit=35 * 60, **REINDEX_RETRY
+)
 def reindex_resources(*, ids: list[int]) -> int:
     """Safe twice: as hub.reindex_theme, each resource's data is recomputed from what is stored."""
     return services.reindex_resources(ids=ids)
@@ -32,7 +46,7 @@ def warm_search_memory() -> int | None:
     return search_memory.warm()
 
 
-@shared_task(name="hub.reindex_theme", soft_time_limit=30 * 60, time_limit=35 * 60)
+@shared_task(name="hub.reindex_theme", soft_time_limit=30 * 60, time_limit=35 * 60, **REINDEX_RETRY)
 def reindex_theme(*, theme_id: int) -> int:
     """Safe twice: each resource's search data is recomputed from what is stored when the task
     runs, so a second run (or a run after a second rename) writes the same data."""
