@@ -42,6 +42,32 @@ def test_arabic_spelling_variants_find_the_same_resources(library, query):
     assert _found(query, "ar") == {library["care_ar"].identifier}
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        "التضامني",
+        "والتضامني",
+        "و التضامني",  # the conjunction typed apart
+        "التضا\u200cمني",  # a zero-width non-joiner pasted inside the word
+        "التضا\u200dمني",  # a zero-width joiner
+        "التضامنی",  # a Persian keyboard's yeh
+        "الاقتصاد الاجتماعی و التضامنی",
+    ],
+)
+def test_joiners_persian_letters_and_a_detached_conjunction_find_the_plain_spelling(library, query):
+    assert _found("التضامني", "ar") == {library["sse"].identifier}
+    assert _found(query, "ar") == {library["sse"].identifier}
+    assert _found(query, "en") == {library["sse"].identifier}
+
+
+def test_stored_text_is_folded_as_queries_are(make_resource):
+    pasted = make_resource(
+        "Pasted text", "تمويل الرعا\u200cية عبر الشبکات و التعاونیات", publication_year=2024
+    )
+    for query in ("الرعاية", "الشبكات", "والتعاونيات", "التعاونيات"):
+        assert _found(query, "ar") == {pasted.identifier}, query
+
+
 def test_alef_maqsura_and_ya_match(library):
     assert _found("مستشفي", "ar") == _found("مستشفى", "ar") == {library["hospital"].identifier}
 
@@ -244,3 +270,23 @@ def test_re_indexing_a_theme_takes_queries_per_batch_not_per_resource(make_theme
     with CaptureQueriesContext(connection) as queries:
         assert services.theme_reindex(theme_id=large.pk, batch_size=3) == 7
     assert len(queries) == 3 * per_batch + 1
+
+
+def test_the_refolding_migration_re_indexes_the_resources_whose_folding_changed(make_resource):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    refold = import_module("hub.migrations.0006_refold_search_text").refold
+    pasted = make_resource("Pasted text", "تمويل الرعا\u200cية عبر الشبکات", publication_year=2024)
+    plain = make_resource("Plain text", "تمويل الرعاية", publication_year=2024)
+    # As documents were stored before the folding changed (here: not at all).
+    stale = {"search_text": ""}
+    if connection.vendor == "postgresql":
+        stale["search_vector"] = None
+    Resource.objects.filter(pk__in=[pasted.pk, plain.pk]).update(**stale)
+    assert _found("الشبكات", "ar") == set()
+
+    refold(apps, type("SchemaEditor", (), {"connection": connection})())
+    assert _found("الشبكات", "ar") == {pasted.identifier}
+    assert _found("الرعاية", "ar") == {pasted.identifier}  # the other one was not affected
