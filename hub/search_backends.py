@@ -180,17 +180,26 @@ class PostgresBackend(SearchBackend):
         slugs = sorted(resource.themes.values_list("slug", flat=True))
         if not slugs:
             return []
-        # The GIN-free way is fast enough: `&&` keeps the documents sharing a theme, and the
-        # shared count is the size of the arrays' intersection.
-        sql = f"""
-            SELECT resource_id FROM {SEARCH_DOCUMENT_TABLE}
-            WHERE theme_slugs && %(slugs)s::text[] AND resource_id <> %(id)s
-            ORDER BY (SELECT count(*) FROM unnest(theme_slugs) AS s WHERE s = ANY(%(slugs)s)) DESC,
-                publication_year DESC, published_at DESC NULLS FIRST, resource_id
-            LIMIT %(limit)s
-        """
+        order = "publication_year DESC, published_at DESC NULLS FIRST, resource_id"
+        params = {"slugs": slugs, "id": resource.pk, "limit": limit}
         with connection.cursor() as cursor:
-            cursor.execute(sql, {"slugs": slugs, "id": resource.pk, "limit": limit})
+            # Those sharing every theme come first: when there are enough of them, the answer is
+            # theirs, without counting the shared themes of every document sharing one.
+            cursor.execute(
+                f"SELECT resource_id FROM {SEARCH_DOCUMENT_TABLE} WHERE theme_slugs @> "
+                f"%(slugs)s::text[] AND resource_id <> %(id)s ORDER BY {order} LIMIT %(limit)s",
+                params,
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+            if len(ids) == limit:
+                return ids
+            shared = "(SELECT count(*) FROM unnest(theme_slugs) AS s WHERE s = ANY(%(slugs)s))"
+            cursor.execute(
+                f"SELECT resource_id FROM {SEARCH_DOCUMENT_TABLE} WHERE theme_slugs && "
+                f"%(slugs)s::text[] AND resource_id <> %(id)s ORDER BY {shared} DESC, {order} "
+                "LIMIT %(limit)s",
+                params,
+            )
             return [row[0] for row in cursor.fetchall()]
 
 

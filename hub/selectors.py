@@ -90,8 +90,13 @@ def resource_was_public(*, identifier: str) -> bool:
 
 
 def related_resources(*, resource: Resource, limit: int = 4) -> list[Resource]:
-    """Published resources sharing most themes with `resource`, then the newest (the backend's)."""
-    ids = search_backend().related(resource=resource, limit=limit)
+    """Published resources sharing most themes with `resource`, then the newest (the backend's),
+    found once per content version (the detail page's own cache is shorter and per language)."""
+    ids = get_or_compute(
+        f"s4c:hub-related:{content_version()}:{resource.pk}:{limit}",
+        lambda: search_backend().related(resource=resource, limit=limit),
+        timeout=VERSIONED_CACHE_SECONDS,
+    )
     # What the detail page shows of them: a linked title and a year.
     shown = ("identifier", "title", "title_en", "title_ar", "publication_year")
     by_id = Resource.objects.published().only(*shown).in_bulk(ids)
