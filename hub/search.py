@@ -13,7 +13,8 @@ from html import unescape
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import F, Q, Value
+from django.db.models import F, FloatField, Q, Value
+from django.db.models.functions import Cast
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -108,8 +109,10 @@ def search_resources(*, queryset, query: str, language: str = "en"):
         return queryset.annotate(rank=Value(0.0))
     if _uses_postgres():
         ts_query = _postgres_query(query)
+        # In double precision: ts_rank's float4 would reach Python rounded to its shortest decimal,
+        # which no longer equals the database's value (the API's cursor compares ranks).
         return queryset.filter(search_vector=ts_query).annotate(
-            rank=SearchRank(F("search_vector"), ts_query)
+            rank=Cast(SearchRank(F("search_vector"), ts_query), output_field=FloatField())
         )
     condition = Q()
     for token in tokens:
