@@ -6,8 +6,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db import connection
-from django.db.models import Count, F, Min, Prefetch, Q, QuerySet
+from django.db.models import Min, Prefetch, Q, QuerySet
 from django.utils import translation
 from django_countries import countries as all_countries
 
@@ -17,8 +16,8 @@ from s4c.text import whole_number
 
 from .cards import result_cards
 from .models import DOCUMENT_LANGUAGES, Region, Resource, ResourceCountry, ResourceLanguage, Theme
-from .search import ListSummary, canonical_query, postgres_list_summary, search_resources
-from .search_memory import memory_list_summary, related_ids
+from .search import canonical_query
+from .search_backends import FACETS, SORTS, ListSummary, search_backend
 
 
 def resources_published() -> QuerySet[Resource]:
@@ -91,50 +90,20 @@ def resource_was_public(*, identifier: str) -> bool:
 
 
 def related_resources(*, resource: Resource, limit: int = 4) -> list[Resource]:
-    """Published resources sharing most themes with `resource`, then the newest.
-
-    On PostgreSQL from the list's in-memory document table (counting shared themes over every
-    published resource took ~300 ms at 90,000 of them); elsewhere, or where that steps aside,
-    by the ORM query it mirrors.
-    """
-    themes = list(resource.themes.all())
-    if not themes:
-        return []
-    ids = None
-    if connection.vendor == "postgresql" and settings.HUB_SEARCH_ENGINE == "memory":
-        ids = related_ids(
-            resource_id=resource.pk, theme_slugs=[theme.slug for theme in themes], limit=limit
-        )
-    if ids is None:
-        theme_ids = [theme.pk for theme in themes]
-        ids = list(
-            Resource.objects.published()
-            .exclude(pk=resource.pk)
-            .filter(themes__in=theme_ids)
-            .annotate(shared=Count("themes", filter=Q(themes__in=theme_ids)))
-            .order_by(
-                "-shared", "-publication_year", F("published_at").desc(nulls_first=True), "pk"
-            )
-            .values_list("pk", flat=True)[:limit]
-        )
+    """Published resources sharing most themes with `resource`, then the newest (the backend's),
+    found once per content version (the detail page's own cache is shorter and per language)."""
+    ids = get_or_compute(
+        f"s4c:hub-related:{content_version()}:{resource.pk}:{limit}",
+        lambda: search_backend().related(resource=resource, limit=limit),
+        timeout=VERSIONED_CACHE_SECONDS,
+    )
     # What the detail page shows of them: a linked title and a year.
     shown = ("identifier", "title", "title_en", "title_ar", "publication_year")
-    by_id = Resource.objects.only(*shown).in_bulk(ids)
+    by_id = Resource.objects.published().only(*shown).in_bulk(ids)
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
 # --- the faceted list ------------------------------------------------------------------------
-
-FACETS = ("type", "theme", "region", "country", "language", "year")
-_FACET_FIELDS = {
-    "type": "resource_type",
-    "theme": "themes__slug",
-    "region": "regions__code",
-    "country": "country_links__country",
-    "language": "language_links__language",
-    "year": "publication_year",
-}
-SORTS = ("relevance", "newest", "title")
 
 
 @dataclass
@@ -168,17 +137,6 @@ def parse_hub_query(params) -> HubQuery:
     if sort not in SORTS or (sort == "relevance" and not q):
         sort = "relevance" if q else "newest"
     return HubQuery(q=q, filters=filters, sort=sort)
-
-
-def _apply_filters(queryset, filters: dict[str, list[str]], *, skip: str | None = None):
-    # Values within one facet combine with OR (`__in`), facets with AND (successive filters).
-    for facet, values in filters.items():
-        if facet == skip:
-            continue
-        queryset = queryset.filter(
-            pk__in=Resource.objects.filter(**{f"{_FACET_FIELDS[facet]}__in": values}).values("pk")
-        )
-    return queryset
 
 
 def _all_labels(language: str) -> dict[str, dict[str, str]]:
@@ -218,47 +176,6 @@ def _facet_values(
     return values
 
 
-def _orm_facet_counts(base, hub_query: HubQuery) -> dict[str, dict[str, int]]:
-    """Counts per facet value, each facet counted under every *other* facet's filter.
-
-    One query per facet, whatever the number of results (the SQLite engine; PostgreSQL counts
-    everything in one statement, see `hub.search.postgres_list_summary`).
-    """
-    result = {}
-    for facet in FACETS:
-        scoped = _apply_filters(base, hub_query.filters, skip=facet)
-        field_name = _FACET_FIELDS[facet]
-        rows = (
-            Resource.objects.filter(pk__in=scoped.values("pk"))
-            .exclude(**{f"{field_name}__isnull": True})
-            .values(field_name)
-            .annotate(n=Count("pk", distinct=True))
-            .order_by()
-        )
-        result[facet] = {str(row[field_name]): row["n"] for row in rows}
-    return result
-
-
-def _search_base(hub_query: HubQuery, language: str):
-    base = resources_visible_to(user=None)  # the public list shows published resources only
-    if hub_query.q:
-        base = search_resources(queryset=base, query=hub_query.q, language=language)
-    return base
-
-
-def _orm_list_summary(
-    hub_query: HubQuery, *, language: str, offset: int, limit: int
-) -> ListSummary:
-    base = _search_base(hub_query, language)
-    ordered = _ordered(base, hub_query, language)
-    return ListSummary(
-        total=ordered.count(),
-        offset=offset,
-        ids=list(ordered.values_list("pk", flat=True)[offset : offset + limit]),
-        counts=_orm_facet_counts(base, hub_query),
-    )
-
-
 def list_summary(*, hub_query: HubQuery, language: str, offset: int, limit: int) -> ListSummary:
     """Total, the ids from `offset` and the facet counts of the public list, cached.
 
@@ -273,20 +190,14 @@ def list_summary(*, hub_query: HubQuery, language: str, offset: int, limit: int)
     key = f"s4c:hub-list:{content_version()}:{digest}"
 
     def compute() -> ListSummary:
-        if connection.vendor == "postgresql":
-            arguments = {
-                "query": hub_query.q,
-                "filters": hub_query.filters,
-                "sort": hub_query.sort,
-                "language": language,
-                "offset": offset,
-                "limit": limit,
-            }
-            summary = None
-            if settings.HUB_SEARCH_ENGINE == "memory":
-                summary = memory_list_summary(**arguments)  # None: a query it leaves to SQL
-            return summary or postgres_list_summary(**arguments)
-        return _orm_list_summary(hub_query, language=language, offset=offset, limit=limit)
+        return search_backend().summary(
+            query=hub_query.q,
+            filters=hub_query.filters,
+            sort=hub_query.sort,
+            language=language,
+            offset=offset,
+            limit=limit,
+        )
 
     return get_or_compute(key, compute, timeout=settings.HUB_LIST_CACHE_SECONDS)
 
@@ -374,17 +285,6 @@ def _card_resources(ids: list[int], labels) -> dict[int, tuple[Resource, str, li
         )
         for pk, resource in by_id.items()
     }
-
-
-def _ordered(base, hub_query: HubQuery, language: str):
-    filtered = _apply_filters(base, hub_query.filters)
-    if hub_query.sort == "relevance":
-        ordered = filtered.order_by("-rank", "-publication_year", "pk")
-    elif hub_query.sort == "title":
-        ordered = filtered.order_by(f"title_{language}", "pk")
-    else:
-        ordered = filtered.order_by("-publication_year", "-published_at", "pk")
-    return ordered  # read as ids: hub_results loads the page's rows with what they show
 
 
 # --- OAI-PMH: every resource that was ever public ---------------------------------------------

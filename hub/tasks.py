@@ -2,7 +2,7 @@ from celery import shared_task
 from django.conf import settings
 from django.db import DatabaseError
 
-from . import search_memory, services
+from . import services
 
 
 @shared_task(name="hub.publish_scheduled")
@@ -38,12 +38,6 @@ REINDEX_RETRY = {
 def reindex_resources(*, ids: list[int]) -> int:
     """Safe twice: as hub.reindex_theme, each resource's data is recomputed from what is stored."""
     return services.reindex_resources(ids=ids)
-
-
-@shared_task(name="hub.warm_search_memory", ignore_result=True)
-def warm_search_memory() -> int | None:
-    """Safe twice: it only reads, and stores what any request would have stored."""
-    return search_memory.warm()
 
 
 @shared_task(name="hub.reindex_theme", soft_time_limit=30 * 60, time_limit=35 * 60, **REINDEX_RETRY)

@@ -168,16 +168,6 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=0 if TESTING else 60)
 # The Knowledge Hub list's search results (total, page ids, facet counts) are cached this long,
 # shared by both languages and every spelling of a query (0 disables); content changes invalidate.
 HUB_LIST_CACHE_SECONDS = env.int("HUB_LIST_CACHE_SECONDS", default=3600)
-# On PostgreSQL the list is computed in memory ("memory", hub.search_memory) or by one SQL
-# statement ("database"); memory falls back to the statement for what it does not evaluate.
-HUB_SEARCH_ENGINE = env.str("HUB_SEARCH_ENGINE", default="memory")
-if HUB_SEARCH_ENGINE not in {"memory", "database"}:
-    raise ImproperlyConfigured("HUB_SEARCH_ENGINE must be 'memory' or 'database'.")
-# The words' postings a process keeps in memory, in (document, word) pairs: ~12 bytes each.
-HUB_MEMORY_POSTINGS = env.int("HUB_MEMORY_POSTINGS", default=4_000_000)
-# After a content change, the periodic warm-up reads the new document table and the postings of
-# this many recently searched words before visitors need them.
-HUB_WARM_WORDS = env.int("HUB_WARM_WORDS", default=100)
 # Public API answers (200s) are cached this long (0 disables); any content change invalidates.
 API_CACHE_SECONDS = env.int("API_CACHE_SECONDS", default=0 if TESTING else 300)
 
@@ -412,11 +402,6 @@ LINK_CHECK_CONCURRENCY = env.int("LINK_CHECK_CONCURRENCY", default=8)
 LINK_CHECK_TIMEOUT = env.float("LINK_CHECK_TIMEOUT", default=10.0)
 CELERY_BEAT_SCHEDULE["hub-publish-scheduled"] = {"task": "hub.publish_scheduled", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["hub-check-links"] = {"task": "hub.check_links", "schedule": 24 * 3600.0}
-CELERY_BEAT_SCHEDULE["hub-warm-search"] = {
-    "task": "hub.warm_search_memory",
-    "schedule": 30.0,
-    "options": {"expires": 25},  # a late one is replaced by the next, not queued behind it
-}
 
 # --- Learning Hub ---
 COMMITMENT_INACTIVE_DAYS = env.int("COMMITMENT_INACTIVE_DAYS", default=365)

@@ -3,8 +3,9 @@
 import re
 import unicodedata
 
-# Fathatan … sukun, superscript alef, Quranic marks; tatweel.
-_TASHKEEL = re.compile("[\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+# Fathatan … sukun, superscript alef, Quranic marks; tatweel; the zero-width (non-)joiners, which
+# pasted text carries inside words ("الرعا\u200cية") and which would otherwise split a word in two.
+_TASHKEEL = re.compile("[\u064b-\u065f\u0670\u06d6-\u06ed\u0640\u200c\u200d]")
 _FOLD = str.maketrans(
     {
         "\u0623": "\u0627",  # أ → ا
@@ -13,11 +14,24 @@ _FOLD = str.maketrans(
         "\u0671": "\u0627",  # ٱ → ا
         "\u0629": "\u0647",  # ة → ه
         "\u0649": "\u064a",  # ى → ي
+        # Letters of Persian and Urdu keyboards, which people in the region often type Arabic with.
+        "\u06cc": "\u064a",  # Persian yeh ی → ي
+        "\u06d2": "\u064a",  # yeh barree ے → ي
+        "\u06a9": "\u0643",  # keheh ک → ك
+        "\u06aa": "\u0643",  # swash kaf ڪ → ك
+        "\u06c0": "\u0647",  # heh with yeh above ۀ → ه (as ة)
+        "\u06c1": "\u0647",  # heh goal ہ → ه
+        "\u06c3": "\u0647",  # teh marbuta goal ۃ → ه (as ة)
+        "\u06be": "\u0647",  # heh doachashmee ھ → ه
+        "\u06d5": "\u0647",  # ae ە → ه
         **{chr(0x0660 + d): str(d) for d in range(10)},  # Arabic-Indic digits
         **{chr(0x06F0 + d): str(d) for d in range(10)},  # Persian digits
     }
 )
 _WORD = re.compile(r"\w+", re.UNICODE)
+# The conjunction و typed apart from its word ("و التضامني"): it is never a word of its own, so it
+# goes, and the word is found as when it is written fused ("والتضامني") or bare.
+_LONE_WAW = re.compile(r"(?<!\w)و\s+(?=\w)")
 # The conjunction و fused to the article: والرعاية → الرعاية.
 _WAW_ARTICLE = re.compile(r"(?<!\w)و(ال\w{2,})")
 # Article and its fused prepositions, removed from search tokens (بالرعاية, للرعاية, الرعاية → رعايه).
@@ -30,7 +44,7 @@ def normalize_arabic(text: str | None) -> str:
         return ""
     text = unicodedata.normalize("NFKC", text)
     text = _TASHKEEL.sub("", text).translate(_FOLD)
-    return _WAW_ARTICLE.sub(r"\1", text)
+    return _WAW_ARTICLE.sub(r"\1", _LONE_WAW.sub("", text))
 
 
 def search_tokens(text: str | None) -> list[str]:

@@ -1,5 +1,5 @@
 import django_filters
-from django.db.models import F
+from django.db.models import F, FloatField, Value
 from django.utils.translation import gettext as _
 from django_countries import countries
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -24,7 +24,7 @@ from ..models import (
     ResourceLanguage,
     Theme,
 )
-from ..search import search_resources
+from ..search_backends import search_backend
 from ..selectors import resources_published
 from .serializers import (
     OrganisationSerializer,
@@ -35,7 +35,11 @@ from .serializers import (
 
 
 class ResourceFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", help_text="Full text in both languages.")
+    q = django_filters.CharFilter(
+        method="search",
+        help_text="Full text in both languages (the list's search engine); with "
+        "`ordering=relevance`, the best matches first.",
+    )
     type = django_filters.ChoiceFilter(field_name="resource_type", choices=Resource.Type.choices)
     theme = django_filters.CharFilter(
         method="filter_theme", help_text="Theme slug; repeat for several (OR)."
@@ -55,7 +59,7 @@ class ResourceFilter(django_filters.FilterSet):
         fields = []
 
     def search(self, queryset, name, value):
-        return search_resources(queryset=queryset, query=value, language="en")
+        return search_backend().search(queryset, value)
 
     def filter_theme(self, queryset, name, value: str):
         slugs = [s for s in self.data.getlist("theme") if s]
@@ -124,7 +128,19 @@ class ResourceViewSet(StatesMixin, PublicReadViewSet):
     lookup_field = "identifier"
     kind = "resource"
     # In the cursor pagination (a filter's order_by would be replaced by the pagination's).
-    orderings = {"created_at": ("created_at", "pk"), "-created_at": ("-created_at", "-pk")}
+    # "relevance": the search backend's rank for `?q=` (without it every resource ranks the same,
+    # so the most recently added come first).
+    orderings = {
+        "created_at": ("created_at", "pk"),
+        "-created_at": ("-created_at", "-pk"),
+        "relevance": ("-rank", "-pk"),
+    }
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if "rank" not in queryset.query.annotations:  # no `?q=`: every resource ranks the same
+            queryset = queryset.annotate(rank=Value(0.0, output_field=FloatField()))
+        return queryset
 
     def get_queryset(self):
         return (

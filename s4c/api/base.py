@@ -11,7 +11,9 @@ from datetime import datetime
 import django_filters
 from django import forms
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from django.db.models.query_utils import DeferredAttribute
 from django.urls import NoReverseMatch
 from django.utils import translation
@@ -464,10 +466,17 @@ class StrictCursorPagination(CursorPagination):
             # The position is compared with the order's first field: it must be one of its values
             # (a cursor made for another order, or by hand, may not be).
             name = self.ordering[0].lstrip("-")
-            field = self._model._meta.pk if name == "pk" else self._model._meta.get_field(name)
-            if not _is_position(field, cursor.position):
+            if not _is_position(self._position_field(name), cursor.position):
                 raise invalid
         return cursor
+
+    def _position_field(self, name: str):
+        if name == "pk":
+            return self._model._meta.pk
+        try:
+            return self._model._meta.get_field(name)
+        except FieldDoesNotExist:  # an annotation, such as a search rank
+            return models.FloatField()
 
 
 def _is_position(field, position: str) -> bool:

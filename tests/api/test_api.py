@@ -372,17 +372,17 @@ def test_without_ordering_the_newest_added_come_first(client, dated):
         (
             {"ordering": "title"},
             "en",
-            "Unknown ordering “title”: use one of created_at, -created_at.",
+            "Unknown ordering “title”: use one of created_at, -created_at, relevance.",
         ),
         (
             {"ordering": ["created_at", "-created_at"]},
             "en",
-            "Unknown ordering “created_at,-created_at”: use one of created_at, -created_at.",
+            "Unknown ordering “created_at,-created_at”: use one of created_at, -created_at, relevance.",
         ),
         (
             {"ordering": "-pk"},
             "ar",
-            "الترتيب «-pk» غير معروف: استخدم إحدى القيم created_at, -created_at.",
+            "الترتيب «-pk» غير معروف: استخدم إحدى القيم created_at, -created_at, relevance.",
         ),
     ],
 )
@@ -422,6 +422,6 @@ def test_the_schema_lists_the_orderings_each_collection_offers(client, db):
 
     assert parameter("/api/v1/resources/", "ordering")["schema"] == {
         "type": "string",
-        "enum": ["created_at", "-created_at"],
+        "enum": ["created_at", "-created_at", "relevance"],
     }
     assert parameter("/api/v1/themes/", "ordering") is None

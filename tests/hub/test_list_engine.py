@@ -1,5 +1,6 @@
-"""The public list's engines: the PostgreSQL summary statement agrees with the portable ORM engine,
-its search documents follow every write, and results are cached per content version."""
+"""The public list's search backend: PostgreSQL's summary statement agrees with the functional
+fallback (the ORM, run here on PostgreSQL too), its search documents follow every write, related
+resources agree, and results are cached per content version."""
 
 import io
 import itertools
@@ -11,8 +12,9 @@ from django.test.utils import CaptureQueriesContext
 
 from hub import services
 from hub.models import Resource
-from hub.search import postgres_list_summary
-from hub.selectors import HubQuery, _orm_list_summary, hub_results, list_summary
+from hub.search_backends import PostgresBackend, SQLiteFallback, search_backend
+from hub.selectors import HubQuery, hub_results, list_summary, related_resources
+from s4c.caching import bump_content_version
 
 pytestmark = pytest.mark.django_db
 
@@ -50,19 +52,25 @@ CASES = [
 
 @pytest.mark.postgres
 @pytest.mark.parametrize("language", ["en", "ar"])
-def test_the_summary_statement_agrees_with_the_orm_engine(generated, language):
+def test_the_summary_statement_agrees_with_the_fallback(generated, language):
+    assert isinstance(search_backend(), PostgresBackend)
     for q, filters, sort in CASES:
-        hub_query = HubQuery(q=q, filters=filters, sort=sort)
         for offset in (0, 40):
-            fast = postgres_list_summary(
-                query=q, filters=filters, sort=sort, language=language, offset=offset, limit=20
-            )
-            portable = _orm_list_summary(hub_query, language=language, offset=offset, limit=20)
+            arguments = {
+                "query": q,
+                "filters": filters,
+                "sort": sort,
+                "language": language,
+                "offset": offset,
+                "limit": 20,
+            }
+            fast = PostgresBackend().summary(**arguments)
+            portable = SQLiteFallback().summary(**arguments)
             assert fast.total == portable.total, (q, filters)
             assert fast.ids == portable.ids, (q, filters, sort, offset)
             assert fast.counts == portable.counts, (q, filters)
     # The cases are not vacuous: most match something, and the filters narrow.
-    broad = postgres_list_summary(
+    broad = PostgresBackend().summary(
         query="care", filters={}, sort="relevance", language=language, offset=0, limit=20
     )
     assert broad.total > 100 and len(broad.ids) == 20
@@ -125,3 +133,33 @@ def test_a_page_past_the_end_shows_the_last_page(make_resource):
     results = hub_results(hub_query=HubQuery(q="care"), page_number="9", page_size=20)
     assert results.page.number == 2 and len(results.page.object_list) == 3
     assert hub_results(hub_query=HubQuery(), page_number="x").page.number == 1
+
+
+@pytest.mark.postgres
+def test_related_resources_agree_with_the_fallback(generated):
+    resources = list(Resource.objects.published().order_by("pk")[:40:4])
+    for resource in resources:
+        fast = PostgresBackend().related(resource=resource, limit=6)
+        assert fast == SQLiteFallback().related(resource=resource, limit=6), resource.pk
+        assert resource.pk not in fast
+    assert sum(len(related_resources(resource=r)) for r in resources) > 30
+
+
+def test_a_list_page_costs_the_same_queries_whatever_its_size(make_resource, client):
+    def page_queries(expected: int) -> int:
+        bump_content_version()  # results, labels and result cards start afresh
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/en/hub/", {"q": "care", "sort": "newest"})
+        assert len(response.context["items"]) == min(expected, 20)
+        assert response.context["page"].paginator.count == expected
+        with CaptureQueriesContext(connection) as cached:
+            again = client.get("/en/hub/", {"q": "care", "sort": "newest"})
+        assert again.content.decode().count('<h3><a href="/en/hub/') == min(expected, 20)
+        assert len(cached) == 0  # results, labels and cards are all cached
+        return len(queries)
+
+    make_resource("Care report", "تقرير الرعاية", languages=["ar"])
+    one = page_queries(1)
+    for number in range(29):
+        make_resource(f"Care report {number}", f"تقرير الرعاية {number}", languages=["ar"])
+    assert page_queries(30) == one

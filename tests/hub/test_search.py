@@ -42,6 +42,32 @@ def test_arabic_spelling_variants_find_the_same_resources(library, query):
     assert _found(query, "ar") == {library["care_ar"].identifier}
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        "التضامني",
+        "والتضامني",
+        "و التضامني",  # the conjunction typed apart
+        "التضا\u200cمني",  # a zero-width non-joiner pasted inside the word
+        "التضا\u200dمني",  # a zero-width joiner
+        "التضامنی",  # a Persian keyboard's yeh
+        "الاقتصاد الاجتماعی و التضامنی",
+    ],
+)
+def test_joiners_persian_letters_and_a_detached_conjunction_find_the_plain_spelling(library, query):
+    assert _found("التضامني", "ar") == {library["sse"].identifier}
+    assert _found(query, "ar") == {library["sse"].identifier}
+    assert _found(query, "en") == {library["sse"].identifier}
+
+
+def test_stored_text_is_folded_as_queries_are(make_resource):
+    pasted = make_resource(
+        "Pasted text", "تمويل الرعا\u200cية عبر الشبکات و التعاونیات", publication_year=2024
+    )
+    for query in ("الرعاية", "الشبكات", "والتعاونيات", "التعاونيات"):
+        assert _found(query, "ar") == {pasted.identifier}, query
+
+
 def test_alef_maqsura_and_ya_match(library):
     assert _found("مستشفي", "ar") == _found("مستشفى", "ar") == {library["hospital"].identifier}
 
@@ -247,3 +273,141 @@ def test_re_indexing_a_theme_takes_queries_per_batch_not_per_resource(make_theme
     with CaptureQueriesContext(connection) as queries:
         assert services.theme_reindex(theme_id=large.pk, batch_size=3) == 7
     assert len(queries) == 3 * per_batch + 1
+
+
+def test_the_refolding_migration_re_indexes_the_resources_whose_folding_changed(make_resource):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    refold = import_module("hub.migrations.0006_refold_search_text").refold
+    pasted = make_resource("Pasted text", "تمويل الرعا\u200cية عبر الشبکات", publication_year=2024)
+    plain = make_resource("Plain text", "تمويل الرعاية", publication_year=2024)
+    # As documents were stored before the folding changed (here: not at all).
+    stale = {"search_text": ""}
+    if connection.vendor == "postgresql":
+        stale["search_vector"] = None
+    Resource.objects.filter(pk__in=[pasted.pk, plain.pk]).update(**stale)
+    assert _found("الشبكات", "ar") == set()
+
+    refold(apps, type("SchemaEditor", (), {"connection": connection})())
+    assert _found("الشبكات", "ar") == {pasted.identifier}
+    assert _found("الرعاية", "ar") == {pasted.identifier}  # the other one was not affected
+
+
+# --- the API's ?q=: the same backend, by relevance when asked -------------------------------
+
+
+def _api_walk(client, params, page_size):
+    seen, url, query = [], "/api/v1/resources/", {**params, "page_size": page_size}
+    while url:
+        response = client.get(url, query)
+        assert response.status_code == 200, response.json()
+        page = response.json()
+        seen += [item["id"] for item in page["results"]]
+        url, query = page["next"], None
+    return seen
+
+
+@pytest.fixture
+def ranked(make_resource):
+    """Resources matching "care economy" more or less well, two of them equally."""
+    return [
+        make_resource("Care economy financing", "تمويل", publication_year=2019),
+        make_resource("Unrelated title", "عنوان", body_en="<p>On the care economy</p>"),
+        make_resource("The care economy", "اقتصاد الرعاية", publication_year=2021),
+        make_resource("Care economy review", "مراجعة", publication_year=2021),
+        make_resource("Another title", "عنوان آخر", summary_en="Care economy notes."),
+        make_resource("Nothing to see", "لا شيء"),
+    ]
+
+
+@pytest.mark.parametrize("page_size", [1, 2, 4])
+def test_the_api_orders_a_search_by_relevance_on_every_cursor_page(client, ranked, page_size):
+    from hub.search_backends import search_backend
+
+    expected = [
+        r.identifier
+        for r in search_backend()
+        .search(Resource.objects.published(), "care economy")
+        .order_by("-rank", "-pk")
+    ]
+    assert len(expected) == 5
+    walked = _api_walk(client, {"q": "care economy", "ordering": "relevance"}, page_size)
+    assert walked == expected
+    # The other orders still work with a search, and without one relevance is newest added first.
+    assert set(_api_walk(client, {"q": "care economy", "ordering": "created_at"}, 2)) == set(
+        expected
+    )
+    everything = [r.identifier for r in sorted(ranked, key=lambda r: -r.pk)]
+    assert _api_walk(client, {"ordering": "relevance"}, 4) == everything
+
+
+@pytest.mark.postgres
+def test_the_api_puts_the_best_matches_first(client, ranked):
+    found = _api_walk(client, {"q": "care economy", "ordering": "relevance"}, 50)
+    in_title = {ranked[i].identifier for i in (0, 2, 3)}
+    assert set(found[:3]) == in_title  # title matches above summary and body matches
+    assert found[3:] == [ranked[4].identifier, ranked[1].identifier]  # summary above body
+
+
+def test_the_api_schema_offers_relevance(client):
+    schema = client.get("/api/v1/schema/", {"format": "json"}).json()
+    parameters = schema["paths"]["/api/v1/resources/"]["get"]["parameters"]
+    ordering = next(p for p in parameters if p["name"] == "ordering")
+    assert "relevance" in ordering["schema"]["enum"]
+    q = next(p for p in parameters if p["name"] == "q")
+    assert "relevance" in q["description"]
+
+
+def test_a_forged_relevance_cursor_is_a_400(client, ranked):
+    import base64
+
+    cursor = base64.b64encode(b"p=not-a-rank").decode()
+    response = client.get(
+        "/api/v1/resources/", {"q": "care", "ordering": "relevance", "cursor": cursor}
+    )
+    assert response.status_code == 400
+    assert "cursor" in response.json()
+
+
+# --- the landing page: a typed search is sorted by relevance unless another order was chosen --
+
+
+def test_a_search_typed_on_the_landing_page_is_sorted_by_relevance(client, ranked):
+    from lxml import html
+
+    landing = html.fromstring(client.get("/en/hub/").content)
+    form = landing.xpath("//form[@role='search']")[0]
+    fields = dict(form.form_values())  # what a browser submits when the visitor only types
+    assert fields.get("sort") == ""
+    fields["q"] = "care economy"
+    results = client.get("/en/hub/", fields)
+    assert results.context["hub_query"].sort == "relevance"
+    # The visitor's own choice is kept: an order chosen on the landing page, or newest on results.
+    assert client.get("/en/hub/", {**fields, "sort": "title"}).context["hub_query"].sort == "title"
+    chosen = html.fromstring(results.content).xpath("//select[@name='sort']/option")
+    assert [o.get("value") for o in chosen] == ["relevance", "newest", "title"]
+    again = client.get("/en/hub/", {"q": "care economy", "sort": "newest"})
+    assert again.context["hub_query"].sort == "newest"
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("language", "label", "button"),
+    [("en", "Search the Knowledge Hub", "Search"), ("ar", "البحث في مركز المعرفة", "بحث")],
+)
+def test_in_the_browser_a_typed_search_comes_by_relevance(
+    page, live_server, make_resource, language, label, button
+):
+    older_title_match = make_resource("Care economy", "اقتصاد الرعاية", publication_year=2001)
+    make_resource("Newer", "أحدث", body_en="<p>care economy</p>", publication_year=2025)
+    page.goto(f"{live_server.url}/{language}/hub/")
+    page.get_by_label(label).fill("care economy")
+    page.get_by_role("button", name=button).first.click()
+    page.wait_for_url("**/hub/?q=*")
+    assert page.locator("#hub-sort").input_value() == "relevance"
+    if connection.vendor == "postgresql":  # the fallback ranks newest first among matches
+        first = page.locator(".result-list h3 a").first
+        assert first.get_attribute("href").endswith(f"/{older_title_match.identifier}/")

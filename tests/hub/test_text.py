@@ -21,6 +21,21 @@ from s4c.text import normalize_arabic, search_tokens
         ("۲۰۲۴", "2024"),
         ("والرعاية", "الرعايه"),
         ("واقع", "واقع"),  # a word that merely starts with و is left alone
+        # Invisible joiners inside a word, as pasted text carries them.
+        ("الرعا\u200cية", "الرعايه"),
+        ("التضا\u200dمني", "التضامني"),
+        # Persian and Urdu keyboard letters.
+        ("مستشفی", "مستشفي"),
+        ("کیف", "كيف"),
+        ("ڪيف", "كيف"),
+        ("الرعایۀ", "الرعايه"),
+        ("الرعايۃ", "الرعايه"),
+        ("ھذا", "هذا"),
+        # The conjunction typed apart from its word.
+        ("و التضامني", "التضامني"),
+        ("وَ  الرعاية", "الرعايه"),
+        ("الاجتماعي و التضامني", "الاجتماعي التضامني"),
+        ("بيروت و", "بيروت و"),  # a trailing و joins nothing
         ("Care economy", "Care economy"),
         ("", ""),
     ],
@@ -41,6 +56,8 @@ def test_normalize_arabic(raw, expected):
         ("اقتصاد الرعاية ٢٠٢٥", ["اقتصاد", "رعايه", "2025"]),
         ("Care Economy", ["care", "economy"]),
         ("South-4-Care", ["south", "4", "care"]),
+        ("الرعا\u200cية", ["رعايه"]),
+        ("الاقتصاد الاجتماعی و التضامنی", ["اقتصاد", "اجتماعي", "تضامني"]),
     ],
 )
 def test_search_tokens(raw, tokens):

@@ -6,6 +6,10 @@ orders — "deadlock detected" — and two inserting the same new document raced
 Now each sync locks the batch's documents in resource order, upserts the public ones in that
 order (rewriting only what differs) and deletes the rest: every writer takes locks in the same
 order, and an insert that meets another's waits for it and updates instead.
+
+The committed search version of 0004 fed the in-memory engine, which is gone: its deferred
+trigger took one shared row at every commit that changed documents — the last lock, but before
+the deferred foreign-key checks, so it deadlocked with them. It is dropped.
 """
 
 from importlib import import_module
@@ -21,6 +25,12 @@ CHANGED = " OR ".join(
 )
 
 CREATE = f"""
+DROP TRIGGER IF EXISTS hub_search_version_bump ON hub_search_document;
+DROP TRIGGER IF EXISTS hub_search_version_dirty ON hub_search_document;
+DROP FUNCTION IF EXISTS hub_search_version_bump();
+DROP FUNCTION IF EXISTS hub_search_version_mark_dirty();
+DROP TABLE IF EXISTS hub_search_version;
+DROP SEQUENCE IF EXISTS hub_search_version_seq;
 CREATE OR REPLACE FUNCTION hub_search_document_sync(ids bigint[]) RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -45,6 +55,6 @@ def create(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("hub", "0005_resource_published_created")]
+    dependencies = [("hub", "0006_refold_search_text")]
 
     operations = [migrations.RunPython(create, migrations.RunPython.noop)]
