@@ -6,7 +6,7 @@ import threading
 import time
 
 import pytest
-from django.db import connection, connections
+from django.db import IntegrityError, connection, connections
 
 from hub import services
 from hub.models import Resource, Theme
@@ -47,14 +47,21 @@ def test_renames_and_deletes_of_themes_never_deadlock_with_edits(make_resource, 
         for n in range(40)
     ]
     errors: list[BaseException] = []
-    counts = {"renames": 0, "deletes": 0, "edits": 0}
+    counts = {"renames": 0, "deletes": 0, "edits": 0, "refused": 0}
     deadline = time.monotonic() + SECONDS
 
     def guarded(work):
         def run():
             try:
                 while time.monotonic() < deadline and not errors:
-                    work()
+                    try:
+                        work()
+                    except IntegrityError as error:
+                        # An edit that links a theme another writer just deleted is refused: the
+                        # curator's form says so. Anything else (a duplicate document) is a bug.
+                        if "hub_theme" not in str(error):
+                            raise
+                        counts["refused"] += 1
             except BaseException as error:  # noqa: BLE001 - the test reports every failure
                 errors.append(error)
             finally:
@@ -105,7 +112,7 @@ def test_renames_and_deletes_of_themes_never_deadlock_with_edits(make_resource, 
     for thread in threads:
         thread.join(SECONDS + 60)
     assert not errors, errors
-    assert counts["renames"] and counts["deletes"] and counts["edits"] > len(resources)
+    assert counts["renames"] and counts["deletes"] and counts["edits"] >= len(resources)
     assert _documents_match_resources() == ([], [])
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*), count(DISTINCT resource_id) FROM hub_search_document")
