@@ -1,9 +1,10 @@
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from s4c.formats import local_digits, local_number
 from s4c.text import whole_number
 
 from . import charts, downloads
@@ -33,10 +34,15 @@ def _plan_or_404(slug):
     return plan
 
 
+# Currencies by name, as a sentence writes them ("17.2 million US dollars", "١٧٫٢ مليون دولار
+# أمريكي"); an unlisted one shows its ISO 4217 code.
+CURRENCY_NAMES = {"USD": gettext_lazy("US dollars"), "EUR": gettext_lazy("euros")}
+
+
 def _money(amount, currency):
     return _("%(amount)s million %(currency)s") % {
-        "amount": number_format(amount / 1_000_000, decimal_pos=1),
-        "currency": currency,
+        "amount": local_number(amount / 1_000_000, decimal_pos=1),
+        "currency": CURRENCY_NAMES.get(currency, currency),
     }
 
 
@@ -46,14 +52,15 @@ def plan_detail(request, slug):
     budget = budget_overview(plan)
     bars = [
         charts.Bar(
-            _("Objective %(number)s") % {"number": objective.number},
+            _("Objective %(number)s") % {"number": local_digits(objective.number)},
             float(line.current.amount) if line.current else 0.0,
             _money(line.current.amount, plan.currency) if line.current else "—",
         )
         for objective, line in zip(plan.objectives.all(), budget["lines"], strict=True)
     ]
     deliverable_rows = [
-        (f"{outcome.code}·{index}", d.start_year, d.end_year)
+        # An outcome code and the deliverable's number under it ("1.2 · 3"): codes, not decimals.
+        (local_digits(f"{outcome.code} · {index}"), d.start_year, d.end_year)
         for objective in plan.objectives.all()
         for outcome in objective.outcomes.all()
         for index, d in enumerate(outcome.deliverables.all(), start=1)
@@ -81,8 +88,14 @@ def plan_detail(request, slug):
             else "—",
             "sum_display": _money(budget["objectives_sum"].amount, plan.currency),
             "chart": charts.bar_chart(bars, rtl=rtl, title=_("Resource estimates by objective")),
+            "chart_narrow": charts.bar_chart(
+                bars, rtl=rtl, title=_("Resource estimates by objective"), narrow=True
+            ),
             "timeline": charts.timeline(
                 deliverable_rows, start=plan.start_year, end=plan.end_year, rtl=rtl
+            ),
+            "timeline_narrow": charts.timeline(
+                deliverable_rows, start=plan.start_year, end=plan.end_year, rtl=rtl, narrow=True
             ),
             "progress": progress_summary(plan),
             "statuses": ProgressReport.Status.choices,

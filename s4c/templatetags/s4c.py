@@ -6,6 +6,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from s4c.bilingual import missing_languages, translated_value
+from s4c.formats import local_date, local_digits, local_number, local_time
 
 register = template.Library()
 
@@ -27,11 +28,12 @@ def isolate_latin(text: str) -> str:
     algorithm when a line wraps inside it.
     """
     parts, last = [], 0
+    # The Arabic runs take the Arabic digit convention (s4c.formats); the Latin runs keep theirs.
     for match in _LATIN_RUN.finditer(text):
-        parts.append(escape(text[last : match.start()]))
+        parts.append(escape(local_digits(text[last : match.start()], "ar")))
         parts.append(f'<bdi lang="en" dir="ltr" class="latin">{escape(match.group())}</bdi>')
         last = match.end()
-    parts.append(escape(text[last:]))
+    parts.append(escape(local_digits(text[last:], "ar")))
     return mark_safe("".join(parts))  # noqa: S308 - every piece is escaped above
 
 
@@ -85,3 +87,16 @@ def fallback_notice(context, obj):
 def dictget(mapping, key):
     """`{{ counts|dictget:"on_track" }}`: a count from a dict, 0 when absent."""
     return mapping.get(key, 0) if mapping else 0
+
+
+# Dates and numbers in the page language's convention (see s4c.formats): in Arabic, Arabic-Indic
+# digits and UN double month names, "١ أيلول/سبتمبر ٢٠٢٥".
+register.filter("local_date", local_date)
+register.filter("local_time", local_time)
+register.filter("local_digits", local_digits)
+
+
+@register.filter
+def local_decimal(value, decimal_pos=None):
+    """`{{ amount|local_decimal:1 }}`: "17.2" in English, "١٧٫٢" in Arabic."""
+    return local_number(value, None if decimal_pos in (None, "") else int(decimal_pos))
