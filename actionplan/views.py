@@ -2,13 +2,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from s4c.formats import local_digits, local_number
+from s4c.formats import local_digits
 from s4c.text import whole_number
 
 from . import charts, downloads
 from .models import ProgressReport
+from .money import millions_in_words
 from .selectors import (
     budget_overview,
     deliverables_public,
@@ -34,16 +34,8 @@ def _plan_or_404(slug):
     return plan
 
 
-# Currencies by name, as a sentence writes them ("17.2 million US dollars", "١٧٫٢ مليون دولار
-# أمريكي"); an unlisted one shows its ISO 4217 code.
-CURRENCY_NAMES = {"USD": gettext_lazy("US dollars"), "EUR": gettext_lazy("euros")}
-
-
 def _money(amount, currency):
-    return _("%(amount)s million %(currency)s") % {
-        "amount": local_number(amount / 1_000_000, decimal_pos=1),
-        "currency": CURRENCY_NAMES.get(currency, currency),
-    }
+    return millions_in_words(amount, currency)
 
 
 def plan_detail(request, slug):

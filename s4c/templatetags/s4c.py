@@ -100,3 +100,19 @@ register.filter("local_digits", local_digits)
 def local_decimal(value, decimal_pos=None):
     """`{{ amount|local_decimal:1 }}`: "17.2" in English, "١٧٫٢" in Arabic."""
     return local_number(value, None if decimal_pos in (None, "") else int(decimal_pos))
+
+
+SECTION_NAMES = {
+    "hub": lambda: _("Knowledge Hub"),
+    "learning": lambda: _("Learning Hub"),
+    "actionplan": lambda: _("SSE plan of action"),
+}
+
+
+@register.simple_tag(takes_context=True)
+def section_name(context) -> str:
+    """The part of the site a page belongs to, for its title ("Speakers · Learning Hub · …")."""
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    name = SECTION_NAMES.get(getattr(match, "namespace", ""))
+    return name() if name else ""
