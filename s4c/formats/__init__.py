@@ -10,6 +10,7 @@ setting for them. Decimal numbers use the Arabic decimal separator (٫) and thou
 """
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 from django.utils import formats, translation
@@ -65,3 +66,25 @@ def local_time(value: dt.time | dt.datetime | None, fmt: str | None = None) -> s
     if value is None:
         return ""
     return local_digits(formats.time_format(value, fmt or "TIME_FORMAT"))
+
+
+# A run of Latin-script words (names, acronyms, "South-4-Care") inside Arabic text.
+LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9\-.'’&/]*(?:[ \t]+[A-Za-z0-9][A-Za-z0-9\-.'’&/]*)*")
+
+
+def arabic_text_digits(text: str) -> str:
+    """Arabic text with Arabic-Indic digits, its Latin-script runs ("South-4-Care") untouched:
+    for plain-text outputs (calendars, e-mails); pages isolate the runs as well (the `translated`
+    tag)."""
+    parts, last = [], 0
+    for match in LATIN_RUN.finditer(text):
+        parts.append(text[last : match.start()].translate(ARABIC_INDIC))
+        parts.append(match.group())
+        last = match.end()
+    parts.append(text[last:].translate(ARABIC_INDIC))
+    return "".join(parts)
+
+
+# Django's own wording that reads wrongly in Arabic, overridden by the project's catalogue: the
+# admin's "Filter" is "تصفية" (the action), not "مرشّح" (a filter device).
+DJANGO_WORDING = [gettext_noop("Filter")]

@@ -1,12 +1,10 @@
-import re
-
 from django import template
 from django.utils.html import escape, format_html, linebreaks
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from s4c.bilingual import missing_languages, translated_value
-from s4c.formats import local_date, local_digits, local_number, local_time
+from s4c.formats import LATIN_RUN, local_date, local_digits, local_number, local_time
 
 register = template.Library()
 
@@ -17,8 +15,7 @@ def _fallback_note(language: str) -> str:
     return _("shown in Arabic: not yet translated")
 
 
-# A run of Latin-script words (names, acronyms, "South-4-Care") inside Arabic text.
-_LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9\-.'’&/]*(?:[ \t]+[A-Za-z0-9][A-Za-z0-9\-.'’&/]*)*")
+_LATIN_RUN = LATIN_RUN
 
 
 def isolate_latin(text: str) -> str:
