@@ -86,5 +86,5 @@ def arabic_text_digits(text: str) -> str:
 
 
 # Django's own wording that reads wrongly in Arabic, overridden by the project's catalogue: the
-# admin's "Filter" is "تصفية" (the action), not "مرشّح" (a filter device).
-DJANGO_WORDING = [gettext_noop("Filter")]
+# admin's (and django-filter's) "Filter(s)" is "تصفية" (the action), not "مرشّح" (a device).
+DJANGO_WORDING = [gettext_noop("Filter"), gettext_noop("Filters")]
