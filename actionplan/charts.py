@@ -9,6 +9,12 @@ from django.utils.translation import gettext as _
 from s4c.formats import local_digits
 
 
+def _isolated(text: str, rtl: bool) -> str:
+    """Text of a label, isolated right to left in an Arabic chart (the SVG's base direction is
+    left to right, so that positions mean the same in both languages)."""
+    return f"\u2067{text}\u2069" if rtl else text
+
+
 @dataclass
 class Bar:
     label: str
@@ -55,9 +61,9 @@ def bar_chart(bars: list[Bar], *, rtl: bool, title: str, narrow: bool = False) -
             bar_x = label_width + gap
             value_x, value_anchor = bar_x + length + 6, "start"
         parts.append(
-            f'<text x="{label_x}" y="{label_y}" text-anchor="{anchor}" class="chart-label">{escape(bar.label)}</text>'
+            f'<text x="{label_x}" y="{label_y}" text-anchor="{anchor}" class="chart-label">{escape(_isolated(bar.label, rtl))}</text>'
             f'<rect x="{bar_x}" y="{y + bar_top}" width="{length}" height="24" rx="3" class="chart-bar"/>'
-            f'<text x="{value_x}" y="{y + bar_top + 17}" text-anchor="{value_anchor}" class="chart-value">{escape(bar.display)}</text>'
+            f'<text x="{value_x}" y="{y + bar_top + 17}" text-anchor="{value_anchor}" class="chart-value">{escape(_isolated(bar.display, rtl))}</text>'
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text is escaped above
@@ -93,7 +99,7 @@ def timeline(rows, *, start: int, end: int, rtl: bool, narrow: bool = False) -> 
         label_x = width if rtl else 0
         anchor = "end" if rtl else "start"
         parts.append(
-            f'<text x="{label_x}" y="{y + 14}" text-anchor="{anchor}" class="chart-label">{escape(label)}</text>'
+            f'<text x="{label_x}" y="{y + 14}" text-anchor="{anchor}" class="chart-label">{escape(_isolated(label, rtl))}</text>'
         )
         a, b = years.index(first), years.index(last)
         x = min(x_of(a), x_of(b))

@@ -3,7 +3,7 @@ from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from s4c.formats import local_digits
+from s4c.formats import local_code, local_digits
 from s4c.text import whole_number
 
 from . import charts, downloads
@@ -51,8 +51,8 @@ def plan_detail(request, slug):
         for objective, line in zip(plan.objectives.all(), budget["lines"], strict=True)
     ]
     deliverable_rows = [
-        # An outcome code and the deliverable's number under it ("1.2 · 3"): codes, not decimals.
-        (local_digits(f"{outcome.code} · {index}"), d.start_year, d.end_year)
+        # An outcome code and the deliverable's number under it ("1.2 (3)"): codes, not decimals.
+        (f"{local_code(outcome.code)} ({local_digits(index)})", d.start_year, d.end_year)
         for objective in plan.objectives.all()
         for outcome in objective.outcomes.all()
         for index, d in enumerate(outcome.deliverables.all(), start=1)

@@ -55,6 +55,16 @@ def local_number(value, decimal_pos: int | None = None, language: str | None = N
     return text.translate(ARABIC_NUMBER) if _arabic(language) else text
 
 
+def local_code(code, language: str | None = None) -> str:
+    """A numbered code ("1.2", outcome 1.2) as the language writes codes: unchanged in English,
+    "١-٢" in Arabic (the hyphen of the Arabic GB paper: a full stop between Arabic-Indic digits
+    reads as a decimal, and the Arabic zero is a dot)."""
+    code = str(code)
+    if not _arabic(language):
+        return code
+    return code.replace(".", "-").translate(ARABIC_INDIC)
+
+
 def local_date(value: dt.date | dt.datetime | None, fmt: str | None = None) -> str:
     """A date in the page language's format: "1 September 2025", "١ أيلول/سبتمبر ٢٠٢٥"."""
     if value is None:

@@ -4,7 +4,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from s4c.bilingual import missing_languages, translated_value
-from s4c.formats import LATIN_RUN, local_date, local_digits, local_number, local_time
+from s4c.formats import LATIN_RUN, local_code, local_date, local_digits, local_number, local_time
 
 register = template.Library()
 
@@ -91,6 +91,7 @@ def dictget(mapping, key):
 register.filter("local_date", local_date)
 register.filter("local_time", local_time)
 register.filter("local_digits", local_digits)
+register.filter("local_code", local_code)
 
 
 @register.filter
