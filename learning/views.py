@@ -69,7 +69,6 @@ def cohort_detail(request, slug):
             "visitor_zone_listed": visitor_zone in ZONE_NAMES,
             "zone_groups": ZONE_GROUPS,
             "bad_zone": bool(request.GET.get("tz")) and visitor_zone is None,
-            "has_sessions": bool(sessions),
             # The time-zone choice matters only when a session has a time (most are date-only).
             "has_timed_sessions": any(session.is_timed for session in sessions),
             "phase_over": {phase.pk: phase.end_date < today for phase in cohort.phases.all()},

@@ -5,6 +5,7 @@ import pytest
 from icalendar import Calendar
 
 from learning import services
+from learning.models import Session
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +86,40 @@ def test_a_changed_session_has_a_new_sequence_in_its_feed(admin_user, client, ti
 def test_cohort_page_offers_a_webcal_subscription(client, cohort):
     html = client.get("/en/learning/lh-test/").content.decode()
     assert 'href="webcal://testserver/en/learning/lh-test/calendar.ics"' in html
+
+
+def test_an_open_cohort_shows_its_deadline_and_no_empty_programme(client, cohort):
+    deadline = cohort.applications_close_at
+    html = _text(client.get("/en/learning/lh-test/"))
+    assert f"Applications close on {deadline.day} {deadline:%B} {deadline.year}." in html
+    # Its phase is there with its dates, and says its sessions are to come: no bare heading.
+    assert "15 September – 18 September 2027" in html
+    assert "The sessions of this phase will be announced here." in html
+    # No session has a time: no time-zone choice to make.
+    assert 'name="tz"' not in html
+
+
+def test_a_past_date_only_session_gives_its_day_and_never_to_be_announced(client, cohort):
+    phase = cohort.phases.get()
+    phase.start_date, phase.end_date = dt.date(2025, 9, 15), dt.date(2025, 9, 18)
+    phase.save()
+    cohort.status = cohort.Status.COMPLETED
+    cohort.save()
+    Session.objects.create(
+        cohort=cohort,
+        phase=phase,
+        slug="visit",
+        title_en="Visit",
+        kind="study_visit",
+        date=dt.date(2025, 9, 16),
+    )
+    Session.objects.create(
+        cohort=cohort, phase=phase, slug="talks", title_en="Talks", kind="partners"
+    )
+    for path in ("/en/learning/lh-test/", "/en/learning/lh-test/visit/"):
+        html = _text(client.get(path))
+        assert "Tuesday 16 September 2025" in html
+        assert "to be announced" not in html.lower() and "to be confirmed" not in html.lower()
+    html = _text(client.get("/en/learning/lh-test/talks/"))
+    assert "During the phase (15 September – 18 September 2025); the day is not recorded" in html
+    assert "to be confirmed" not in html.lower() and "Time" not in html.split("Where")[0]
