@@ -11,7 +11,7 @@ def test_arabic_programme_page(page, live_server):
     call_command("load_south4care", stdout=io.StringIO())
     Path("/tmp/shots").mkdir(exist_ok=True)
     page.goto(f"{live_server.url}/ar/learning/")
-    page.get_by_role("link", name="مركز التعلم لمنصة جنوب من أجل الرعاية 2025").click()
+    page.get_by_role("link", name="مركز التعلم لمنصة جنوب من أجل الرعاية ٢٠٢٥").click()
     page.wait_for_url("**/ar/learning/learning-hub-2025/")
     assert page.locator("html").get_attribute("dir") == "rtl"
     headings = page.locator("h3").all_inner_texts()
