@@ -22,12 +22,12 @@ from .models import (
 
 SSE = "والاقتصاد الاجتماعي والتضامني"
 SOURCE_EN = "GB.346, Institutional Section, item 3: Follow-up to the resolution concerning decent work and the social and solidarity economy"
-SOURCE_AR = "مجلس الإدارة، الدورة 346، القسم المؤسسي، البند الثالث: متابعة القرار بشأن العمل اللائق والاقتصاد الاجتماعي والتضامني"
+SOURCE_AR = "مجلس الإدارة، الدورة ٣٤٦، القسم المؤسسي، البند الثالث: متابعة القرار بشأن العمل اللائق والاقتصاد الاجتماعي والتضامني"
 
 PLAN = {
     "slug": "sse-2023-2029",
     "title_en": "Strategy and Plan of Action on decent work and the social and solidarity economy 2023–2029",
-    "title_ar": "الاستراتيجية وخطة العمل بشأن العمل اللائق والاقتصاد الاجتماعي والتضامني للفترة 2023-2029",
+    "title_ar": "الاستراتيجية وخطة العمل بشأن العمل اللائق والاقتصاد الاجتماعي والتضامني للفترة ٢٠٢٣-٢٠٢٩",
     "summary_en": (
         "Following the resolution and conclusions adopted by the International Labour Conference at its 110th session "
         "(2022), the Office proposed a strategy and plan of action to promote a strong and resilient social and solidarity "
@@ -36,10 +36,10 @@ PLAN = {
         "2023–2029 on top of regular budget allocations."
     ),
     "summary_ar": (
-        "متابعةً للقرار والاستنتاجات التي اعتمدها مؤتمر العمل الدولي في دورته 110 (2022)، اقترح المكتب استراتيجية وخطة عمل "
+        "متابعةً للقرار والاستنتاجات التي اعتمدها مؤتمر العمل الدولي في دورته ١١٠ (٢٠٢٢)، اقترح المكتب استراتيجية وخطة عمل "
         "لتعزيز اقتصاد اجتماعي وتضامني قوي وقادر على الصمود كوسيلة لتحقيق العمل اللائق. وتقوم على ثلاثة أهداف هي تحسين "
-        "الفهم وزيادة القدرة وتعزيز الاتساق، وعلى تسع حصائل وخمسة مبادئ تشغيلية، وتبلغ تكلفتها نحو 37.5 مليون دولار أمريكي "
-        "للفترة 2023-2029 بالإضافة إلى مخصصات الميزانية العادية."
+        "الفهم وزيادة القدرة وتعزيز الاتساق، وعلى تسع حصائل وخمسة مبادئ تشغيلية، وتبلغ تكلفتها نحو ٣٧٫٥ مليون دولار أمريكي "
+        "للفترة ٢٠٢٣-٢٠٢٩ بالإضافة إلى مخصصات الميزانية العادية."
     ),
     "source_document_en": SOURCE_EN,
     "source_document_ar": SOURCE_AR,
@@ -91,7 +91,7 @@ PRINCIPLES = [
         "Adaptability",
         "القدرة على التكيّف",
         "The strategy will be adapted as needed to new challenges and opportunities: changing national, regional and global contexts, progress on the 2030 Agenda, the reform of the United Nations system and the availability of resources.",
-        "ستُكيَّف الاستراتيجية وخطة العمل حسب الاقتضاء لمواجهة التحديات الجديدة وانتهاز الفرص المحتملة، لا سيما في ضوء تطور السياقات الوطنية والإقليمية والعالمية، والتقدم المحرز في تنفيذ خطة عام 2030، وإصلاح منظومة الأمم المتحدة، وتوافر الموارد الكافية.",
+        "ستُكيَّف الاستراتيجية وخطة العمل حسب الاقتضاء لمواجهة التحديات الجديدة وانتهاز الفرص المحتملة، لا سيما في ضوء تطور السياقات الوطنية والإقليمية والعالمية، والتقدم المحرز في تنفيذ خطة عام ٢٠٣٠، وإصلاح منظومة الأمم المتحدة، وتوافر الموارد الكافية.",
     ),
 ]
 
@@ -137,7 +137,7 @@ OUTCOMES = [
         "Improved statistics on decent work and the SSE",
         f"تحسين الإحصاءات بشأن العمل اللائق {SSE}",
         "A methodological framework to measure the SSE's contribution and international statistical guidelines, discussed at the 21st (2023) and 22nd (2028) International Conferences of Labour Statisticians.",
-        "إطار منهجي لقياس مساهمة الاقتصاد الاجتماعي والتضامني ومبادئ توجيهية دولية للإحصاءات، تُناقش في المؤتمرين الدوليين الحادي والعشرين (2023) والثاني والعشرين (2028) لخبراء إحصاءات العمل.",
+        "إطار منهجي لقياس مساهمة الاقتصاد الاجتماعي والتضامني ومبادئ توجيهية دولية للإحصاءات، تُناقش في المؤتمرين الدوليين الحادي والعشرين (٢٠٢٣) والثاني والعشرين (٢٠٢٨) لخبراء إحصاءات العمل.",
     ),
     (
         1,

@@ -3,6 +3,7 @@
 import csv
 import io
 
+from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
@@ -10,28 +11,29 @@ from s4c.text import spreadsheet_cell
 
 from .models import Plan, ProgressReport
 
+# Column headers are for people: in the language of the page the file was downloaded from.
 PLAN_COLUMNS = [
-    "objective",
-    "outcome",
-    "deliverable_en",
-    "deliverable_ar",
-    "conclusions_paragraphs",
-    "programme_and_budget_outcomes",
-    "start_year",
-    "end_year",
+    _("Objective"),
+    _("Outcome"),
+    _("Deliverable (English)"),
+    _("Deliverable (Arabic)"),
+    _("Conclusions paragraphs"),
+    _("Programme and Budget outcomes"),
+    _("Start year"),
+    _("End year"),
 ]
 PROGRESS_COLUMNS = [
-    "outcome",
-    "deliverable_en",
-    "deliverable_ar",
-    "year",
-    "status",
-    "narrative_en",
-    "narrative_ar",
-    "expenditure",
-    "currency",
-    "evidence",
-    "reported_at",
+    _("Outcome"),
+    _("Deliverable (English)"),
+    _("Deliverable (Arabic)"),
+    _("Year"),
+    _("Status"),
+    _("Narrative (English)"),
+    _("Narrative (Arabic)"),
+    _("Expenditure"),
+    _("Currency"),
+    _("Evidence"),
+    _("Reported at"),
 ]
 
 
@@ -64,7 +66,7 @@ def progress_rows(plan: Plan):
             r.deliverable.text_en,
             r.deliverable.text_ar,
             r.year,
-            r.status,
+            r.get_status_display(),
             r.narrative_en or "",
             r.narrative_ar or "",
             "" if r.expenditure is None else str(r.expenditure),
@@ -77,7 +79,7 @@ def progress_rows(plan: Plan):
 def as_csv(columns, rows) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(columns)
+    writer.writerow([str(column) for column in columns])
     writer.writerows([spreadsheet_cell(value) for value in row] for row in rows)
     # The BOM makes spreadsheet programs read the file as UTF-8 (Arabic intact).
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
@@ -87,7 +89,7 @@ def as_xlsx(columns, rows, *, sheet_title: str) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = sheet_title[:31]
-    sheet.append(columns)
+    sheet.append([str(column) for column in columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:

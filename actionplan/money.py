@@ -3,6 +3,11 @@
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from s4c.formats import local_number
+
 CENT = Decimal("0.01")
 
 
@@ -34,3 +39,16 @@ class Money:
 
 def total(amounts, currency: str) -> Money:
     return sum((Money(a, currency) for a in amounts), Money(Decimal("0"), currency))
+
+
+# Currencies by name, as a sentence writes them ("17.2 million US dollars", "١٧٫٢ مليون دولار
+# أمريكي"); an unlisted one shows its ISO 4217 code.
+CURRENCY_NAMES = {"USD": gettext_lazy("US dollars"), "EUR": gettext_lazy("euros")}
+
+
+def millions_in_words(amount: Decimal, currency: str) -> str:
+    """An amount in millions in the page language: "17.2 million US dollars"."""
+    return _("%(amount)s million %(currency)s") % {
+        "amount": local_number(amount / 1_000_000, decimal_pos=1),
+        "currency": CURRENCY_NAMES.get(currency, currency),
+    }

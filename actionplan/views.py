@@ -1,13 +1,14 @@
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from s4c.formats import local_code, local_digits
 from s4c.text import whole_number
 
 from . import charts, downloads
 from .models import ProgressReport
+from .money import millions_in_words
 from .selectors import (
     budget_overview,
     deliverables_public,
@@ -34,10 +35,7 @@ def _plan_or_404(slug):
 
 
 def _money(amount, currency):
-    return _("%(amount)s million %(currency)s") % {
-        "amount": number_format(amount / 1_000_000, decimal_pos=1),
-        "currency": currency,
-    }
+    return millions_in_words(amount, currency)
 
 
 def plan_detail(request, slug):
@@ -46,14 +44,15 @@ def plan_detail(request, slug):
     budget = budget_overview(plan)
     bars = [
         charts.Bar(
-            _("Objective %(number)s") % {"number": objective.number},
+            _("Objective %(number)s") % {"number": local_digits(objective.number)},
             float(line.current.amount) if line.current else 0.0,
             _money(line.current.amount, plan.currency) if line.current else "—",
         )
         for objective, line in zip(plan.objectives.all(), budget["lines"], strict=True)
     ]
     deliverable_rows = [
-        (f"{outcome.code}·{index}", d.start_year, d.end_year)
+        # An outcome code and the deliverable's number under it ("1.2 (3)"): codes, not decimals.
+        (f"{local_code(outcome.code)} ({local_digits(index)})", d.start_year, d.end_year)
         for objective in plan.objectives.all()
         for outcome in objective.outcomes.all()
         for index, d in enumerate(outcome.deliverables.all(), start=1)
@@ -81,8 +80,14 @@ def plan_detail(request, slug):
             else "—",
             "sum_display": _money(budget["objectives_sum"].amount, plan.currency),
             "chart": charts.bar_chart(bars, rtl=rtl, title=_("Resource estimates by objective")),
+            "chart_narrow": charts.bar_chart(
+                bars, rtl=rtl, title=_("Resource estimates by objective"), narrow=True
+            ),
             "timeline": charts.timeline(
                 deliverable_rows, start=plan.start_year, end=plan.end_year, rtl=rtl
+            ),
+            "timeline_narrow": charts.timeline(
+                deliverable_rows, start=plan.start_year, end=plan.end_year, rtl=rtl, narrow=True
             ),
             "progress": progress_summary(plan),
             "statuses": ProgressReport.Status.choices,

@@ -240,6 +240,8 @@ def _instrument(
     url="",
     languages=("en", "ar", "fr", "es"),
 ):
+    # `languages`: the languages the document exists in, or a mapping of each to its online copy
+    # ("" when none is known). `url`: an address whose language the seeds do not state.
     return {
         "title_en": title_en,
         "title_ar": title_ar,
@@ -344,7 +346,14 @@ RESOURCES = [
             2002,
             6,
             ["social-solidarity-economy"],
-            url="https://www.ilo.org/wcmsp5/groups/public/---ed_norm/---normes/documents/normativeinstrument/wcms_r193_ar.pdf",
+            # The seed gives the address of the Arabic text only: the other languages say that
+            # no online copy is linked here, rather than open the Arabic PDF.
+            languages={
+                "ar": "https://www.ilo.org/wcmsp5/groups/public/---ed_norm/---normes/documents/normativeinstrument/wcms_r193_ar.pdf",
+                "en": "",
+                "fr": "",
+                "es": "",
+            },
         ),
     },
     {
@@ -401,7 +410,7 @@ RESOURCES = [
         "key": "global-call-to-action-covid19",
         **_instrument(
             "Global call to action for a human-centred recovery from the COVID-19 crisis that is inclusive, sustainable and resilient",
-            "النداء العالمي لمنظمة العمل الدولية من أجل اتخاذ إجراءات رامية إلى تحقيق انتعاش متمحور حول الإنسان للخروج من أزمة كوفيد-19 يكون شاملاً ومستداماً وقادراً على الصمود",
+            "النداء العالمي لمنظمة العمل الدولية من أجل اتخاذ إجراءات رامية إلى تحقيق انتعاش متمحور حول الإنسان للخروج من أزمة كوفيد-١٩ يكون شاملاً ومستداماً وقادراً على الصمود",
             "Adopted by the International Labour Conference in 2021; it explicitly recognizes the social and solidarity economy as a means to a resilient recovery.",
             "اعتمده مؤتمر العمل الدولي عام ٢٠٢١؛ ويعترف صراحةً بالاقتصاد الاجتماعي والتضامني وسيلةً لانتعاش قادر على الصمود.",
             2021,
@@ -435,8 +444,9 @@ RESOURCES = [
             None,
             ["research-knowledge"],
             kind="publication",
-            languages=("en",),
-            url="https://www.ilo.org/wcmsp5/groups/public/---ed_mas/---eval/documents/publication/wcms_757214.pdf",
+            languages={
+                "en": "https://www.ilo.org/wcmsp5/groups/public/---ed_mas/---eval/documents/publication/wcms_757214.pdf"
+            },
         ),
     },
     {
@@ -450,8 +460,9 @@ RESOURCES = [
             None,
             ["social-solidarity-economy", "policy-coherence"],
             kind="publication",
-            languages=("en",),
-            url="https://www.ilo.org/wcmsp5/groups/public/---ed_mas/---eval/documents/publication/wcms_757207.pdf",
+            languages={
+                "en": "https://www.ilo.org/wcmsp5/groups/public/---ed_mas/---eval/documents/publication/wcms_757207.pdf"
+            },
         ),
     },
 ]

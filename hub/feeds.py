@@ -1,6 +1,9 @@
 """RSS and Atom feeds of the newest published resources, one per language."""
 
+import datetime as dt
+
 from django.contrib.syndication.views import Feed
+from django.db.models import F
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import gettext as _
@@ -25,8 +28,17 @@ class LatestResourcesRss(Feed):
         )
 
     def items(self):
+        # Newest by the document's own publication date, not by when it reached the hub (a
+        # content load publishes everything at once).
         return (
-            resources_published().select_related("publisher").order_by("-published_at", "-pk")[:30]
+            resources_published()
+            .select_related("publisher")
+            .order_by(
+                F("publication_year").desc(),
+                F("publication_month").desc(nulls_last=True),
+                F("publication_day").desc(nulls_last=True),
+                "-pk",
+            )[:30]
         )
 
     def item_title(self, item):
@@ -44,7 +56,14 @@ class LatestResourcesRss(Feed):
     item_guid_is_permalink = False
 
     def item_pubdate(self, item):
-        return item.published_at
+        """The document's publication date, as precise as it is known (a month or a year is dated
+        its first day)."""
+        return dt.datetime(
+            item.publication_year,
+            item.publication_month or 1,
+            item.publication_day or 1,
+            tzinfo=dt.UTC,
+        )
 
     def item_updateddate(self, item):
         return item.updated_at

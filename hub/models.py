@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from s4c.bilingual import TranslatedModel
@@ -122,7 +123,7 @@ class Resource(TranslatedModel):
         ARCHIVED = "archived", _("Archived")
 
     class Type(models.TextChoices):
-        PUBLICATION = "publication", _("Publication")
+        PUBLICATION = "publication", pgettext_lazy("resource type", "Publication")
         POLICY = "policy", _("Policy or strategy")
         LEGISLATION = "legislation", _("Legislation")
         TOOL = "tool", _("Tool or guide")
@@ -281,17 +282,17 @@ class Resource(TranslatedModel):
         """The publication date as precise as it is known: a date, a month or a year."""
         import datetime as dt
 
-        from django.utils.formats import date_format
+        from s4c.formats import local_date, local_digits
 
         if self.publication_month and self.publication_day:
-            return date_format(
+            return local_date(
                 dt.date(self.publication_year, self.publication_month, self.publication_day)
             )
         if self.publication_month:
-            return date_format(
+            return local_date(
                 dt.date(self.publication_year, self.publication_month, 1), "YEAR_MONTH_FORMAT"
             )
-        return str(self.publication_year)
+        return local_digits(self.publication_year)
 
 
 class ResourceCountry(models.Model):
@@ -317,6 +318,14 @@ class ResourceLanguage(models.Model):
 
     resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="language_links")
     language = models.CharField(_("document language"), max_length=2, choices=DOCUMENT_LANGUAGES)
+    url = models.URLField(
+        _("online copy"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "The address of the document in this language. Leave empty when there is no online copy."
+        ),
+    )
 
     class Meta:
         constraints = [
@@ -328,6 +337,26 @@ class ResourceLanguage(models.Model):
 
     def __str__(self) -> str:
         return self.get_language_display()
+
+    @property
+    def format_label(self) -> str:
+        """What opening the link gives: "PDF", "Word", or a web page."""
+        return document_format(self.url)
+
+
+def document_format(url: str) -> str:
+    """The format of a document from its address ("PDF" for ….pdf), a web page otherwise."""
+    from urllib.parse import urlsplit
+
+    suffix = urlsplit(url).path.rsplit(".", 1)[-1].lower() if "." in urlsplit(url).path else ""
+    return {
+        "pdf": "PDF",
+        "doc": "Word",
+        "docx": "Word",
+        "xls": "Excel",
+        "xlsx": "Excel",
+        "epub": "EPUB",
+    }.get(suffix, str(_("web page")))
 
 
 class StatusChange(models.Model):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from s4c.bilingual import LANGUAGE_CODES, translated_value
+from s4c.formats import local_digits
 
 from .models import Resource
 
@@ -35,7 +36,7 @@ FACET_VALUES_SHOWN = 10
 def _count_text(count: int) -> str:
     # localize() costs ~20 µs a call (a few milliseconds for the country facet); without thousand
     # separators it writes the plain digits.
-    return localize(count) if settings.USE_THOUSAND_SEPARATOR else str(count)
+    return local_digits(localize(count) if settings.USE_THOUSAND_SEPARATOR else str(count))
 
 
 def _checkboxes(name: str, values) -> SafeString:
@@ -44,7 +45,7 @@ def _checkboxes(name: str, values) -> SafeString:
     return mark_safe(  # noqa: S308 - every interpolated value is escaped
         "\n".join(
             f'<label><input type="checkbox" name="{name}" value="{escape(fv.value)}"'
-            f"{' checked' if fv.selected else ''}> <bdi>{escape(str(fv.label))}</bdi>"
+            f"{' checked' if fv.selected else ''}> <bdi>{escape(local_digits(fv.label))}</bdi>"
             f' <span class="count">{_count_text(fv.count)}</span></label>'
             for fv in values
         )
@@ -63,7 +64,7 @@ def facet_checkboxes(name: str, values) -> SafeString:
     shown = [fv for i, fv in enumerate(values) if i < FACET_VALUES_SHOWN or fv.selected]
     folded = [fv for i, fv in enumerate(values) if i >= FACET_VALUES_SHOWN and not fv.selected]
     more = ngettext("%(count)s more", "%(count)s more", len(folded)) % {
-        "count": localize(len(folded))
+        "count": local_digits(localize(len(folded)))
     }
     return format_html(
         "{}\n<details><summary>{}</summary>\n{}\n</details>",
@@ -128,14 +129,20 @@ def _localized_url(resource, code):
         return reverse("hub:detail", kwargs={"identifier": resource.identifier})
 
 
-def citation(resource: Resource, *, url: str) -> str:
+def citation(resource: Resource, *, url: str) -> SafeString:
+    """The citation to copy, its address isolated left to right so that Arabic text around it
+    cannot reorder its parts."""
     publisher = translated_value(resource.publisher, "name").text if resource.publisher else ""
     title = translated_value(resource, "title").text
     authors = resource.authors or publisher
-    return _("%(authors)s (%(year)s). %(title)s. %(publisher)s. %(url)s") % {
-        "authors": authors,
-        "year": resource.publication_year,
-        "title": title,
-        "publisher": publisher,
-        "url": url,
-    }
+    sentence = escape(_("%(authors)s (%(year)s). %(title)s. %(publisher)s. %(url)s"))
+    return mark_safe(  # noqa: S308 - the sentence and every value are escaped
+        sentence
+        % {
+            "authors": escape(authors),
+            "year": escape(local_digits(resource.publication_year)),
+            "title": escape(title),
+            "publisher": escape(publisher),
+            "url": f'<bdi dir="ltr" class="citation-url">{escape(url)}</bdi>',
+        }
+    )

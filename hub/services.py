@@ -1,6 +1,6 @@
 """Every write to the Knowledge Hub: the admin, tasks and loaders all call these functions."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django.contrib.postgres.search import SearchVectorField
 from django.db import connection
@@ -102,13 +102,30 @@ def set_countries(*, resource: Resource, countries: Iterable[str]) -> None:
     )
 
 
-def set_document_languages(*, resource: Resource, languages: Iterable[str]) -> None:
+def set_document_languages(
+    *, resource: Resource, languages: Iterable[str] | Mapping[str, str]
+) -> None:
+    """The languages the document exists in; a mapping gives each one's online copy ("" for none)."""
+    urls = (
+        {code.lower(): url for code, url in languages.items()}
+        if isinstance(languages, Mapping)
+        else None
+    )
     wanted = {code.lower() for code in languages if code}
     current = set(resource.language_links.values_list("language", flat=True))
     resource.language_links.filter(language__in=current - wanted).delete()
     ResourceLanguage.objects.bulk_create(
-        [ResourceLanguage(resource=resource, language=code) for code in sorted(wanted - current)]
+        [
+            ResourceLanguage(resource=resource, language=code, url=(urls or {}).get(code, ""))
+            for code in sorted(wanted - current)
+        ]
     )
+    if urls is not None:
+        for link in resource.language_links.filter(language__in=current & wanted):
+            if link.url != urls.get(link.language, ""):
+                link.url = urls.get(link.language, "")
+                link.full_clean(exclude=["resource"])
+                link.save(update_fields=["url"])
 
 
 def refresh_search(*, resource: Resource) -> None:

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from .models import document_format
 from .presentation import citation, facet_checkboxes, json_ld
 from .search import highlight
 from .selectors import (
@@ -91,6 +92,9 @@ def detail(request, identifier: str):
             .replace("<", "\\u003c")
             .replace(">", "\\u003e"),
             "citation": citation(resource, url=absolute),
+            "online_links": [link for link in resource.language_links.all() if link.url],
+            "external_format": document_format(resource.external_url),
+            "file_format": document_format(resource.file.name) if resource.file else "",
             "feed_rss": reverse("hub:feed-rss"),
         },
     )

@@ -7,6 +7,12 @@ from django.utils import timezone, translation
 from icalendar import Calendar, Event, Timezone
 
 from s4c.bilingual import translated_value
+from s4c.formats import arabic_text_digits
+
+
+def _text(value) -> str:
+    """A translated value as the calendar shows it: Arabic in the Arabic digit convention."""
+    return arabic_text_digits(value.text) if value.language == "ar" else value.text
 
 
 def _uid(session) -> str:
@@ -20,10 +26,10 @@ def _event(session, language: str) -> Event:
     event.add("last-modified", session.updated_at)
     event.add("sequence", session.sequence)
     title = translated_value(session, "title", language)
-    event.add("summary", title.text, parameters={"LANGUAGE": title.language})
+    event.add("summary", _text(title), parameters={"LANGUAGE": title.language})
     description = translated_value(session, "description", language)
     if description.text:
-        event.add("description", description.text, parameters={"LANGUAGE": description.language})
+        event.add("description", _text(description), parameters={"LANGUAGE": description.language})
     if session.is_timed:
         # Times are stored in UTC; calendars show them in the reader's zone. TZID keeps the venue's.
         zone = session.phase.time_zone
@@ -59,7 +65,7 @@ def build_calendar(*, cohort, sessions, language: str) -> bytes:
         calendar.add("prodid", "-//ILO//South-4-Care Learning Hub//EN")
         calendar.add("version", "2.0")
         calendar.add("calscale", "GREGORIAN")
-        name = translated_value(cohort, "name", language).text
+        name = _text(translated_value(cohort, "name", language))
         calendar.add("name", name)
         calendar.add("x-wr-calname", name)
         calendar.add("refresh-interval", dt.timedelta(hours=6), parameters={"VALUE": "DURATION"})

@@ -11,7 +11,7 @@ from .models import Cohort, Phase, Session, SessionSpeaker, Speaker
 COHORT = {
     "slug": "learning-hub-2025",
     "name_en": "South-4-Care Learning Hub 2025",
-    "name_ar": "مركز التعلم لمنصة جنوب من أجل الرعاية 2025",
+    "name_ar": "مركز التعلم لمنصة جنوب من أجل الرعاية ٢٠٢٥",
     "description_en": (
         "The inaugural edition of the South-4-Care Learning Hub, delivered with the ILO International Training Centre "
         "(ITC-ILO): an online phase from 1 to 11 September 2025, followed by an in-person programme in Doha, Qatar, from "
@@ -21,8 +21,8 @@ COHORT = {
     ),
     "description_ar": (
         "النسخة الافتتاحية من مركز التعلم لمنصة جنوب من أجل الرعاية، بالتعاون مع مركز التدريب الدولي التابع لمنظمة العمل "
-        "الدولية: مرحلة عبر الإنترنت من 1 إلى 11 أيلول/سبتمبر 2025، يليها برنامج حضوري في الدوحة، قطر، من 15 إلى 18 "
-        "أيلول/سبتمبر 2025. وهي مبادرة رائدة لبناء القدرات للحكومات وأصحاب العمل والعمال وخبراء السياسات، توفر مساحة للتعلم "
+        "الدولية: مرحلة عبر الإنترنت من ١ إلى ١١ أيلول/سبتمبر ٢٠٢٥، يليها برنامج حضوري في الدوحة، قطر، من ١٥ إلى ١٨ "
+        "أيلول/سبتمبر ٢٠٢٥. وهي مبادرة رائدة لبناء القدرات للحكومات وأصحاب العمل والعمال وخبراء السياسات، توفر مساحة للتعلم "
         "من الأقران والحوار وتطوير التزامات ملموسة لتعزيز سياسات الرعاية."
     ),
     "year": 2025,

@@ -6,6 +6,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from .models import Cohort, Commitment, Phase, ProgressUpdate, Session, SessionSpeaker, Speaker
 
@@ -25,6 +26,18 @@ def sessions_public() -> QuerySet[Session]:
 
 def speakers_public() -> QuerySet[Speaker]:
     return Speaker.objects.select_related("organisation")
+
+
+def speakers_with_sessions() -> QuerySet[Speaker]:
+    """Speakers with the sessions they speak at (the speakers page links to them)."""
+    return speakers_public().prefetch_related(
+        Prefetch(
+            "session_links",
+            queryset=SessionSpeaker.objects.select_related("session__cohort").order_by(
+                "session__date", "session__pk"
+            ),
+        )
+    )
 
 
 def commitments_public() -> QuerySet[Commitment]:
@@ -60,6 +73,12 @@ class SessionTime:
     start: dt.datetime | None
     end: dt.datetime | None
     zone_name: str
+
+    @property
+    def is_past(self) -> bool:
+        """Over: its day (or, undated, its phase's last day) is before today."""
+        day = self.session.date or self.session.phase.end_date
+        return day < timezone.localdate()
 
     @property
     def offset(self) -> str:

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -24,8 +24,9 @@ from .selectors import (
     programme,
     session_time,
     sessions_public,
-    speakers_public,
+    speakers_with_sessions,
 )
+from .zones import ZONE_GROUPS, ZONE_NAMES, zone_label
 
 SESSION_KEY = "learning_application_id"
 
@@ -54,6 +55,8 @@ def cohort_detail(request, slug):
     cohort = _cohort_or_404(slug)
     visitor_zone = _visitor_zone(request)
     feed = reverse("learning:cohort-ics", kwargs={"slug": cohort.slug})
+    sessions = list(cohort.sessions.all())
+    today = timezone.localdate()
     return render(
         request,
         "learning/cohort.html",
@@ -62,10 +65,19 @@ def cohort_detail(request, slug):
             "cohort": cohort,
             "programme": programme(cohort, visitor_zone=visitor_zone),
             "visitor_zone": visitor_zone,
+            "visitor_zone_label": zone_label(visitor_zone) if visitor_zone else "",
+            "visitor_zone_listed": visitor_zone in ZONE_NAMES,
+            "zone_groups": ZONE_GROUPS,
             "bad_zone": bool(request.GET.get("tz")) and visitor_zone is None,
+            # The time-zone choice matters only when a session has a time (most are date-only).
+            "has_timed_sessions": any(session.is_timed for session in sessions),
+            "phase_over": {phase.pk: phase.end_date < today for phase in cohort.phases.all()},
             "feed_url": feed,
             "webcal_url": f"webcal://{request.get_host()}{feed}",
             "applications_open": cohort.applications_open(),
+            "applications_closed": bool(
+                cohort.applications_close_at and cohort.applications_close_at <= timezone.now()
+            ),
         },
     )
 
@@ -85,6 +97,7 @@ def session_detail(request, slug, session):
             "cohort": cohort,
             "item": item,
             "time": session_time(item, visitor_zone=_visitor_zone(request)),
+            "visitor_zone_label": zone_label(_visitor_zone(request) or ""),
         },
     )
 
@@ -93,7 +106,7 @@ def speakers(request):
     return render(
         request,
         "learning/speakers.html",
-        {"page_title": _("Speakers"), "speakers": speakers_public()},
+        {"page_title": _("Speakers"), "speakers": speakers_with_sessions()},
     )
 
 

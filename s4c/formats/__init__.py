@@ -1,0 +1,100 @@
+"""One convention for dates and numbers in each language, used by templates, charts, e-mails,
+calendars and downloads alike.
+
+Arabic follows the UN Arabic usage of the seed documents (the ILO news release of
+1 September 2025): Arabic-Indic digits and the double month name, "١ أيلول/سبتمبر ٢٠٢٥".
+The month names come from the project's catalogue (it overrides Django's "سبتمبر" with
+"أيلول/سبتمبر"; see `MONTH_NAMES` below); the digits are converted here, because Django has no
+setting for them. Decimal numbers use the Arabic decimal separator (٫) and thousands separator
+(٬); a code such as outcome "1.1" is not a number and keeps its full stop ("١.١").
+"""
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+from django.utils import formats, translation
+from django.utils.translation import gettext_noop
+
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+ARABIC_NUMBER = str.maketrans("0123456789.,", "٠١٢٣٤٥٦٧٨٩٫٬")
+
+# Django's own msgids for the month names (dateformat "F"): listed here so that `makemessages`
+# keeps them in the project's catalogue, whose Arabic entries give the UN double form.
+MONTH_NAMES = [
+    gettext_noop("January"),
+    gettext_noop("February"),
+    gettext_noop("March"),
+    gettext_noop("April"),
+    gettext_noop("May"),
+    gettext_noop("June"),
+    gettext_noop("July"),
+    gettext_noop("August"),
+    gettext_noop("September"),
+    gettext_noop("October"),
+    gettext_noop("November"),
+    gettext_noop("December"),
+]
+
+
+def _arabic(language: str | None) -> bool:
+    return (language or translation.get_language() or "en").split("-")[0] == "ar"
+
+
+def local_digits(text, language: str | None = None) -> str:
+    """`text` with its digits in the language's digit system (Arabic-Indic in Arabic)."""
+    text = str(text)
+    return text.translate(ARABIC_INDIC) if _arabic(language) else text
+
+
+def local_number(value, decimal_pos: int | None = None, language: str | None = None) -> str:
+    """A number as the language writes it: "17.2" in English, "١٧٫٢" in Arabic."""
+    if isinstance(value, float):
+        value = Decimal(str(value))
+    text = formats.number_format(value, decimal_pos=decimal_pos, use_l10n=True)
+    return text.translate(ARABIC_NUMBER) if _arabic(language) else text
+
+
+def local_code(code, language: str | None = None) -> str:
+    """A numbered code ("1.2", outcome 1.2) as the language writes codes: unchanged in English,
+    "١-٢" in Arabic (the hyphen of the Arabic GB paper: a full stop between Arabic-Indic digits
+    reads as a decimal, and the Arabic zero is a dot)."""
+    code = str(code)
+    if not _arabic(language):
+        return code
+    return code.replace(".", "-").translate(ARABIC_INDIC)
+
+
+def local_date(value: dt.date | dt.datetime | None, fmt: str | None = None) -> str:
+    """A date in the page language's format: "1 September 2025", "١ أيلول/سبتمبر ٢٠٢٥"."""
+    if value is None:
+        return ""
+    return local_digits(formats.date_format(value, fmt or "DATE_FORMAT"))
+
+
+def local_time(value: dt.time | dt.datetime | None, fmt: str | None = None) -> str:
+    if value is None:
+        return ""
+    return local_digits(formats.time_format(value, fmt or "TIME_FORMAT"))
+
+
+# A run of Latin-script words (names, acronyms, "South-4-Care") inside Arabic text.
+LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9\-.'’&/]*(?:[ \t]+[A-Za-z0-9][A-Za-z0-9\-.'’&/]*)*")
+
+
+def arabic_text_digits(text: str) -> str:
+    """Arabic text with Arabic-Indic digits, its Latin-script runs ("South-4-Care") untouched:
+    for plain-text outputs (calendars, e-mails); pages isolate the runs as well (the `translated`
+    tag)."""
+    parts, last = [], 0
+    for match in LATIN_RUN.finditer(text):
+        parts.append(text[last : match.start()].translate(ARABIC_INDIC))
+        parts.append(match.group())
+        last = match.end()
+    parts.append(text[last:].translate(ARABIC_INDIC))
+    return "".join(parts)
+
+
+# Django's own wording that reads wrongly in Arabic, overridden by the project's catalogue: the
+# admin's (and django-filter's) "Filter(s)" is "تصفية" (the action), not "مرشّح" (a device).
+DJANGO_WORDING = [gettext_noop("Filter"), gettext_noop("Filters")]

@@ -1,11 +1,10 @@
-import re
-
 from django import template
 from django.utils.html import escape, format_html, linebreaks
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from s4c.bilingual import missing_languages, translated_value
+from s4c.formats import LATIN_RUN, local_code, local_date, local_digits, local_number, local_time
 
 register = template.Library()
 
@@ -16,8 +15,7 @@ def _fallback_note(language: str) -> str:
     return _("shown in Arabic: not yet translated")
 
 
-# A run of Latin-script words (names, acronyms, "South-4-Care") inside Arabic text.
-_LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9\-.'’&/]*(?:[ \t]+[A-Za-z0-9][A-Za-z0-9\-.'’&/]*)*")
+_LATIN_RUN = LATIN_RUN
 
 
 def isolate_latin(text: str) -> str:
@@ -27,11 +25,12 @@ def isolate_latin(text: str) -> str:
     algorithm when a line wraps inside it.
     """
     parts, last = [], 0
+    # The Arabic runs take the Arabic digit convention (s4c.formats); the Latin runs keep theirs.
     for match in _LATIN_RUN.finditer(text):
-        parts.append(escape(text[last : match.start()]))
+        parts.append(escape(local_digits(text[last : match.start()], "ar")))
         parts.append(f'<bdi lang="en" dir="ltr" class="latin">{escape(match.group())}</bdi>')
         last = match.end()
-    parts.append(escape(text[last:]))
+    parts.append(escape(local_digits(text[last:], "ar")))
     return mark_safe("".join(parts))  # noqa: S308 - every piece is escaped above
 
 
@@ -85,3 +84,33 @@ def fallback_notice(context, obj):
 def dictget(mapping, key):
     """`{{ counts|dictget:"on_track" }}`: a count from a dict, 0 when absent."""
     return mapping.get(key, 0) if mapping else 0
+
+
+# Dates and numbers in the page language's convention (see s4c.formats): in Arabic, Arabic-Indic
+# digits and UN double month names, "١ أيلول/سبتمبر ٢٠٢٥".
+register.filter("local_date", local_date)
+register.filter("local_time", local_time)
+register.filter("local_digits", local_digits)
+register.filter("local_code", local_code)
+
+
+@register.filter
+def local_decimal(value, decimal_pos=None):
+    """`{{ amount|local_decimal:1 }}`: "17.2" in English, "١٧٫٢" in Arabic."""
+    return local_number(value, None if decimal_pos in (None, "") else int(decimal_pos))
+
+
+SECTION_NAMES = {
+    "hub": lambda: _("Knowledge Hub"),
+    "learning": lambda: _("Learning Hub"),
+    "actionplan": lambda: _("SSE plan of action"),
+}
+
+
+@register.simple_tag(takes_context=True)
+def section_name(context) -> str:
+    """The part of the site a page belongs to, for its title ("Speakers · Learning Hub · …")."""
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    name = SECTION_NAMES.get(getattr(match, "namespace", ""))
+    return name() if name else ""

@@ -288,23 +288,40 @@ def test_downloads_parse_back(plan, client):
     assert raw.startswith("\ufeff".encode())
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
     assert len(rows) == 17
-    assert rows[0]["conclusions_paragraphs"] == "7(a), 16(b)"
-    assert rows[0]["deliverable_ar"].startswith("وضع وتنفيذ وتعميم برنامج")
+    assert rows[0]["Conclusions paragraphs"] == "7(a), 16(b)"
+    assert rows[0]["Deliverable (Arabic)"].startswith("وضع وتنفيذ وتعميم برنامج")
     book = openpyxl.load_workbook(
         io.BytesIO(client.get("/ar/action-plan/sse-2023-2029/download/progress.xlsx").content)
     )
     sheet = book.active
     values = list(sheet.iter_rows(values_only=True))
-    assert values[0][0] == "outcome" and len(values) == 2
+    # Downloaded from /ar/: headers and status for people, in Arabic (no English snake_case).
+    assert values[0] == (
+        "الحصيلة",
+        "النتيجة الرفيعة المستوى (بالإنكليزية)",
+        "النتيجة الرفيعة المستوى (بالعربية)",
+        "السنة",
+        "الحالة",
+        "السرد (بالإنكليزية)",
+        "السرد (بالعربية)",
+        "النفقات",
+        "العملة",
+        "الأدلة",
+        "تاريخ الإبلاغ",
+    )
+    assert len(values) == 2
     assert values[1][3] == 2024 and values[1][6] == "خطة قيد الإعداد" and values[1][7] == "10.25"
+    assert values[1][4] != "on_track" and not values[1][4].isascii()
 
 
 def test_plan_page_in_arabic_has_the_chart_and_its_table(plan, client):
     html = client.get("/ar/action-plan/sse-2023-2029/").content.decode()
     assert '<svg xmlns="http://www.w3.org/2000/svg"' in html
     assert "تقديرات الموارد حسب الهدف" in html
-    assert "37.5 مليون USD" in html
-    assert "الحصيلة 3.3" in html
+    # One convention: Arabic-Indic digits, the currency named, outcome codes written as codes.
+    assert "٣٧٫٥ مليون دولار أمريكي" in html
+    assert "USD" not in html
+    assert "الحصيلة ٣-٣" in html
 
 
 def test_deliverable_filters_have_shareable_urls(plan, client):

@@ -17,7 +17,7 @@ def history_rows() -> int:
 def test_the_inaugural_cohort_as_the_seeds_describe_it():
     call_command("load_south4care", stdout=io.StringIO())
     cohort = Cohort.objects.get(slug="learning-hub-2025")
-    assert (cohort.year, cohort.name_ar) == (2025, "مركز التعلم لمنصة جنوب من أجل الرعاية 2025")
+    assert (cohort.year, cohort.name_ar) == (2025, "مركز التعلم لمنصة جنوب من أجل الرعاية ٢٠٢٥")
     online, doha = cohort.phases.order_by("start_date")
     assert (online.mode, online.start_date, online.end_date) == (
         "online",

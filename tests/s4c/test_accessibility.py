@@ -14,7 +14,12 @@ PAGES = [
     "/{lang}/hub/south-4-care-launch-2025/",
     "/{lang}/learning/learning-hub-2025/",
     "/{lang}/learning/learning-hub-2025/south-south-plenary-funding-partners/",
+    "/{lang}/hub/r193-promotion-of-cooperatives/",
+    "/{lang}/learning/learning-hub-2025/partners-sessions/",
+    "/{lang}/learning/speakers/",
+    "/{lang}/learning/commitments/",
     "/{lang}/action-plan/sse-2023-2029/",
+    "/{lang}/action-plan/sse-2023-2029/deliverables/",
 ]
 
 

@@ -80,11 +80,12 @@ def test_unknown_language_prefix_is_a_404_in_the_visitors_language(client):
     assert "الصفحة غير موجودة" in response.content.decode()
 
 
-def test_arabic_dates_use_arabic_month_names():
-    template = Template("{% load l10n %}{{ day|date }}")
+def test_arabic_dates_follow_the_un_arabic_usage_of_the_seed():
+    # As the seed's news release writes "١ أيلول/سبتمبر ٢٠٢٥": Arabic-Indic digits, double month.
+    template = Template("{% load s4c %}{{ day|local_date }}")
     with translation.override("ar"):
         rendered = template.render(Context({"day": dt.date(2025, 9, 15)}))
-    assert rendered == "15 سبتمبر 2025"
+    assert rendered == "١٥ أيلول/سبتمبر ٢٠٢٥"
     with translation.override("en"):
         assert template.render(Context({"day": dt.date(2025, 9, 15)})) == "15 September 2025"
 
