@@ -298,6 +298,13 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# How many proxies of ours stand in front of the portal (0: none, the connection's address is the
+# client's). The one rule for the client address of throttles, lockouts, rate limits and logs:
+# s4c/net.py. DRF's NUM_PROXIES and django-axes' own proxy settings are deliberately not used.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("The setting TRUSTED_PROXY_COUNT must be 0 or more.")
+
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
@@ -389,7 +396,8 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+# The same client address as every other limit and log (s4c/net.py, TRUSTED_PROXY_COUNT).
+AXES_CLIENT_IP_CALLABLE = "s4c.net.client_ip"
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
