@@ -426,7 +426,12 @@ CELERY_BEAT_SCHEDULE["hub-warm-search"] = {
 # --- Learning Hub ---
 COMMITMENT_INACTIVE_DAYS = env.int("COMMITMENT_INACTIVE_DAYS", default=365)
 SIGN_IN_LINK_MINUTES = env.int("SIGN_IN_LINK_MINUTES", default=30)
-APPLICATION_RATE_LIMIT = env.int("APPLICATION_RATE_LIMIT", default=5)  # per address and hour
+# Public forms' limits per clock hour, counting accepted submissions only (learning/ratelimits.py):
+# applications and sign-in requests per client address (generous: an office shares an address),
+# and e-mails the forms send to one recipient address (no e-mail bombing).
+APPLICATION_RATE_LIMIT = env.int("APPLICATION_RATE_LIMIT", default=20)
+SIGN_IN_RATE_LIMIT = env.int("SIGN_IN_RATE_LIMIT", default=20)
+EMAIL_RATE_LIMIT = env.int("EMAIL_RATE_LIMIT", default=5)
 CELERY_BEAT_SCHEDULE["learning-inactive-commitments"] = {
     "task": "learning.mark_inactive_commitments",
     "schedule": 24 * 3600.0,
