@@ -15,8 +15,10 @@ from django.utils import timezone
 
 from .celery import app
 from .models import OutboxTask
+from .outage import breaker
 
 logger = logging.getLogger(__name__)
+_broker = breaker("broker")
 
 
 def enqueue_on_commit(task_name: str, **kwargs) -> OutboxTask:
@@ -26,12 +28,19 @@ def enqueue_on_commit(task_name: str, **kwargs) -> OutboxTask:
 
 
 def send(*, row_id: int) -> bool:
-    """Hand one outbox row to the broker (or run it in-process in eager mode)."""
+    """Hand one outbox row to the broker (or run it in-process in eager mode).
+
+    A broker that just failed is not tried again for REDIS_RETRY_SECONDS (s4c/outage.py): the
+    row waits for the relay, the request does not wait for a connection timeout, and the outage
+    is logged once, not once per task."""
     row = OutboxTask.objects.filter(pk=row_id, sent_at__isnull=True).first()
     if row is None:
         return False
+    eager = app.conf.task_always_eager
+    if not eager and not _broker.allows():
+        return False
     try:
-        if app.conf.task_always_eager:
+        if eager:
             app.loader.import_default_modules()  # autodiscovery is lazy outside a worker
             app.tasks[row.task_name].apply(kwargs=row.kwargs, task_id=f"outbox-{row.pk}").get()
         else:
@@ -40,8 +49,13 @@ def send(*, row_id: int) -> bool:
         OutboxTask.objects.filter(pk=row.pk).update(
             attempts=row.attempts + 1, last_error=f"{exc.__class__.__name__}: {exc}"[:500]
         )
-        logger.warning("outbox task %s #%s not sent yet: %s", row.task_name, row.pk, exc)
+        if eager:
+            logger.warning("outbox task %s #%s not sent yet: %s", row.task_name, row.pk, exc)
+        else:
+            _broker.failed(exc)
         return False
+    if not eager:
+        _broker.succeeded()
     OutboxTask.objects.filter(pk=row.pk).update(sent_at=timezone.now(), attempts=row.attempts + 1)
     return True
 

@@ -146,22 +146,19 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            # A cache that is down is a slower site, not a broken or noisy one: a circuit
+            # breaker answers misses at once and logs one warning per outage (s4c/outage.py).
+            "BACKEND": "s4c.outage.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "s4c",
-            "OPTIONS": {
-                # A cache that is down is a slower site, not a broken one.
-                "IGNORE_EXCEPTIONS": True,
-                "SOCKET_CONNECT_TIMEOUT": 1,
-                "SOCKET_TIMEOUT": 1,
-            },
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
         }
     }
-    DJANGO_REDIS_IGNORE_EXCEPTIONS = True
-    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# While Redis (cache or broker) is unreachable, it is tried again this often, not on every call.
+REDIS_RETRY_SECONDS = env.float("REDIS_RETRY_SECONDS", default=5.0)
 # Anonymous public pages are cached this long (0 disables); any content change invalidates them.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=0 if TESTING else 60)
 # The Knowledge Hub list's search results (total, page ids, facet counts) are cached this long,
