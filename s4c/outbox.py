@@ -9,6 +9,7 @@ is derived from the row, so a task sent twice by a relay race has its effect onc
 
 import logging
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,7 +19,11 @@ from .models import OutboxTask
 from .outage import breaker
 
 logger = logging.getLogger(__name__)
-_broker = breaker("broker")
+
+
+def _broker_breaker():
+    location = urlsplit(app.conf.broker_url)  # named without its password
+    return breaker(f"broker {location.hostname}:{location.port}{location.path}")
 
 
 def enqueue_on_commit(task_name: str, **kwargs) -> OutboxTask:
@@ -37,7 +42,8 @@ def send(*, row_id: int) -> bool:
     if row is None:
         return False
     eager = app.conf.task_always_eager
-    if not eager and not _broker.allows():
+    broker_state = None if eager else _broker_breaker()
+    if broker_state is not None and not broker_state.allows():
         return False
     try:
         if eager:
@@ -52,10 +58,10 @@ def send(*, row_id: int) -> bool:
         if eager:
             logger.warning("outbox task %s #%s not sent yet: %s", row.task_name, row.pk, exc)
         else:
-            _broker.failed(exc)
+            broker_state.failed(exc)
         return False
-    if not eager:
-        _broker.succeeded()
+    if broker_state is not None:
+        broker_state.succeeded()
     OutboxTask.objects.filter(pk=row.pk).update(sent_at=timezone.now(), attempts=row.attempts + 1)
     return True
 

@@ -88,6 +88,7 @@ def test_a_redis_that_never_answers_costs_one_timeout_per_retry_interval(setting
     silent.listen(64)
     try:
         _use_cache_at(settings, silent.getsockname()[1])
+        settings.REDIS_RETRY_SECONDS = 60  # one timeout in the whole test
         caplog.set_level(logging.INFO)
         started = time.monotonic()
         statuses = _visitors(5, cohort.slug)
@@ -95,8 +96,8 @@ def test_a_redis_that_never_answers_costs_one_timeout_per_retry_interval(setting
     finally:
         silent.close()
     assert statuses == [200, 302] * 5
-    # Without the breaker: ~10 page-cache reads and writes per visitor, 1 s each (~100 s).
-    assert elapsed < 4.5
+    # Without the breaker: 7 to 8 cache calls per visitor wait 1 s each (37 s measured).
+    assert elapsed < 10
     warnings, noisy = _outage_logs(caplog)
     assert len(warnings) == 1 and noisy == []
 
@@ -173,6 +174,5 @@ def test_a_broker_that_is_down_is_tried_once_per_interval_and_logged_once(settin
     assert attempts == [0, 0, 0, 0, 1]  # only the first waited for the broker
     warnings, noisy = _outage_logs(caplog)
     assert len(warnings) == 1 and noisy == []
-    # Nothing is lost: once the interval is over, the relay sends them all.
-    time.sleep(3)
+    # Nothing is lost: the relay sends them all through the broker that is up.
     assert relay(older_than=timedelta(0)) == 5
