@@ -216,7 +216,10 @@ def sign_in(request):
 def sign_in_link(request, token):
     # Opening the link only shows a button: mail scanners that fetch links must not use it up.
     if request.method == "GET":
-        return render(request, "learning/sign_in_confirm.html", {"page_title": _("Sign in")})
+        response = render(request, "learning/sign_in_confirm.html", {"page_title": _("Sign in")})
+        # The button posts from this page: its address (the token) must not travel as a Referer.
+        response["Referrer-Policy"] = "no-referrer"
+        return response
     try:
         application = services.sign_in_link_use(token=token)
     except DomainError as error:

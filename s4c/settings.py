@@ -345,13 +345,19 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# Secrets in URL paths (the named group `secret`), replaced by "[redacted]" in every log line,
+# gunicorn's access log included (s4c/observability.py): sign-in links' tokens.
+LOG_REDACTED_PATHS = [r"/sign-in/(?P<secret>[^/?#\s\"']+)"]
 # Logging: one line per event, JSON in production (LOG_FORMAT=json), each with the request id.
 LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
 SLOW_QUERY_MS = env.float("SLOW_QUERY_MS", default=200.0)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "s4c.observability.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "s4c.observability.RequestIdFilter"},
+        "redact": {"()": "s4c.observability.RedactSecretsFilter"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
         "json": {
@@ -363,7 +369,7 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": LOG_FORMAT,
-            "filters": ["request_id"],
+            "filters": ["request_id", "redact"],
         }
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
