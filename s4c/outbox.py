@@ -5,12 +5,20 @@ database inside the caller's transaction and sends it to the broker after commit
 is unreachable, nothing fails for the user: the row waits, and `relay_outbox` (Celery beat, or
 `manage.py relay_outbox`) sends it when the broker is back. Tasks are idempotent and the message id
 is derived from the row, so a task sent twice by a relay race has its effect once.
+
+Handing a task to the broker is not doing it: a broker that loses messages (Redis restarted
+without persistence, flushed, evicting under memory pressure) would lose e-mails for good. Each
+task's success is recorded on its row (`completed_at`), and `redeliver` (the same beat task as
+the relay) sends again the tasks of OUTBOX_REDELIVER_TASKS that the broker took more than
+OUTBOX_REDELIVER_MINUTES ago and that never completed, up to OUTBOX_MAX_ATTEMPTS times.
 """
 
 import logging
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+from celery import signals
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -73,3 +81,49 @@ def relay(*, older_than: timedelta = timedelta(seconds=30), limit: int = 500) ->
         "pk", flat=True
     )[:limit]
     return sum(send(row_id=row_id) for row_id in list(pending))
+
+
+TASK_ID_PREFIX = "outbox-"
+
+
+@signals.task_success.connect
+def _mark_completed(sender=None, **kwargs) -> None:
+    """A task sent from a row succeeded (in a worker, or in-process in eager mode)."""
+    task_id = getattr(getattr(sender, "request", None), "id", None) or ""
+    row_id = task_id.removeprefix(TASK_ID_PREFIX)
+    if task_id.startswith(TASK_ID_PREFIX) and row_id.isdigit():
+        OutboxTask.objects.filter(pk=int(row_id), completed_at__isnull=True).update(
+            completed_at=timezone.now()
+        )
+
+
+def redeliver(*, older_than: timedelta | None = None, limit: int = 500) -> int:
+    """Send again the tasks the broker took but that never completed; returns how many.
+
+    Safe however often it runs: the message id is the row's, so a task that was only slow (still
+    queued, or retrying) runs twice with its effect once; e-mails are keyed by a row committed
+    with the sending (README, "Tasks run at least once")."""
+    if older_than is None:
+        older_than = timedelta(minutes=settings.OUTBOX_REDELIVER_MINUTES)
+    cutoff = timezone.now() - older_than
+    lost = list(
+        OutboxTask.objects.filter(
+            task_name__in=settings.OUTBOX_REDELIVER_TASKS,
+            sent_at__lte=cutoff,
+            completed_at__isnull=True,
+            attempts__lt=settings.OUTBOX_MAX_ATTEMPTS,
+        ).values_list("pk", "sent_at")[:limit]
+    )
+    sent = 0
+    for row_id, sent_at in lost:
+        # Back to "not sent": if the broker is down now, the relay sends it later.
+        if OutboxTask.objects.filter(pk=row_id, sent_at=sent_at).update(sent_at=None):
+            sent += send(row_id=row_id)
+    if lost:
+        logger.warning(
+            "outbox: %s task(s) taken by the broker but not done after %s, sent again (%s sent)",
+            len(lost),
+            older_than,
+            sent,
+        )
+    return sent

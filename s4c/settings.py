@@ -199,6 +199,16 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": 5,
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# Tasks the outbox sends again when the broker took them but they never completed (a broker that
+# lost its messages): the e-mails. They are idempotent; the delay exceeds their own retries.
+OUTBOX_REDELIVER_TASKS = [
+    "learning.send_acknowledgement",
+    "learning.send_already_applied",
+    "learning.send_sign_in_link",
+    "learning.send_commitment_reminder",
+]
+OUTBOX_REDELIVER_MINUTES = env.int("OUTBOX_REDELIVER_MINUTES", default=10)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=5)
 CELERY_BEAT_SCHEDULE: dict = {
     "relay-outbox": {"task": "s4c.relay_outbox", "schedule": 60.0},
     "retry-webhooks": {"task": "s4c.retry_webhooks", "schedule": 60.0},
