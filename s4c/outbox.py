@@ -27,6 +27,7 @@ from .models import OutboxTask
 from .outage import breaker
 
 logger = logging.getLogger(__name__)
+TASK_ID_PREFIX = "outbox-"
 
 
 def _broker_breaker():
@@ -56,9 +57,20 @@ def send(*, row_id: int) -> bool:
     try:
         if eager:
             app.loader.import_default_modules()  # autodiscovery is lazy outside a worker
-            app.tasks[row.task_name].apply(kwargs=row.kwargs, task_id=f"outbox-{row.pk}").get()
+            app.tasks[row.task_name].apply(
+                kwargs=row.kwargs, task_id=f"{TASK_ID_PREFIX}{row.pk}"
+            ).get()
         else:
-            app.send_task(row.task_name, kwargs=row.kwargs, task_id=f"outbox-{row.pk}", retry=False)
+            # Nobody waits for the result (its success is recorded on the row): without
+            # ignore_result the web process would subscribe to it in Redis, and log an ERROR a
+            # second while Redis is down.
+            app.send_task(
+                row.task_name,
+                kwargs=row.kwargs,
+                task_id=f"{TASK_ID_PREFIX}{row.pk}",
+                retry=False,
+                ignore_result=True,
+            )
     except Exception as exc:  # noqa: BLE001 - any broker failure leaves the row for the relay
         OutboxTask.objects.filter(pk=row.pk).update(
             attempts=row.attempts + 1, last_error=f"{exc.__class__.__name__}: {exc}"[:500]
@@ -81,9 +93,6 @@ def relay(*, older_than: timedelta = timedelta(seconds=30), limit: int = 500) ->
         "pk", flat=True
     )[:limit]
     return sum(send(row_id=row_id) for row_id in list(pending))
-
-
-TASK_ID_PREFIX = "outbox-"
 
 
 @signals.task_success.connect
