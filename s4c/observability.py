@@ -135,7 +135,26 @@ def init_error_reporting(dsn: str, *, environment: str, traces_sample_rate: floa
         environment=environment,
         traces_sample_rate=traces_sample_rate,
         send_default_pii=False,  # never ship applicants' personal data to a third party
+        before_send=scrub_event,
+        before_send_transaction=scrub_event,
     )
+
+
+def scrub_event(event: dict, hint=None) -> dict:
+    """An error report carries the request's URL, headers (Referer) and, for a transaction, its
+    name: without their secrets (LOG_REDACTED_PATHS), like every log line."""
+    request = event.get("request") or {}
+    for key in ("url", "query_string"):
+        if isinstance(request.get(key), str):
+            request[key] = redact(request[key])
+    headers = request.get("headers")
+    if isinstance(headers, dict):
+        for name, value in headers.items():
+            if isinstance(value, str):
+                headers[name] = redact(value)
+    if isinstance(event.get("transaction"), str):
+        event["transaction"] = redact(event["transaction"])
+    return event
 
 
 class DatabaseUnavailableMiddleware:

@@ -106,3 +106,15 @@ def test_gunicorn_access_log_redacts_tokens(tmp_path):
     written = log.read_text()
     assert "GET /en/learning/sign-in/[redacted]/" in written
     assert TOKEN not in written
+
+
+def test_error_reports_carry_no_token():
+    from s4c.observability import scrub_event
+
+    url = f"https://south4care.example.org/en/learning/sign-in/{TOKEN}/"
+    event = {
+        "request": {"url": url, "headers": {"Referer": url, "Accept": "text/html"}},
+        "transaction": f"/en/learning/sign-in/{TOKEN}/",
+    }
+    assert TOKEN not in repr(scrub_event(event))
+    assert event["request"]["headers"]["Accept"] == "text/html"
