@@ -1,25 +1,48 @@
+import unicodedata
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
-from django_countries.fields import LazyTypedChoiceField
 
 from s4c.text import clean_text
 
 from .models import Application, Commitment
 
+# The model's limit (RFC 5321 allows 254 characters in a path); a longer address is a message on
+# the field, not a database error.
+EMAIL_MAX_LENGTH = 254
+
+
+class VisibleTextField(forms.CharField):
+    """Text without the characters nobody can see (zero-width spaces, bidi controls…), removed
+    before `required` and the length limits are checked: a motivation made only of invisible
+    characters is empty, as the person reading it would see it."""
+
+    def __init__(self, *, multiline: bool = False, **kwargs):
+        self.multiline = multiline
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(clean_text(value, multiline=self.multiline))
+        # The joiners and direction marks that clean_text keeps (Persian, Arabic) are invisible
+        # too: text made only of them and spaces is empty.
+        if all(ch.isspace() or unicodedata.category(ch) == "Cf" for ch in value):
+            return self.empty_value
+        return value
+
 
 class ApplicationForm(forms.Form):
-    name = forms.CharField(label=_("Full name"), max_length=200)
-    email = forms.EmailField(label=_("E-mail"))
-    country = LazyTypedChoiceField(label=_("Country"), choices=countries)
-    organisation = forms.CharField(label=_("Organisation"), max_length=200)
-    constituency = forms.ChoiceField(
-        label=_("Constituency group"), choices=Application.Constituency.choices
-    )
-    working_languages = forms.CharField(
+    name = VisibleTextField(label=_("Full name"), max_length=200)
+    email = forms.EmailField(label=_("E-mail"), max_length=EMAIL_MAX_LENGTH)
+    # Choices are set per form (below), in the language of the page.
+    country = forms.ChoiceField(label=_("Country"))
+    organisation = VisibleTextField(label=_("Organisation"), max_length=200)
+    constituency = forms.ChoiceField(label=_("Constituency group"))
+    working_languages = VisibleTextField(
         label=_("Working languages"), max_length=100, help_text=_("For example: Arabic, English")
     )
-    motivation = forms.CharField(
+    motivation = VisibleTextField(
+        multiline=True,
         label=_("Motivation"),
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=3000,
@@ -32,6 +55,16 @@ class ApplicationForm(forms.Form):
         label=_("Leave this field empty"),
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Nothing is chosen for the applicant: an empty first choice, and the field is required.
+        # Country names come from django-countries in the active language (Arabic on /ar/),
+        # sorted as that language sorts them, as on the Knowledge Hub.
+        self.fields["country"].choices = [("", _("Choose a country"))] + list(countries)
+        self.fields["constituency"].choices = [("", _("Choose a group"))] + list(
+            Application.Constituency.choices
+        )
 
     def clean_website(self):
         if self.cleaned_data.get("website"):
@@ -48,12 +81,15 @@ class ApplicationForm(forms.Form):
 
 
 class SignInRequestForm(forms.Form):
-    email = forms.EmailField(label=_("E-mail"))
+    email = forms.EmailField(label=_("E-mail"), max_length=EMAIL_MAX_LENGTH)
 
 
 class ProgressUpdateForm(forms.Form):
     commitment = forms.IntegerField(label=_("Commitment"), widget=forms.HiddenInput)
     light = forms.ChoiceField(label=_("Status"), choices=Commitment.Light.choices)
-    text = forms.CharField(
-        label=_("Progress made"), widget=forms.Textarea(attrs={"rows": 4}), max_length=3000
+    text = VisibleTextField(
+        multiline=True,
+        label=_("Progress made"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=3000,
     )

@@ -440,6 +440,7 @@ class SentEmail(models.Model):
         ACKNOWLEDGEMENT = "acknowledgement", _("Acknowledgement")
         SIGN_IN = "sign_in", _("Sign-in link")
         REMINDER = "reminder", _("Commitment reminder")
+        ALREADY_APPLIED = "already_applied", _("Repeated application")
 
     key = models.CharField(max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -487,3 +488,26 @@ class ErasureRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject_hash[:12]}… · {self.erased_at:%Y-%m-%d %H:%M}"
+
+
+class FormRateCounter(models.Model):
+    """Accepted submissions of the public forms in one hour, per bucket (learning/ratelimits.py).
+
+    Kept in the database, not the cache: the limits hold, and the forms work, while Redis is
+    down. `bucket` is a keyed hash of what is counted (an address, an e-mail address), so the
+    table holds no personal data; rows older than two hours are deleted as new ones come.
+    """
+
+    bucket = models.CharField(max_length=64)
+    window_start = models.DateTimeField(db_index=True)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bucket", "window_start"], name="one_form_counter_per_bucket_and_hour"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bucket[:12]}… · {self.window_start:%Y-%m-%d %H:%M}: {self.count}"

@@ -19,6 +19,7 @@ updates, the e-mails we sent them, and copies of all that in history tables and 
 import datetime as dt
 import hashlib
 import hmac
+import re
 from collections import Counter
 
 from django.apps import apps
@@ -35,6 +36,7 @@ from s4c.models import OutboxTask
 
 from .models import (
     Application,
+    Attendance,
     Cohort,
     Commitment,
     ErasureRecord,
@@ -109,7 +111,8 @@ def _anonymise(applications: list[Application], *, now) -> dict[str, int]:
                 history_rows += model.objects.filter(**{f"{field.attname}__in": ids}).update(
                     **{field.attname: None}
                 )
-    counts["history_rows"] = history_rows
+    counts["history_rows"] = history_rows + _scrub_history_reasons(applications)
+    counts["admin_log_entries"] = _scrub_admin_log(applications)
 
     Application.objects.filter(pk__in=ids).update(
         name="",
@@ -120,6 +123,77 @@ def _anonymise(applications: list[Application], *, now) -> dict[str, int]:
         erased_at=now,
     )
     return counts
+
+
+ERASED = "[erased]"
+
+
+def _needles(applications: list[Application]) -> re.Pattern | None:
+    """What identifies these people in free text: their names and addresses, as whole words."""
+    words = {application.name.strip() for application in applications} | {
+        normalise_email(application.email) for application in applications
+    }
+    words = sorted((w for w in words if w), key=len, reverse=True)
+    if not words:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, words)) + r")(?!\w)", re.I)
+
+
+def _mentioning(queryset, fields: list[str], applications: list[Application]):
+    """Rows of `queryset` whose `fields` mention a name or address of these people."""
+    mention = Q()
+    for application in applications:
+        for word in (application.name.strip(), normalise_email(application.email)):
+            if word:
+                for field in fields:
+                    mention |= Q(**{f"{field}__icontains": word})
+    return queryset.filter(mention) if mention else queryset.none()
+
+
+def _scrub_admin_log(applications: list[Application]) -> int:
+    """The admin's action log ("Recent actions", each object's history) keeps the name of what
+    was changed (`object_repr`, "Layla Haddad · Cohort 2027") and of inline rows added or changed
+    with it (`change_message`, e.g. an attendance in a session's page)."""
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    pattern = _needles(applications)
+    attendances = Attendance.objects.filter(application__in=applications)
+    own = Q(
+        content_type=ContentType.objects.get_for_model(Application),
+        object_id__in=[str(application.pk) for application in applications],
+    ) | Q(
+        content_type=ContentType.objects.get_for_model(Attendance),
+        object_id__in=[str(pk) for pk in attendances.values_list("pk", flat=True)],
+    )
+    own_entries = set(LogEntry.objects.filter(own).values_list("pk", flat=True))
+    mentioning = _mentioning(
+        LogEntry.objects.all(), ["object_repr", "change_message"], applications
+    )
+    touched = 0
+    for entry in LogEntry.objects.filter(Q(pk__in=own_entries) | Q(pk__in=mentioning.values("pk"))):
+        scrub = pattern.sub if pattern else (lambda _erased, text: text)
+        LogEntry.objects.filter(pk=entry.pk).update(
+            object_repr=ERASED if entry.pk in own_entries else scrub(ERASED, entry.object_repr),
+            change_message=scrub(ERASED, entry.change_message),
+        )
+        touched += 1
+    return touched
+
+
+def _scrub_history_reasons(applications: list[Application]) -> int:
+    """History rows' free-text reasons ("history_change_reason") that name these people."""
+    pattern = _needles(applications)
+    touched = 0
+    for model in _history_models():
+        if not any(f.name == "history_change_reason" for f in model._meta.fields):
+            continue  # m2m history rows have no reason
+        for row in _mentioning(model.objects.all(), ["history_change_reason"], applications):
+            model.objects.filter(pk=row.pk).update(
+                history_change_reason=pattern.sub(ERASED, row.history_change_reason)
+            )
+            touched += 1
+    return touched
 
 
 @transaction.atomic

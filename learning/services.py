@@ -36,33 +36,32 @@ def _hash(token: str) -> str:
 
 @captured()
 def application_submit(*, cohort: Cohort, data: dict, language: str) -> Application:
-    """A person applies; the acknowledgement e-mail goes out (in their language) after commit."""
+    """A person applies; the acknowledgement e-mail goes out (in their language) after commit.
+
+    An address that already applied to the cohort gets the same answer as a new one, and its
+    owner an e-mail saying the first application stands: the form must not tell anyone who has
+    applied. Returns the new application, or the existing one."""
     if not cohort.applications_open():
         raise DomainError(_("Applications to this cohort are closed."), code="closed")
     email = data["email"].strip().lower()
-    if Application.objects.filter(cohort=cohort, email__iexact=email).exists():
-        raise DomainError(
-            _(
-                "An application with this e-mail address has already been submitted for this cohort."
-            ),
-            code="duplicate",
-            field="email",
-        )
-    try:
-        with transaction.atomic():
-            application = Application(cohort=cohort, **{**data, "email": email}, language=language)
-            clean_text_fields(application)
-            application.save()
-    except IntegrityError as error:  # a concurrent duplicate
-        raise DomainError(
-            _(
-                "An application with this e-mail address has already been submitted for this cohort."
-            ),
-            code="duplicate",
-            field="email",
-        ) from error
-    enqueue_on_commit("learning.send_acknowledgement", application_id=application.pk)
-    return application
+    existing = Application.objects.filter(cohort=cohort, email__iexact=email).first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                application = Application(
+                    cohort=cohort, **{**data, "email": email}, language=language
+                )
+                clean_text_fields(application)
+                application.save()
+        except IntegrityError:  # a concurrent duplicate
+            existing = Application.objects.get(cohort=cohort, email__iexact=email)
+        else:
+            enqueue_on_commit("learning.send_acknowledgement", application_id=application.pk)
+            return application
+    enqueue_on_commit(
+        "learning.send_already_applied", application_id=existing.pk, language=language
+    )
+    return existing
 
 
 @captured()

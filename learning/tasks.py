@@ -54,15 +54,48 @@ def send_acknowledgement(*, application_id: int) -> bool:
 
 @shared_task(
     bind=True,
+    name="learning.send_already_applied",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=8,
+)
+def send_already_applied(self, *, application_id: int, language: str) -> bool:
+    """Safe twice: one repeated application is one task id (the outbox row's), and the e-mail is
+    keyed by it."""
+    application = Application.objects.select_related("cohort").filter(pk=application_id).first()
+    if application is None:
+        return False
+    with translation.override(language):
+        subject = render_to_string(
+            "learning/email/already_applied_subject.txt", {"application": application}
+        ).strip()
+        body = render_to_string(
+            "learning/email/already_applied.txt",
+            {"application": application, "site_url": settings.SITE_URL},
+        )
+    return services.email_send_once(
+        key=f"already_applied:{self.request.id or uuid.uuid4()}",
+        kind=SentEmail.Kind.ALREADY_APPLIED,
+        application=application,
+        subject=subject,
+        body=body,
+    )
+
+
+@shared_task(
+    bind=True,
     name="learning.send_sign_in_link",
     autoretry_for=(OSError,),
     retry_backoff=True,
     max_retries=3,
 )
-def send_sign_in_link(self, *, application_id: int, language: str) -> bool:
+def send_sign_in_link(self, *, application_id: int | None, language: str) -> bool:
     """Safe twice: one request for a link is one task id (the outbox row's), and the e-mail is
     keyed by it; the token is issued in the transaction that sends it, so a killed run leaves no
-    usable token behind and a repeated run issues none."""
+    usable token behind and a repeated run issues none.
+
+    `application_id` is None for an address nobody applied with: the request did the same work
+    as for a known one (see views.sign_in), and there is nobody to write to."""
     # The token is made here, not in the request, so it never sits in the outbox or the broker.
     application = Application.objects.filter(pk=application_id).first()
     if application is None:

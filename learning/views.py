@@ -1,19 +1,20 @@
+import datetime as dt
 import zoneinfo
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from s4c.errors import DomainError
+from s4c.net import client_ip
 from s4c.outbox import enqueue_on_commit
 
-from . import services
+from . import ratelimits, services
 from .calendar import build_calendar
 from .forms import ApplicationForm, ProgressUpdateForm, SignInRequestForm
 from .models import Application, Commitment
@@ -135,16 +136,24 @@ def commitments(request):
     )
 
 
-def _rate_limited(request, scope: str) -> bool:
-    """At most APPLICATION_RATE_LIMIT posts per address and hour (cache-based)."""
-    address = request.META.get("REMOTE_ADDR", "unknown")
-    key = f"s4c:rate:{scope}:{address}"
-    cache.add(key, 0, 3600)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        count = 1
-    return count > settings.APPLICATION_RATE_LIMIT
+def _limits(request, form: str, email: str) -> list[ratelimits.Limit]:
+    """A generous limit per client address and form, and one on e-mails to the address."""
+    per_address = {"apply": settings.APPLICATION_RATE_LIMIT, "sign-in": settings.SIGN_IN_RATE_LIMIT}
+    return [
+        ratelimits.Limit(f"{form}-address", client_ip(request), per_address[form]),
+        ratelimits.Limit("mail", email, settings.EMAIL_RATE_LIMIT),
+    ]
+
+
+def _refusal(request, template: str, context: dict, until) -> HttpResponse:
+    """429 saying when to come back; the form keeps what the person typed."""
+    context["error"] = _(
+        "Too many requests from your connection or for this e-mail address. Please try again "
+        "after %(time)s (UTC)."
+    ) % {"time": formats.time_format(timezone.localtime(until, dt.UTC), "TIME_FORMAT")}
+    response = render(request, template, context, status=429)
+    response["Retry-After"] = str(max(1, int((until - timezone.now()).total_seconds())))
+    return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -158,37 +167,25 @@ def apply(request, slug):
             status=200,
         )
     form = ApplicationForm(request.POST or None)
-    if request.method == "POST":
-        if _rate_limited(request, "apply"):
-            return render(
-                request,
-                "learning/apply.html",
-                {
-                    "cohort": cohort,
-                    "form": form,
-                    "page_title": _("Apply"),
-                    "error": _(
-                        "Too many attempts from your connection. Please try again in an hour."
-                    ),
-                },
-                status=429,
-            )
-        if form.is_valid():
-            data = {k: v for k, v in form.cleaned_data.items() if k != "website"}
-            try:
+    context = {"cohort": cohort, "form": form, "page_title": _("Apply")}
+    if request.method == "POST" and form.is_valid():
+        # Only accepted applications count: mistakes corrected in the form cost nothing.
+        limits = _limits(request, "apply", form.cleaned_data["email"])
+        until = ratelimits.refused_until(limits)
+        if until is not None:
+            return _refusal(request, "learning/apply.html", context, until)
+        data = {k: v for k, v in form.cleaned_data.items() if k != "website"}
+        try:
+            with transaction.atomic():
                 services.application_submit(
                     cohort=cohort, data=data, language=translation.get_language()
                 )
-            except DomainError as error:
-                form.add_error(error.field, str(error.message))
-            else:
-                return redirect("learning:applied", slug=cohort.slug)
-    return render(
-        request,
-        "learning/apply.html",
-        {"cohort": cohort, "form": form, "page_title": _("Apply")},
-        status=400 if form.errors else 200,
-    )
+                ratelimits.record(limits)
+        except DomainError as error:
+            form.add_error(error.field, str(error.message))
+        else:
+            return redirect("learning:applied", slug=cohort.slug)
+    return render(request, "learning/apply.html", context, status=400 if form.errors else 200)
 
 
 def applied(request, slug):
@@ -202,46 +199,40 @@ def applied(request, slug):
 @require_http_methods(["GET", "POST"])
 def sign_in(request):
     form = SignInRequestForm(request.POST or None)
-    sent = False
+    context = {"form": form, "sent": False, "page_title": _("Sign in")}
     if request.method == "POST" and form.is_valid():
-        if _rate_limited(request, "sign-in"):
-            return render(
-                request,
-                "learning/sign_in.html",
-                {
-                    "form": form,
-                    "page_title": _("Sign in"),
-                    "error": _(
-                        "Too many attempts from your connection. Please try again in an hour."
-                    ),
-                },
-                status=429,
-            )
-        # The same answer, and the same work, whether or not the address is known: the e-mail goes
-        # out from a worker, so neither the reply nor its timing tells who has applied.
+        email = form.cleaned_data["email"]
+        limits = _limits(request, "sign-in", email)
+        until = ratelimits.refused_until(limits)
+        if until is not None:
+            return _refusal(request, "learning/sign_in.html", context, until)
         application = (
-            Application.objects.filter(email__iexact=form.cleaned_data["email"])
+            Application.objects.filter(email__iexact=email, erased_at__isnull=True)
             .order_by("-submitted_at")
             .first()
         )
-        if application is not None:
-            with transaction.atomic():
-                enqueue_on_commit(
-                    "learning.send_sign_in_link",
-                    application_id=application.pk,
-                    language=translation.get_language(),
-                )
-        sent = True
-    return render(
-        request, "learning/sign_in.html", {"form": form, "sent": sent, "page_title": _("Sign in")}
-    )
+        # The same answer, and the same work, whether or not the address is known: one outbox
+        # row and one message to the broker either way (the worker finds nobody to write to for
+        # an unknown address), so neither the reply nor its timing tells who has applied.
+        with transaction.atomic():
+            enqueue_on_commit(
+                "learning.send_sign_in_link",
+                application_id=application.pk if application is not None else None,
+                language=translation.get_language(),
+            )
+            ratelimits.record(limits)
+        context["sent"] = True
+    return render(request, "learning/sign_in.html", context, status=400 if form.errors else 200)
 
 
 @require_http_methods(["GET", "POST"])
 def sign_in_link(request, token):
     # Opening the link only shows a button: mail scanners that fetch links must not use it up.
     if request.method == "GET":
-        return render(request, "learning/sign_in_confirm.html", {"page_title": _("Sign in")})
+        response = render(request, "learning/sign_in_confirm.html", {"page_title": _("Sign in")})
+        # The button posts from this page: its address (the token) must not travel as a Referer.
+        response["Referrer-Policy"] = "no-referrer"
+        return response
     try:
         application = services.sign_in_link_use(token=token)
     except DomainError as error:

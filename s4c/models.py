@@ -33,13 +33,16 @@ class OutboxTask(models.Model):
     """A Celery task recorded in the same transaction as the change that needs it.
 
     If the broker is down when the transaction commits, the row stays unsent and the relay
-    sends it once the broker is back: e-mails and deliveries are never lost.
+    sends it once the broker is back: e-mails and deliveries are never lost. A task the broker
+    took but that never completed (a broker that lost its messages) is sent again by the sweep
+    (`s4c.outbox.redeliver`).
     """
 
     task_name = models.CharField(max_length=200)
     kwargs = models.JSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.CharField(max_length=500, blank=True)
 

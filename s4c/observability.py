@@ -13,12 +13,58 @@ import uuid
 
 from django.conf import settings
 from django.db import connection
+from gunicorn import glogging
+
+from .net import client_ip
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 _SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 request_logger = logging.getLogger("s4c.request")
 slow_query_logger = logging.getLogger("s4c.slow_query")
+
+
+def redact(text: str) -> str:
+    """`text` with the secret parts of URLs (LOG_REDACTED_PATHS: sign-in tokens) replaced."""
+    for pattern in _redacted_paths():
+        text = pattern.sub(lambda m: m.group(0).replace(m.group("secret"), "[redacted]"), text)
+    return text
+
+
+_compiled: list[re.Pattern] = []
+
+
+def _redacted_paths() -> list[re.Pattern]:
+    if not _compiled:
+        _compiled.extend(re.compile(p) for p in settings.LOG_REDACTED_PATHS)
+    return _compiled
+
+
+class RedactSecretsFilter(logging.Filter):
+    """No log line holds a secret from a URL: the message, the request log's `path`, and the
+    request that django.request attaches (a JSON formatter would print its repr)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        redacted = redact(message)
+        if redacted != message:
+            record.msg, record.args = redacted, ()
+        for name in ("path", "request"):
+            value = getattr(record, name, None)
+            if value is not None and not isinstance(value, int | float):
+                text = str(value) if name == "path" else repr(value)
+                if redact(text) != text:
+                    setattr(record, name, redact(text))
+        return True
+
+
+class GunicornLogger(glogging.Logger):
+    """gunicorn's access log (`gunicorn.conf.py`) with the same redaction: request line, path,
+    query and headers (the Referer of a page opened from a sign-in link)."""
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        return {k: redact(v) if isinstance(v, str) else v for k, v in atoms.items()}
 
 
 class RequestIdFilter(logging.Filter):
@@ -67,7 +113,8 @@ class RequestLogMiddleware:
                 "request",
                 extra={
                     "method": request.method,
-                    "path": request.path,
+                    "path": redact(request.path),
+                    "client": client_ip(request),
                     "status": response.status_code,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 1),
                 },
@@ -88,7 +135,26 @@ def init_error_reporting(dsn: str, *, environment: str, traces_sample_rate: floa
         environment=environment,
         traces_sample_rate=traces_sample_rate,
         send_default_pii=False,  # never ship applicants' personal data to a third party
+        before_send=scrub_event,
+        before_send_transaction=scrub_event,
     )
+
+
+def scrub_event(event: dict, hint=None) -> dict:
+    """An error report carries the request's URL, headers (Referer) and, for a transaction, its
+    name: without their secrets (LOG_REDACTED_PATHS), like every log line."""
+    request = event.get("request") or {}
+    for key in ("url", "query_string"):
+        if isinstance(request.get(key), str):
+            request[key] = redact(request[key])
+    headers = request.get("headers")
+    if isinstance(headers, dict):
+        for name, value in headers.items():
+            if isinstance(value, str):
+                headers[name] = redact(value)
+    if isinstance(event.get("transaction"), str):
+        event["transaction"] = redact(event["transaction"])
+    return event
 
 
 class DatabaseUnavailableMiddleware:

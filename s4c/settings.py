@@ -147,22 +147,19 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            # A cache that is down is a slower site, not a broken or noisy one: a circuit
+            # breaker answers misses at once and logs one warning per outage (s4c/outage.py).
+            "BACKEND": "s4c.outage.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "s4c",
-            "OPTIONS": {
-                # A cache that is down is a slower site, not a broken one.
-                "IGNORE_EXCEPTIONS": True,
-                "SOCKET_CONNECT_TIMEOUT": 1,
-                "SOCKET_TIMEOUT": 1,
-            },
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
         }
     }
-    DJANGO_REDIS_IGNORE_EXCEPTIONS = True
-    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# While Redis (cache or broker) is unreachable, it is tried again this often, not on every call.
+REDIS_RETRY_SECONDS = env.float("REDIS_RETRY_SECONDS", default=5.0)
 # Anonymous public pages are cached this long (0 disables); any content change invalidates them.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=0 if TESTING else 60)
 # The Knowledge Hub list's search results (total, page ids, facet counts) are cached this long,
@@ -193,6 +190,16 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": 5,
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# Tasks the outbox sends again when the broker took them but they never completed (a broker that
+# lost its messages): the e-mails. They are idempotent; the delay exceeds their own retries.
+OUTBOX_REDELIVER_TASKS = [
+    "learning.send_acknowledgement",
+    "learning.send_already_applied",
+    "learning.send_sign_in_link",
+    "learning.send_commitment_reminder",
+]
+OUTBOX_REDELIVER_MINUTES = env.int("OUTBOX_REDELIVER_MINUTES", default=10)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=5)
 CELERY_BEAT_SCHEDULE: dict = {
     "relay-outbox": {"task": "s4c.relay_outbox", "schedule": 60.0},
     "retry-webhooks": {"task": "s4c.retry_webhooks", "schedule": 60.0},
@@ -291,6 +298,13 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# How many proxies of ours stand in front of the portal (0: none, the connection's address is the
+# client's). The one rule for the client address of throttles, lockouts, rate limits and logs:
+# s4c/net.py. DRF's NUM_PROXIES and django-axes' own proxy settings are deliberately not used.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("The setting TRUSTED_PROXY_COUNT must be 0 or more.")
+
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
@@ -334,13 +348,19 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# Secrets in URL paths (the named group `secret`), replaced by "[redacted]" in every log line,
+# gunicorn's access log included (s4c/observability.py): sign-in links' tokens.
+LOG_REDACTED_PATHS = [r"/sign-in/(?P<secret>[^/?#\s\"']+)"]
 # Logging: one line per event, JSON in production (LOG_FORMAT=json), each with the request id.
 LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
 SLOW_QUERY_MS = env.float("SLOW_QUERY_MS", default=200.0)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "s4c.observability.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "s4c.observability.RequestIdFilter"},
+        "redact": {"()": "s4c.observability.RedactSecretsFilter"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
         "json": {
@@ -352,7 +372,7 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": LOG_FORMAT,
-            "filters": ["request_id"],
+            "filters": ["request_id", "redact"],
         }
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
@@ -382,7 +402,8 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+# The same client address as every other limit and log (s4c/net.py, TRUSTED_PROXY_COUNT).
+AXES_CLIENT_IP_CALLABLE = "s4c.net.client_ip"
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -406,7 +427,12 @@ CELERY_BEAT_SCHEDULE["hub-check-links"] = {"task": "hub.check_links", "schedule"
 # --- Learning Hub ---
 COMMITMENT_INACTIVE_DAYS = env.int("COMMITMENT_INACTIVE_DAYS", default=365)
 SIGN_IN_LINK_MINUTES = env.int("SIGN_IN_LINK_MINUTES", default=30)
-APPLICATION_RATE_LIMIT = env.int("APPLICATION_RATE_LIMIT", default=5)  # per address and hour
+# Public forms' limits per clock hour, counting accepted submissions only (learning/ratelimits.py):
+# applications and sign-in requests per client address (generous: an office shares an address),
+# and e-mails the forms send to one recipient address (no e-mail bombing).
+APPLICATION_RATE_LIMIT = env.int("APPLICATION_RATE_LIMIT", default=20)
+SIGN_IN_RATE_LIMIT = env.int("SIGN_IN_RATE_LIMIT", default=20)
+EMAIL_RATE_LIMIT = env.int("EMAIL_RATE_LIMIT", default=5)
 CELERY_BEAT_SCHEDULE["learning-inactive-commitments"] = {
     "task": "learning.mark_inactive_commitments",
     "schedule": 24 * 3600.0,

@@ -11,10 +11,11 @@ def ping(*, value: int) -> dict:
 def relay_outbox() -> int:
     """Safe twice: a row is marked sent once handed to the broker; two relays racing may both
     hand it over, with the same row-derived message id, and the tasks themselves are
-    idempotent (each says why), so the effect still happens once."""
-    from .outbox import relay
+    idempotent (each says why), so the effect still happens once. The same holds for tasks
+    sent again because the broker lost them (`redeliver`)."""
+    from .outbox import redeliver, relay
 
-    return relay()
+    return relay() + redeliver()
 
 
 @shared_task(name="s4c.deliver_webhook")

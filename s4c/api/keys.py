@@ -15,10 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.authentication import BaseAuthentication
-from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.exceptions import AuthenticationFailed, Throttled
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
 
 from s4c.models import ApiKey
+from s4c.net import client_ip
 
 KEY_PREFIX = "s4c_"
 PREFIX_LENGTH = 12  # "s4c_" and 8 random characters: enough to tell keys apart in the admin
@@ -82,6 +83,12 @@ class ApiKeyAuthentication(BaseAuthentication):
         if raw is None:
             return None
         key = ApiKey.objects.filter(key_hash=hash_key(raw)).first() if raw else None
+        if key is None or key.revoked_at is not None:
+            # Authentication runs before DRF's throttles, so a refused key would never be
+            # throttled: guessing keys counts against the address's anonymous limit here.
+            throttle = RefusedKeyThrottle()
+            if not throttle.allow_request(request, None):
+                raise Throttled(wait=throttle.wait())
         if key is None:
             raise AuthenticationFailed(
                 _("This API key is not valid. Check it, or ask the South-4-Care team for a key."),
@@ -104,7 +111,13 @@ class ApiKeyAuthentication(BaseAuthentication):
 
 
 class AnonymousRateThrottle(AnonRateThrottle):
-    """`API_ANON_RATE` per client address, for requests without an API key."""
+    """`API_ANON_RATE` per client address, for requests without an API key.
+
+    The address is `s4c.net.client_ip` (TRUSTED_PROXY_COUNT), not DRF's own reading of
+    X-Forwarded-For, which keys on whatever the client wrote into the header."""
+
+    def get_ident(self, request):
+        return client_ip(request)
 
     def get_cache_key(self, request, view):
         if isinstance(request.auth, ApiKey):
@@ -112,10 +125,24 @@ class AnonymousRateThrottle(AnonRateThrottle):
         return super().get_cache_key(request, view)
 
 
+class RefusedKeyThrottle(AnonRateThrottle):
+    """A wrong or revoked key spends the anonymous allowance of its address (same bucket)."""
+
+    def get_ident(self, request):
+        return client_ip(request)
+
+    def get_cache_key(self, request, view):
+        # request.auth is being computed: reading it here would recurse.
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
 class ApiKeyRateThrottle(SimpleRateThrottle):
     """`API_KEY_RATE` per API key, whatever address the partner calls from."""
 
     scope = "api_key"
+
+    def get_ident(self, request):
+        return client_ip(request)
 
     def get_cache_key(self, request, view):
         if not isinstance(request.auth, ApiKey):

@@ -55,3 +55,46 @@ def test_fresh_visitors_sign_in_and_apply_with_the_page_cache_on(browser, live_s
         assert page.locator("[role=status]").is_visible(), page.content()[:500]
         assert "CSRF" not in page.content()
         context.close()
+
+
+def test_the_arabic_apply_form_on_a_phone(browser, live_server):
+    """At 360 px on /ar/: nothing chosen for the applicant, country names in Arabic, and an
+    application goes through."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from learning.models import Application, Cohort
+
+    Cohort.objects.create(
+        slug="lh-phone",
+        name_en="Phone cohort",
+        name_ar="دفعة الهاتف",
+        year=2027,
+        status=Cohort.Status.OPEN,
+        applications_open_at=timezone.now() - dt.timedelta(days=1),
+        applications_close_at=timezone.now() + dt.timedelta(days=30),
+    )
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/ar/learning/lh-phone/apply/")
+    country = page.locator("select[name=country]")
+    assert country.input_value() == ""
+    assert page.locator("select[name=constituency]").input_value() == ""
+    assert country.locator("option").first.inner_text() == "اختر بلداً"
+    assert "الأردن" in country.locator("option").all_inner_texts()
+    Path("test-artifacts").mkdir(exist_ok=True)
+    page.screenshot(path="test-artifacts/learning-apply-ar-360.png", full_page=True)
+    page.locator("input[name=name]").fill("أمينة حداد")
+    page.locator("input[name=email]").fill("amina@example.org")
+    country.select_option(label="الأردن")
+    page.locator("input[name=organisation]").fill("وزارة العمل")
+    page.locator("select[name=constituency]").select_option(index=1)
+    page.locator("input[name=working_languages]").fill("العربية، الإنجليزية")
+    page.locator("textarea[name=motivation]").fill(
+        "أريد أن أنقل ممارسات سياسات الرعاية إلى وزارتي ومنطقتي."
+    )
+    page.locator("form button[type=submit]").click()
+    page.wait_for_url("**/ar/learning/lh-phone/applied/")
+    assert Application.objects.get().country == "JO"
+    context.close()

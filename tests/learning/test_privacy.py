@@ -181,6 +181,7 @@ def test_erase_removes_the_person_from_live_tables_history_and_outbox(layla, oma
         "emails": 1,
         "commitments": 1,
         "history_rows": 3,
+        "admin_log_entries": 0,
     }
 
 
@@ -202,8 +203,8 @@ def test_erase_person_command_and_a_second_erasure(layla):
     call_command("erase_person", "--email", "layla@example.org", stdout=out)
     record = ErasureRecord.objects.get()
     assert out.getvalue() == (
-        f"Erasure record {record.pk} ({record.subject_hash[:12]}…): applications: 2, "
-        "commitments: 1, emails: 1, history_rows: 3, outbox_tasks: 3, sign_in_links: 1.\n"
+        f"Erasure record {record.pk} ({record.subject_hash[:12]}…): admin_log_entries: 0, "
+        "applications: 2, commitments: 1, emails: 1, history_rows: 3, outbox_tasks: 3, sign_in_links: 1.\n"
     )
     assert record.actor is None
     call_command("erase_person", "--email", "layla@example.org", stdout=io.StringIO())
@@ -486,3 +487,52 @@ def test_public_pages_and_api_never_show_applicant_personal_data(client, layla, 
     assert "Jordan will count unpaid care work" in bodies["/api/v1/commitments/"]
     assert "Plenary on care financing" in bodies["/en/learning/lh-test/"]
     assert "BEGIN:VCALENDAR" in bodies["/en/learning/lh-test/calendar.ics"]
+
+
+def test_erase_removes_the_name_from_the_admin_log_and_history_reasons(layla, omar, coordinator):
+    """The admin's "Recent actions" and object history keep what was changed by name; a history
+    row's reason is free text. After erasure none of them names the person."""
+    from django.contrib.admin.models import CHANGE, LogEntry
+    from django.contrib.admin.options import get_content_type_for_model
+
+    first, second, commitment = layla
+    attendance = Attendance.objects.get(application=first)
+    admin = User.objects.create_superuser("admin", "admin@example.org", "x")
+    # What the admin writes when an application is changed, and when a page with an inline row
+    # naming the person is saved (Django's own change-message shape).
+    for obj, message in [
+        (first, [{"changed": {"fields": ["Status"]}}]),
+        (attendance, []),
+        (omar, [{"changed": {"fields": ["Status"]}}]),
+        (
+            attendance.session,
+            [{"added": {"name": "attendance", "object": str(attendance)}}],
+        ),
+    ]:
+        LogEntry.objects.log_actions(
+            user_id=admin.pk, queryset=[obj], action_flag=CHANGE, change_message=message
+        )
+    commitment.history.filter(history_type="~").update(
+        history_change_reason="Reworded at the request of Layla Zaytouni"
+    )
+    assert "Layla Zaytouni" in _dump()
+
+    record = privacy.person_erase(email="layla@example.org", actor=coordinator)
+
+    assert "zaytouni" not in _dump().lower()
+
+    def entry(obj):
+        return LogEntry.objects.get(
+            content_type=get_content_type_for_model(obj), object_id=str(obj.pk)
+        )
+
+    assert entry(first).object_repr == entry(attendance).object_repr == "[erased]"
+    assert entry(omar).object_repr == str(omar)  # Omar's entry is untouched
+    session_entry = entry(attendance.session)
+    assert "[erased] · " in session_entry.get_change_message()
+    assert set(
+        commitment.history.exclude(history_change_reason=None).values_list(
+            "history_change_reason", flat=True
+        )
+    ) == {"Reworded at the request of [erased]"}
+    assert record.counts["admin_log_entries"] == 3

@@ -323,7 +323,7 @@ def open_cohort(db, settings):
 
     from learning.models import Cohort
 
-    settings.APPLICATION_RATE_LIMIT = 10_000
+    settings.APPLICATION_RATE_LIMIT = settings.EMAIL_RATE_LIMIT = 10_000
     return Cohort.objects.create(
         slug="lh-open",
         name_en="Open cohort",
