@@ -92,6 +92,12 @@ MIDDLEWARE = [
     "s4c.observability.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # HTML and JSON compressed here rather than at the proxy: Django's gzip pads each response
+    # by a random length (against BREACH, with the per-response masking of CSRF tokens), which
+    # nginx's gzip does not. Below whitenoise (its files come pre-compressed) and above every
+    # middleware that reads or caches the body, so the page cache stores plain responses and
+    # each visitor's copy is padded anew.
+    "django.middleware.gzip.GZipMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -235,7 +241,8 @@ MODELTRANSLATION_LANGUAGES = ("en", "ar")
 MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("en",), "en": ("ar",)}
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic writes (the image: /app/staticfiles, which the front server also serves).
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 STORAGES = {
