@@ -146,14 +146,18 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Redis: cache and Celery broker. Without REDIS_URL the portal needs no Redis at all:
-# a local-memory cache and Celery tasks run eagerly in the calling process.
+# Redis: the Celery broker (REDIS_URL) and the cache (CACHE_REDIS_URL, by default the same
+# server, which is simple for development and CI). In production they are two instances
+# (docker-compose.yml): the cache has a memory limit and evicts, the broker never evicts, so
+# anonymous traffic filling the cache can never push out queued tasks.
+# Without either the portal needs no Redis at all: a local-memory cache, tasks run eagerly.
 REDIS_URL = env.str("REDIS_URL", default="")
-if REDIS_URL:
+CACHE_REDIS_URL = env.str("CACHE_REDIS_URL", default=REDIS_URL)
+if CACHE_REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": CACHE_REDIS_URL,
             "KEY_PREFIX": "s4c",
             "OPTIONS": {
                 # A cache that is down is a slower site, not a broken one.
@@ -396,7 +400,10 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+# Reverse proxies in front of the portal that set X-Forwarded-For (the shipped stack: 1, nginx,
+# which sets it to the address it saw). 0: the connection's own address is the client's.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=TRUSTED_PROXY_COUNT)
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
