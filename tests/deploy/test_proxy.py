@@ -86,6 +86,8 @@ def stack(tmp_path_factory):
     (static / HASHED_CSS).write_bytes(css)
     (static / (HASHED_CSS + ".gz")).write_bytes(gzip.compress(css))
     (static / "robots.txt").write_text("User-agent: *\n")
+    (static / "s4c" / "errors").mkdir()
+    shutil.copy(ROOT / "s4c/static/s4c/errors/413.html", static / "s4c/errors/413.html")
     (media / "resources" / "2025").mkdir(parents=True)
     (media / "resources" / "2025" / "report.pdf").write_bytes(b"%PDF-1.4\n<html>not run</html>\n")
 
@@ -221,12 +223,13 @@ def test_an_oversized_body_to_a_public_form_is_refused_before_django(stack):
     big, _ = stack.request(
         "POST", "/en/learning/other-cohort/apply/", body=b"a=" + b"x" * 70_000, headers=form
     )
-    sign_in, _ = stack.request(
+    sign_in, page = stack.request(
         "POST", "/ar/learning/sign-in/", body=b"email=" + b"x" * 70_000, headers=form
     )
 
     assert small.status != 413 and stack.reached_django("/en/learning/a-cohort/apply/")
     assert (big.status, sign_in.status) == (413, 413)
+    assert "البيانات المرسلة كثيرة جداً" in page.decode()  # a message in both languages
     assert not stack.reached_django("/other-cohort/apply/")
     assert not stack.reached_django("/ar/learning/sign-in/")
 
