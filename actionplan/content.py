@@ -7,7 +7,7 @@ order inside table cells); the English is our faithful translation.
 import datetime as dt
 from decimal import Decimal
 
-from s4c.loading import upsert
+from s4c.loading import add_missing
 
 from .models import (
     BudgetFigure,
@@ -364,12 +364,12 @@ def _paragraph_number(code: str) -> int:
 
 def load(*, stdout=None) -> int:
     changed = 0
-    plan, was = upsert(
+    plan, was = add_missing(
         Plan, lookup={"slug": PLAN["slug"]}, values={k: v for k, v in PLAN.items() if k != "slug"}
     )
     changed += was
     for letter, title_en, title_ar, text_en, text_ar in PRINCIPLES:
-        _obj, was = upsert(
+        _obj, was = add_missing(
             OperationalPrinciple,
             lookup={"plan": plan, "letter": letter},
             values={
@@ -382,7 +382,7 @@ def load(*, stdout=None) -> int:
         changed += was
     objectives = {}
     for number, title_en, title_ar, narrative_en, narrative_ar, _estimate in OBJECTIVES:
-        objectives[number], was = upsert(
+        objectives[number], was = add_missing(
             Objective,
             lookup={"plan": plan, "number": number},
             values={
@@ -395,7 +395,7 @@ def load(*, stdout=None) -> int:
         changed += was
     outcomes = {}
     for number, code, title_en, title_ar, narrative_en, narrative_ar in OUTCOMES:
-        outcomes[code], was = upsert(
+        outcomes[code], was = add_missing(
             Outcome,
             lookup={"objective": objectives[number], "code": code},
             values={
@@ -410,7 +410,7 @@ def load(*, stdout=None) -> int:
     for code, text_en, text_ar, conclusions, pb_outcomes, start, end in DELIVERABLES:
         order = order_in_outcome[code] = order_in_outcome.get(code, 0) + 1
         paragraphs = [
-            upsert(
+            add_missing(
                 ConclusionParagraph,
                 lookup={"plan": plan, "code": ref},
                 values={"paragraph": _paragraph_number(ref)},
@@ -418,10 +418,10 @@ def load(*, stdout=None) -> int:
             for ref in conclusions.split()
         ]
         programme = [
-            upsert(ProgrammeOutcome, lookup={"plan": plan, "code": ref}, values={})[0]
+            add_missing(ProgrammeOutcome, lookup={"plan": plan, "code": ref}, values={})[0]
             for ref in pb_outcomes.split()
         ]
-        _obj, was = upsert(
+        _obj, was = add_missing(
             Deliverable,
             lookup={"outcome": outcomes[code], "order": order},
             values={"text_en": text_en, "text_ar": text_ar, "start_year": start, "end_year": end},
@@ -429,7 +429,7 @@ def load(*, stdout=None) -> int:
         )
         changed += was
     for number, *_texts, estimate in OBJECTIVES:
-        _obj, was = upsert(
+        _obj, was = add_missing(
             BudgetFigure,
             lookup={"plan": plan, "objective": objectives[number], "kind": "original"},
             values={
@@ -440,7 +440,7 @@ def load(*, stdout=None) -> int:
             },
         )
         changed += was
-    _obj, was = upsert(
+    _obj, was = add_missing(
         BudgetFigure,
         lookup={"plan": plan, "objective": None, "kind": "original"},
         values={

@@ -1,6 +1,8 @@
 import simple_history
 from modeltranslation.translator import TranslationOptions, register
 
+from s4c.history import StableHistoricalRecords
+
 from .models import (
     BudgetFigure,
     Deliverable,
@@ -50,5 +52,9 @@ class BudgetFigureTranslation(TranslationOptions):
 # Every change is kept with its author (history registered after translation).
 for model in (Plan, OperationalPrinciple, Objective, Outcome, BudgetFigure):
     simple_history.register(model)
-simple_history.register(Deliverable, m2m_fields=["conclusion_paragraphs", "programme_outcomes"])
+simple_history.register(
+    Deliverable,
+    records_class=StableHistoricalRecords,
+    m2m_fields=["conclusion_paragraphs", "programme_outcomes"],
+)
 simple_history.register(ProgressReport, m2m_fields=["evidence"])

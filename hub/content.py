@@ -2,8 +2,7 @@
 
 from django.utils.html import escape
 
-from s4c.html import sanitize_html
-from s4c.loading import upsert
+from s4c.loading import add_missing
 
 from . import services
 from .launch_release import PARAGRAPHS_AR, PARAGRAPHS_EN, TITLE_AR
@@ -487,7 +486,7 @@ def load(*, stdout=None) -> int:
         changed += was
     regions = {}
     for order, (code, name_en, name_ar, countries) in enumerate(REGIONS):
-        regions[code], was = upsert(
+        regions[code], was = add_missing(
             Region,
             lookup={"code": code},
             values={
@@ -500,7 +499,7 @@ def load(*, stdout=None) -> int:
         changed += was
     organisations = {}
     for slug, name_en, name_ar, acronym, kind, country, website in ORGANISATIONS:
-        organisations[slug], was = upsert(
+        organisations[slug], was = add_missing(
             Organisation,
             lookup={"slug": slug},
             values={
@@ -520,55 +519,28 @@ def load(*, stdout=None) -> int:
 
 
 def _load_theme(slug: str, values: dict) -> tuple[Theme, bool]:
-    # Through the service, not a plain upsert: a renamed theme is re-indexed in its resources.
-    theme = Theme.objects.filter(slug=slug).first() or Theme(slug=slug)
-    if theme.pk and all(getattr(theme, name) == value for name, value in values.items()):
+    # Through the service, as the admin creates one (an existing theme is staff's: left alone).
+    theme = Theme.objects.filter(slug=slug).first()
+    if theme is not None:
         return theme, False
-    for name, value in values.items():
-        setattr(theme, name, value)
-    return services.theme_save(theme=theme, actor=None), True
+    return services.theme_save(theme=Theme(slug=slug, **values), actor=None), True
 
 
 def _load_resource(spec, *, themes, regions, organisations) -> int:
-    values = {k: v for k, v in spec.items() if k not in RELATION_FIELDS}
-    values["publisher"] = organisations[spec["publisher"]]
-    values.setdefault("publication_month", None)
-    values.setdefault("publication_day", None)
-    # Compare with what is stored: rich text is stored sanitised.
-    for name in services.RICH_TEXT_FIELDS:
-        values[name] = sanitize_html(values.get(name, ""))
-    resource = Resource.objects.filter(identifier=spec["key"]).first()
-    dirty = resource is None or any(getattr(resource, k) != v for k, v in values.items())
-    if resource is None:
-        resource = Resource(identifier=spec["key"])
-    for name, value in values.items():
-        setattr(resource, name, value)
-    wanted_themes = {themes[slug].pk for slug in spec["themes"]}
-    wanted_regions = {regions[code].pk for code in spec.get("regions", [])}
-    related_dirty = resource.pk is None or (
-        set(resource.themes.values_list("pk", flat=True)) != wanted_themes
-        or set(resource.regions.values_list("pk", flat=True)) != wanted_regions
-        or set(resource.language_links.values_list("language", flat=True)) != set(spec["languages"])
-        or {str(c) for c in resource.country_links.values_list("country", flat=True)}
-        != set(spec.get("countries", []))
-    )
-    if not dirty and not related_dirty:
+    if Resource.objects.filter(identifier=spec["key"]).exists():
+        # Edited, unpublished or (soft-)deleted by staff since it was loaded: theirs to keep.
         return 0
-    if dirty:
-        services.resource_save(
-            resource=resource,
-            actor=None,
-            countries=spec.get("countries", []),
-            languages=spec["languages"],
-        )
-    if related_dirty:
-        resource.themes.set(wanted_themes)
-        resource.regions.set(wanted_regions)
-        services.set_countries(resource=resource, countries=spec.get("countries", []))
-        services.set_document_languages(resource=resource, languages=spec["languages"])
-        services.refresh_search(resource=resource)
-    if resource.status != Resource.Status.PUBLISHED:
-        services.resource_publish(
-            resource=resource, actor=None, note="loaded from the seed documents"
-        )
+    values = {k: v for k, v in spec.items() if k not in RELATION_FIELDS}
+    resource = Resource(identifier=spec["key"], **values)
+    resource.publisher = organisations[spec["publisher"]]
+    services.resource_save(
+        resource=resource,
+        actor=None,
+        countries=spec.get("countries", []),
+        languages=spec["languages"],
+    )
+    resource.themes.set([themes[slug] for slug in spec["themes"]])
+    resource.regions.set([regions[code] for code in spec.get("regions", [])])
+    services.refresh_search(resource=resource)
+    services.resource_publish(resource=resource, actor=None, note="loaded from the seed documents")
     return 1

@@ -1,6 +1,8 @@
 import simple_history
 from modeltranslation.translator import TranslationOptions, register
 
+from s4c.history import StableHistoricalRecords
+
 from .models import Organisation, Region, Resource, Theme
 
 
@@ -30,6 +32,7 @@ for model in (Region, Organisation, Theme):
     simple_history.register(model)
 simple_history.register(
     Resource,
+    records_class=StableHistoricalRecords,
     m2m_fields=["themes", "regions"],
     excluded_fields=["search_vector", "search_text"],
 )

@@ -4,7 +4,7 @@ every session is date-only (and the partners sessions, whose date is not given, 
 import datetime as dt
 
 from hub.models import Organisation
-from s4c.loading import upsert
+from s4c.loading import add_missing
 
 from .models import Cohort, Phase, Session, SessionSpeaker, Speaker
 
@@ -157,7 +157,7 @@ SESSIONS = [
 def load(*, stdout=None) -> int:
     organisations = {o.slug: o for o in Organisation.objects.all()}
     changed = 0
-    cohort, was = upsert(
+    cohort, was = add_missing(
         Cohort,
         lookup={"slug": COHORT["slug"]},
         values={k: v for k, v in COHORT.items() if k != "slug"},
@@ -166,7 +166,7 @@ def load(*, stdout=None) -> int:
     changed += was
     phases = {}
     for key, name_en, name_ar, mode, start, end, city_en, city_ar, country, zone, order in PHASES:
-        phases[key], was = upsert(
+        phases[key], was = add_missing(
             Phase,
             lookup={"cohort": cohort, "order": order},
             values={
@@ -184,7 +184,7 @@ def load(*, stdout=None) -> int:
         changed += was
     speakers = {}
     for slug, name_en, name_ar, role_en, role_ar, org in SPEAKERS:
-        speakers[slug], was = upsert(
+        speakers[slug], was = add_missing(
             Speaker,
             lookup={"slug": slug},
             values={
@@ -200,7 +200,7 @@ def load(*, stdout=None) -> int:
         values = {
             k: v for k, v in spec.items() if k not in {"slug", "phase", "speakers", "partners"}
         }
-        session, was = upsert(
+        session, was = add_missing(
             Session,
             lookup={"cohort": cohort, "slug": spec["slug"]},
             values={**values, "phase": phases[spec["phase"]]},
@@ -208,7 +208,7 @@ def load(*, stdout=None) -> int:
         )
         changed += was
         for order, (speaker, role) in enumerate(spec["speakers"]):
-            _obj, was = upsert(
+            _obj, was = add_missing(
                 SessionSpeaker,
                 lookup={"session": session, "speaker": speakers[speaker]},
                 values={"role": role, "order": order},

@@ -1,6 +1,8 @@
 import simple_history
 from modeltranslation.translator import TranslationOptions, register
 
+from s4c.history import StableHistoricalRecords
+
 from .models import Cohort, Commitment, Phase, ProgressUpdate, Session, Speaker
 
 
@@ -36,4 +38,6 @@ class ProgressUpdateTranslation(TranslationOptions):
 
 for model in (Cohort, Phase, Speaker, Commitment, ProgressUpdate):
     simple_history.register(model)
-simple_history.register(Session, m2m_fields=["partners", "materials"])
+simple_history.register(
+    Session, records_class=StableHistoricalRecords, m2m_fields=["partners", "materials"]
+)

@@ -1,6 +1,6 @@
 """The site's own texts, written from the launch news release (seed 000) in English and Arabic."""
 
-from .loading import upsert
+from .loading import add_missing
 from .models import SiteText
 
 SITE_TEXTS = [
@@ -97,7 +97,7 @@ def load(*, stdout=None) -> int:
     changed = 0
     for order, text in enumerate(SITE_TEXTS):
         values = {k: v for k, v in text.items() if k != "key"}
-        _obj, was_changed = upsert(
+        _obj, was_changed = add_missing(
             SiteText, lookup={"key": text["key"]}, values={**values, "order": order}
         )
         changed += was_changed

@@ -27,13 +27,28 @@ def _check_cache() -> str:
     return "ok"
 
 
+# Seconds the broker check may take when the broker is down or silent: one attempt, no retry.
+# A monitor polls /healthz every few seconds; each slow answer would hold a gunicorn worker.
+BROKER_TIMEOUT = 0.5
+
+
 def _check_broker() -> str:
     from s4c.celery import app
 
     if app.conf.task_always_eager:
         return "eager"  # no broker configured: tasks run in the web process
-    with app.connection_for_write() as conn:
-        conn.ensure_connection(max_retries=1, timeout=2)
+    options = {
+        **(app.conf.broker_transport_options or {}),
+        "socket_connect_timeout": BROKER_TIMEOUT,
+        "socket_timeout": BROKER_TIMEOUT,
+    }
+    with app.connection_for_write(
+        connect_timeout=BROKER_TIMEOUT, transport_options=options
+    ) as conn:
+        conn.ensure_connection(max_retries=0, timeout=BROKER_TIMEOUT)
+        channel = conn.default_channel
+        if hasattr(channel, "client"):  # Redis connects lazily: one round trip proves it answers
+            channel.client.ping()
     return "ok"
 
 

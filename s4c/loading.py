@@ -1,37 +1,27 @@
-"""Idempotent content loading shared by every app's `content.load()`.
+"""Add-only content loading shared by every app's `content.load()`.
 
-`upsert()` writes only what differs, so a second run of `load_south4care` changes nothing:
-no new rows, no new history entries, no moved timestamps.
+Loading the shipped South-4-Care content is a one-time act: once an object exists (found by its
+natural key), it belongs to the staff who curate it. `add_missing()` therefore only creates what
+is absent and never compares or rewrites what is there, so running `load_south4care` again, by
+hand or by mistake in a deploy, changes nothing: no field, no timestamp, no history row, no change
+event or webhook, and a theme renamed or a cohort opened in the admin stays as staff left it.
+
+What the loader cannot tell apart is an object staff deleted from one never loaded: a deleted
+row comes back if the loader runs again (hub resources are soft-deleted, so they do not).
 """
-
-from collections.abc import Iterable
 
 from django.db import models
 
 
-def upsert(model: type[models.Model], *, lookup: dict, values: dict, m2m: dict | None = None):
-    """Create or update one object; returns `(obj, changed)`."""
+def add_missing(
+    model: type[models.Model], *, lookup: dict, values: dict, m2m: dict | None = None
+) -> tuple[models.Model, bool]:
+    """Return `(obj, created)`: the stored object untouched, or a new one made from the seeds."""
     obj = model.objects.filter(**lookup).first()
-    changed = False
-    if obj is None:
-        obj = model(**lookup, **values)
-        obj.save()
-        changed = True
-    else:
-        dirty = [name for name, value in values.items() if getattr(obj, name) != value]
-        if dirty:
-            for name in dirty:
-                setattr(obj, name, values[name])
-            obj.save()
-            changed = True
+    if obj is not None:
+        return obj, False
+    obj = model(**lookup, **values)
+    obj.save()
     for name, related in (m2m or {}).items():
-        manager = getattr(obj, name)
-        wanted = {item.pk for item in related}
-        if set(manager.values_list("pk", flat=True)) != wanted:
-            manager.set(related)
-            changed = True
-    return obj, changed
-
-
-def count_changes(results: Iterable[tuple[models.Model, bool]]) -> int:
-    return sum(1 for _obj, changed in results if changed)
+        getattr(obj, name).set(related)
+    return obj, True

@@ -92,6 +92,12 @@ MIDDLEWARE = [
     "s4c.observability.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # HTML and JSON compressed here rather than at the proxy: Django's gzip pads each response
+    # by a random length (against BREACH, with the per-response masking of CSRF tokens), which
+    # nginx's gzip does not. Below whitenoise (its files come pre-compressed) and above every
+    # middleware that reads or caches the body, so the page cache stores plain responses and
+    # each visitor's copy is padded anew.
+    "django.middleware.gzip.GZipMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -141,16 +147,20 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Redis: cache and Celery broker. Without REDIS_URL the portal needs no Redis at all:
-# a local-memory cache and Celery tasks run eagerly in the calling process.
+# Redis: the Celery broker (REDIS_URL) and the cache (CACHE_REDIS_URL, by default the same
+# server, which is simple for development and CI). In production they are two instances
+# (docker-compose.yml): the cache has a memory limit and evicts, the broker never evicts, so
+# anonymous traffic filling the cache can never push out queued tasks.
+# Without either the portal needs no Redis at all: a local-memory cache, tasks run eagerly.
 REDIS_URL = env.str("REDIS_URL", default="")
-if REDIS_URL:
+CACHE_REDIS_URL = env.str("CACHE_REDIS_URL", default=REDIS_URL)
+if CACHE_REDIS_URL:
     CACHES = {
         "default": {
             # A cache that is down is a slower site, not a broken or noisy one: a circuit
             # breaker answers misses at once and logs one warning per outage (s4c/outage.py).
             "BACKEND": "s4c.outage.ResilientRedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": CACHE_REDIS_URL,
             "KEY_PREFIX": "s4c",
             "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
         }
@@ -235,7 +245,8 @@ MODELTRANSLATION_LANGUAGES = ("en", "ar")
 MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("en",), "en": ("ar",)}
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic writes (the image: /app/staticfiles, which the front server also serves).
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 STORAGES = {

@@ -89,9 +89,11 @@ def test_loaded_content_is_searchable_in_arabic(loaded, client):
     assert "r193-promotion-of-cooperatives" in html
 
 
-def test_a_theme_renamed_by_the_seed_content_is_re_indexed(
+def test_a_theme_renamed_by_staff_keeps_its_name_and_index_through_another_load(
     loaded, eager_tasks, django_capture_on_commit_callbacks
 ):
+    from django.contrib.auth.models import User
+
     from hub import services
     from hub.search import search_resources
 
@@ -102,14 +104,14 @@ def test_a_theme_renamed_by_the_seed_content_is_re_indexed(
             )
         )
 
-    # As an earlier release of the content named it (and indexed its resources under that name).
+    staff = User.objects.create_superuser("curator", "curator@example.org", "x")
     theme = Theme.objects.get(slug="informality")
-    Theme.objects.filter(pk=theme.pk).update(name_en="Zebrawood")
-    services.theme_reindex(theme_id=theme.pk)
+    theme.name_en = "Zebrawood"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.theme_save(theme=theme, actor=staff)
     carrying = set(theme.resources.published().values_list("identifier", flat=True))
     assert carrying and found("zebrawood") == carrying
     with django_capture_on_commit_callbacks(execute=True):
         call_command("load_south4care", stdout=io.StringIO())
-    assert Theme.objects.get(pk=theme.pk).name_en == "Informality"
-    assert found("zebrawood") == set()
-    assert carrying <= found("informality")
+    assert Theme.objects.get(pk=theme.pk).name_en == "Zebrawood"
+    assert found("zebrawood") == carrying

@@ -46,3 +46,120 @@ def test_load_south4care_is_idempotent():
     assert "(0 change(s))" in second, second
     assert "(0 change(s))" not in first
     assert _history_rows() == rows_after_first
+
+
+def _dump() -> str:
+    out = io.StringIO()
+    call_command(
+        "dumpdata", "--natural-foreign", "--exclude=contenttypes", "--exclude=sessions", stdout=out
+    )
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_staff_edits_survive_another_load():
+    """A deploy or restart that runs the loader again never reverts what staff curated."""
+    from django.contrib.auth.models import User
+
+    from hub import services as hub_services
+    from hub.models import Resource, Theme
+    from learning.models import Cohort
+
+    _load()
+    staff = User.objects.create_superuser("curator", "curator@example.org", "x")
+    theme = Theme.objects.get(slug="informality")
+    theme.name_en = "Informal economy"
+    hub_services.theme_save(theme=theme, actor=staff)
+    cohort = Cohort.objects.get(slug="learning-hub-2025")
+    cohort.status = Cohort.Status.OPEN  # as the admin's change form saves it
+    cohort.save()
+    text = SiteText.objects.get(key="partners")
+    text.title_en = "Our partners"
+    text.save()
+    resource = Resource.objects.get(identifier="r204-informal-to-formal-economy")
+    hub_services.resource_archive(resource=resource, actor=staff)
+    resource_updated = Resource.objects.get(pk=resource.pk).updated_at
+
+    second = _load()
+
+    assert "(0 change(s))" in second, second
+    assert Theme.objects.get(slug="informality").name_en == "Informal economy"
+    assert Cohort.objects.get(slug="learning-hub-2025").status == Cohort.Status.OPEN
+    assert SiteText.objects.get(key="partners").title_en == "Our partners"
+    resource = Resource.objects.get(pk=resource.pk)
+    assert (resource.status, resource.updated_at) == (Resource.Status.ARCHIVED, resource_updated)
+
+
+@pytest.mark.django_db
+def test_the_loader_adds_only_what_is_missing():
+    from learning.models import Session
+
+    _load()
+    session = Session.objects.get(slug="high-level-launch")
+    session.title_en = "Opening of South-4-Care (renamed by staff)"
+    session.save()
+    SiteText.objects.filter(key="action-plan").delete()
+
+    _load()
+
+    assert SiteText.objects.get(key="action-plan").title_en.startswith("Plan of action")
+    assert Session.objects.get(pk=session.pk).title_en == (
+        "Opening of South-4-Care (renamed by staff)"
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_another_load_writes_nothing_and_tells_no_partner():
+    """No row, timestamp, history entry, change event, webhook or outbox task: not one write."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from s4c.models import ChangeEvent, OutboxTask, WebhookDelivery, WebhookEndpoint, WebhookEvent
+
+    WebhookEndpoint.objects.create(
+        name="Partner", organisation="Partner", url="https://partner.example.org/hooks"
+    )
+    _load()
+    # The first load is a real publication: partners hear of it (so the counts below can move).
+    assert ChangeEvent.objects.count() > 0 and WebhookDelivery.objects.count() > 0
+    counts = [m.objects.count() for m in (ChangeEvent, WebhookEvent, WebhookDelivery, OutboxTask)]
+    before = _dump()
+
+    with CaptureQueriesContext(connection) as queries:
+        _load()
+
+    writes = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].lstrip().split(" ", 1)[0].upper() in {"INSERT", "UPDATE", "DELETE"}
+    ]
+    assert writes == []
+    assert _dump() == before
+    assert [
+        m.objects.count() for m in (ChangeEvent, WebhookEvent, WebhookDelivery, OutboxTask)
+    ] == counts
+
+
+def test_history_models_are_registered_in_the_same_order_in_every_process():
+    """`dumpdata` before and after a load (or of two backups) compares equal only if models come
+    in one order; simple-history's m2m history models used to follow the process's hash seed."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import django; django.setup(); from django.apps import apps; "
+        "print([m._meta.label for m in apps.get_models() if m._meta.label.endswith("
+        "('_themes', '_regions', '_partners', '_materials', '_paragraphs', '_outcomes'))])"
+    )
+    orders = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in range(1, 7)
+    }
+    assert len(orders) == 1, orders

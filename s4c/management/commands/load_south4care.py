@@ -7,7 +7,7 @@ from django.utils.module_loading import import_string
 
 
 class Command(BaseCommand):
-    help = "Load the portal's real South-4-Care content (idempotent: a second run changes nothing)."
+    help = "Load the real South-4-Care content once: adds only what is missing, never changes existing objects."
 
     def handle(self, *args, **options):
         total = 0
