@@ -4,6 +4,7 @@ from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from s4c.seo import languages_of
 from s4c.text import whole_number
 
 from . import charts, downloads
@@ -63,6 +64,7 @@ def plan_detail(request, slug):
         "actionplan/plan.html",
         {
             "page_title": plan.title,
+            "page_languages": languages_of(plan, "title"),
             "plan": plan,
             "budget": budget,
             "budget_rows": [
@@ -119,6 +121,7 @@ def deliverables(request, slug):
         "actionplan/deliverables.html",
         {
             "page_title": _("Deliverables"),
+            "page_languages": languages_of(plan, "title"),
             "plan": plan,
             "deliverables": list(queryset),
             "filters": filters,

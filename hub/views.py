@@ -6,6 +6,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from s4c.seo import languages_of
+
 from .presentation import citation, facet_checkboxes, json_ld
 from .search import highlight
 from .selectors import (
@@ -84,6 +86,7 @@ def detail(request, identifier: str):
         "hub/detail.html",
         {
             "page_title": resource.title,
+            "page_languages": languages_of(resource, "title"),
             "resource": resource,
             "related": related_resources(resource=resource),
             # Escaped so that no "</script>" inside a title can end the data block.

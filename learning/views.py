@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from s4c.errors import DomainError
 from s4c.outbox import enqueue_on_commit
+from s4c.seo import languages_of
 
 from . import services
 from .calendar import build_calendar
@@ -59,6 +60,7 @@ def cohort_detail(request, slug):
         "learning/cohort.html",
         {
             "page_title": cohort.name,
+            "page_languages": languages_of(cohort, "name"),
             "cohort": cohort,
             "programme": programme(cohort, visitor_zone=visitor_zone),
             "visitor_zone": visitor_zone,
@@ -82,6 +84,7 @@ def session_detail(request, slug, session):
         "learning/session.html",
         {
             "page_title": item.title,
+            "page_languages": languages_of(item, "title"),
             "cohort": cohort,
             "item": item,
             "time": session_time(item, visitor_zone=_visitor_zone(request)),

@@ -85,3 +85,20 @@ def fallback_notice(context, obj):
 def dictget(mapping, key):
     """`{{ counts|dictget:"on_track" }}`: a count from a dict, 0 when absent."""
     return mapping.get(key, 0) if mapping else 0
+
+
+@register.simple_tag(takes_context=True)
+def head_links(context):
+    """The page's canonical link and its hreflang alternates (with x-default), for the languages
+    the view says the page exists in (`page_languages`; every language when it says nothing)."""
+    from s4c.seo import page_links
+
+    links = page_links(context["request"].path, context.get("page_languages"))
+    if not links["canonical"]:
+        return ""
+    html = [format_html('<link rel="canonical" href="{}">', links["canonical"])]
+    html += [
+        format_html('<link rel="alternate" hreflang="{}" href="{}">', alt["hreflang"], alt["href"])
+        for alt in links["alternates"]
+    ]
+    return mark_safe("\n".join(html))
