@@ -1,12 +1,10 @@
-import json
-
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from s4c.seo import languages_of
+from s4c.seo import json_ld_script, languages_of
 
 from .presentation import citation, facet_checkboxes, json_ld
 from .search import highlight
@@ -89,10 +87,7 @@ def detail(request, identifier: str):
             "page_languages": languages_of(resource, "title"),
             "resource": resource,
             "related": related_resources(resource=resource),
-            # Escaped so that no "</script>" inside a title can end the data block.
-            "json_ld": json.dumps(json_ld(resource), ensure_ascii=False)
-            .replace("<", "\\u003c")
-            .replace(">", "\\u003e"),
+            "json_ld": json_ld_script(json_ld(resource)),
             "citation": citation(resource, url=absolute),
             "feed_rss": reverse("hub:feed-rss"),
         },

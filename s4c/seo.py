@@ -10,6 +10,7 @@ Every URL is absolute under `SITE_URL`, the portal's public address, whatever ho
 came to, and none of them redirects.
 """
 
+import json
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -24,6 +25,15 @@ from .bilingual import LANGUAGE_CODES
 
 def absolute_url(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
+
+
+def work_iri(path: str) -> str:
+    """The IRI of the thing a page is about, the same from every language's page: its address
+    without the language prefix, which sends each visitor to the page in their language."""
+    language, _sep, rest = path.lstrip("/").partition("/")
+    if language not in LANGUAGE_CODES:
+        raise ValueError(f"not a path of a page in one language: {path}")
+    return absolute_url(f"/{rest}")
 
 
 def languages_of(obj, field: str) -> list[str]:
@@ -52,6 +62,22 @@ def page_links(path: str, languages=None) -> dict:
     alternates = [{"hreflang": code, "href": url} for code, url in urls.items()]
     alternates.append({"hreflang": "x-default", "href": urls[default_language(languages)]})
     return {"canonical": canonical, "alternates": alternates}
+
+
+def language_tagged(obj, field: str):
+    """A translated field as JSON-LD language-tagged strings (one value or a list)."""
+    values = [
+        {"@value": getattr(obj, f"{field}_{code}"), "@language": code}
+        for code in LANGUAGE_CODES
+        if getattr(obj, f"{field}_{code}", "")
+    ]
+    return values[0] if len(values) == 1 else values
+
+
+def json_ld_script(data: dict) -> str:
+    """JSON for a <script type="application/ld+json"> block: no "</script>" inside a title or a
+    summary can end the block."""
+    return json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
 
 
 class BilingualSitemap(Sitemap):
