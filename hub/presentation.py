@@ -101,9 +101,11 @@ def json_ld(resource: Resource) -> dict:
         "@context": "https://schema.org",
         "@type": SCHEMA_TYPES.get(resource.resource_type, "CreativeWork"),
         "@id": work_iri(path),
+        # Not the bare string: schema.org reads a text `identifier` (or `propertyID`) as an IRI
+        # relative to the page.
         "identifier": {
             "@type": "PropertyValue",
-            "propertyID": "South-4-Care Knowledge Hub",
+            "name": "South-4-Care Knowledge Hub",
             "value": resource.identifier,
         },
         "name": _tagged(resource, "title"),
