@@ -4,11 +4,12 @@ from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from s4c.seo import languages_of
+from s4c.seo import json_ld_script, languages_of
 from s4c.text import whole_number
 
 from . import charts, downloads
 from .models import ProgressReport
+from .presentation import plan_json_ld
 from .selectors import (
     budget_overview,
     deliverables_public,
@@ -65,6 +66,7 @@ def plan_detail(request, slug):
         {
             "page_title": plan.title,
             "page_languages": languages_of(plan, "title"),
+            "json_ld": json_ld_script(plan_json_ld(plan)),
             "plan": plan,
             "budget": budget,
             "budget_rows": [

@@ -235,6 +235,7 @@ def test_pyld_expands_every_kind_of_json_ld_without_relative_iri_garbage(
         "a generated resource": "/hub/gen-0000140/",
         "a cohort": "/learning/learning-hub-2025/",
         "a session": "/learning/learning-hub-2025/online-plenary-sstc-care-economy/",
+        "a plan of action": "/action-plan/sse-2023-2029/",
     }
     licences = {}
     for kind, path in pages.items():
