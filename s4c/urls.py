@@ -34,10 +34,15 @@ SITEMAPS = {
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots"),
-    path("sitemap.xml", seo.sitemap_index, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        seo.cached_per_content_version(seo.sitemap_index),
+        {"sitemaps": SITEMAPS},
+        name="sitemap",
+    ),
     path(
         "sitemap-<section>.xml",
-        sitemap_views.sitemap,
+        seo.cached_per_content_version(sitemap_views.sitemap),
         {"sitemaps": SITEMAPS},
         name="sitemap-section",
     ),

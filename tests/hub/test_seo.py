@@ -169,3 +169,17 @@ def test_if_none_match_weak_strong_and_star(client, make_resource):
         assert response["ETag"] == etag
     assert client.get("/en/hub/feed/rss/", headers={"If-None-Match": '"other"'}).status_code == 200
     assert client.get("/ar/hub/feed/rss/", headers={"If-None-Match": etag}).status_code == 200
+
+
+def test_the_cached_sitemap_shows_a_new_resource_at_once(client, settings, make_resource):
+    settings.SITE_URL = SITE
+    make_resource("First", "الأول")
+    assert client.get("/sitemap-resources.xml").status_code == 200
+    assert client.get("/sitemap-resources.xml").headers.get("X-Robots-Tag")  # served again
+    second = make_resource("Second", "")
+    body = client.get("/sitemap-resources.xml").content.decode()
+    assert f"<loc>{SITE}/en/hub/{second.identifier}/</loc>" in body
+    assert f"<loc>{SITE}/ar/hub/{second.identifier}/</loc>" not in body
+    index = client.get("/sitemap.xml").content.decode()
+    assert f"<loc>{SITE}/sitemap-resources.xml</loc>" in index
+    assert "?p=2" not in index  # two resources fit on one page
