@@ -4,11 +4,13 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from s4c.formats import local_code, local_digits
+from s4c.seo import json_ld_script, languages_of
 from s4c.text import whole_number
 
 from . import charts, downloads
 from .models import ProgressReport
 from .money import millions_in_words
+from .presentation import plan_json_ld
 from .selectors import (
     budget_overview,
     deliverables_public,
@@ -62,6 +64,8 @@ def plan_detail(request, slug):
         "actionplan/plan.html",
         {
             "page_title": plan.title,
+            "page_languages": languages_of(plan, "title"),
+            "json_ld": json_ld_script(plan_json_ld(plan)),
             "plan": plan,
             "budget": budget,
             "budget_rows": [
@@ -124,6 +128,7 @@ def deliverables(request, slug):
         "actionplan/deliverables.html",
         {
             "page_title": _("Deliverables"),
+            "page_languages": languages_of(plan, "title"),
             "plan": plan,
             "deliverables": list(queryset),
             "filters": filters,

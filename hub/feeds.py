@@ -1,26 +1,77 @@
-"""RSS and Atom feeds of the newest published resources, one per language."""
+"""RSS and Atom feeds of the newest published resources, one per language.
+
+Entries are identified by the absolute address of the resource's page (an IRI, as RFC 4287
+requires; the RSS guid is the same permalink) and dated by the resource's publication: its day
+when known, else the first day of its month or year. Atom's `updated` is when the portal last
+changed the entry.
+
+Feeds answer 304 to `If-None-Match` (an ETag of the exact body) and to `If-Modified-Since`. The
+latter has a resolution of one second, so `Last-Modified` is sent only once a full second has
+passed since the last change to any resource or organisation (the feed's items, and those that
+left it): a client holding it can never miss a second change made in the same second.
+"""
 
 import datetime as dt
+import hashlib
+import math
 
 from django.contrib.syndication.views import Feed
-from django.db.models import F
+from django.db.models import F, Max
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.http import http_date
 from django.utils.translation import gettext as _
 
 from s4c.bilingual import translated_value
+from s4c.seo import absolute_url, languages_of, page_links
 
+from .models import Organisation, Resource
 from .selectors import resources_published
+
+
+def _last_change() -> dt.datetime | None:
+    """When any resource (published or not: an unpublished one leaves the feed) or organisation
+    (publishers are the entries' authors) last changed."""
+    times = [
+        model.objects.aggregate(latest=Max("updated_at"))["latest"]
+        for model in (Resource, Organisation)
+    ]
+    times = [t for t in times if t is not None]
+    return max(times) if times else None
 
 
 class LatestResourcesRss(Feed):
     feed_type = Rss201rev2Feed
+    url_name = "hub:feed-rss"
+
+    def __call__(self, request, *args, **kwargs):
+        last_change = _last_change()
+        response = super().__call__(request, *args, **kwargs)
+        del response["Last-Modified"]  # Django's is the newest item's, blind to removed items
+        last_modified = None
+        if last_change and math.floor(timezone.now().timestamp()) > math.floor(
+            last_change.timestamp()
+        ):
+            last_modified = math.floor(last_change.timestamp())
+            response["Last-Modified"] = http_date(last_modified)
+        response["ETag"] = f'"{hashlib.sha256(response.content).hexdigest()[:40]}"'
+        # Readers and shared caches keep the feed but ask again each time (a 304 when unchanged);
+        # the portal's page cache leaves it alone, so the validators are checked on every request.
+        patch_cache_control(response, no_cache=True, public=True)
+        return get_conditional_response(
+            request, etag=response["ETag"], last_modified=last_modified, response=response
+        )
 
     def title(self):
         return _("South-4-Care Knowledge Hub: new resources")
 
     def link(self):
-        return reverse("hub:index")
+        return absolute_url(reverse("hub:index"))
+
+    def feed_url(self):
+        return absolute_url(reverse(self.url_name))
 
     def description(self):
         return _(
@@ -48,12 +99,8 @@ class LatestResourcesRss(Feed):
         return translated_value(item, "summary").text
 
     def item_link(self, item):
-        return item.get_absolute_url()
-
-    def item_guid(self, item):
-        return item.identifier
-
-    item_guid_is_permalink = False
+        # The page in the feed's language, or in the language the resource has.
+        return page_links(item.get_absolute_url(), languages_of(item, "title"))["canonical"]
 
     def item_pubdate(self, item):
         """The document's publication date, as precise as it is known (a month or a year is dated
@@ -74,6 +121,7 @@ class LatestResourcesRss(Feed):
 
 class LatestResourcesAtom(LatestResourcesRss):
     feed_type = Atom1Feed
+    url_name = "hub:feed-atom"
 
     def subtitle(self):
         return self.description()

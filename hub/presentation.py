@@ -1,18 +1,20 @@
 """How resources are presented: the list's facets, schema.org JSON-LD and a citation."""
 
+import re
 from html import escape
 
 from django.conf import settings
-from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import localize
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django_countries.fields import Country
 
 from s4c.bilingual import LANGUAGE_CODES, translated_value
 from s4c.formats import local_digits
+from s4c.seo import languages_of, page_links, work_iri
 
 from .models import Resource
 
@@ -84,16 +86,29 @@ def _tagged(resource, field_name):
 
 
 def json_ld(resource: Resource) -> dict:
+    """The resource as schema.org JSON-LD: the same statements on its English and Arabic pages.
+
+    Every IRI is absolute (a relative one would be resolved against the page and name something
+    else), and the work has one `@id` whatever the page's language. Values that are not IRIs (a
+    licence written as "© ILO", the portal's identifier) go in properties that take text.
+    """
     date = str(resource.publication_year)
     if resource.publication_month:
         date += f"-{resource.publication_month:02d}"
         if resource.publication_day:
             date += f"-{resource.publication_day:02d}"
+    path = resource.get_absolute_url()
     data = {
         "@context": "https://schema.org",
         "@type": SCHEMA_TYPES.get(resource.resource_type, "CreativeWork"),
-        "@id": f"{settings.SITE_URL}{resource.get_absolute_url()}",
-        "identifier": resource.identifier,
+        "@id": work_iri(path),
+        # Not the bare string: schema.org reads a text `identifier` (or `propertyID`) as an IRI
+        # relative to the page.
+        "identifier": {
+            "@type": "PropertyValue",
+            "name": "South-4-Care Knowledge Hub",
+            "value": resource.identifier,
+        },
         "name": _tagged(resource, "title"),
         "description": _tagged(resource, "summary"),
         "datePublished": date,
@@ -101,15 +116,12 @@ def json_ld(resource: Resource) -> dict:
         "about": [
             {"@type": "Thing", "name": _tagged(theme, "name")} for theme in resource.themes.all()
         ],
-        "url": f"{settings.SITE_URL}{resource.get_absolute_url()}",
-        "workTranslation": [
-            {"@id": f"{settings.SITE_URL}{_localized_url(resource, code)}", "inLanguage": code}
-            for code in LANGUAGE_CODES
-            if getattr(resource, f"title_{code}") and code != translation.get_language()
-        ],
+        "url": page_links(path, languages_of(resource, "title"))["canonical"],
     }
     if resource.publisher:
         data["publisher"] = {"@type": "Organization", "name": _tagged(resource.publisher, "name")}
+        if resource.publisher.website:
+            data["publisher"]["url"] = resource.publisher.website
     if resource.authors:
         data["author"] = [
             {"@type": "Person", "name": name.strip()} for name in resource.authors.split(";")
@@ -117,16 +129,56 @@ def json_ld(resource: Resource) -> dict:
     if resource.external_url:
         data["sameAs"] = resource.external_url
     if resource.licence:
-        data["license"] = resource.licence
-    countries = [link.country.code for link in resource.country_links.all()]
+        licence_iri = licence_url(resource.licence)
+        if licence_iri:
+            data["license"] = licence_iri
+        else:
+            data["copyrightNotice"] = resource.licence
+    countries = [link.country for link in resource.country_links.all()]
     if countries:
-        data["spatialCoverage"] = [{"@type": "Country", "identifier": code} for code in countries]
+        data["spatialCoverage"] = [
+            {
+                "@type": "Country",
+                "name": _country_names(country.code),
+                "address": {"@type": "PostalAddress", "addressCountry": country.code},
+            }
+            for country in countries
+        ]
     return data
 
 
-def _localized_url(resource, code):
-    with translation.override(code):
-        return reverse("hub:detail", kwargs={"identifier": resource.identifier})
+def _country_names(code: str) -> list[dict]:
+    names = []
+    for language in LANGUAGE_CODES:
+        with translation.override(language):
+            names.append({"@value": str(Country(code).name), "@language": language})
+    return names
+
+
+# "CC BY 4.0", "CC BY-NC-SA 3.0 IGO", "CC0 1.0": the licences Creative Commons publishes, whose
+# address follows from the name.
+_CREATIVE_COMMONS = re.compile(
+    r"^\s*(?:CC|Creative Commons)[ -](?P<kind>BY(?:-NC)?(?:-ND|-SA)?)\s+(?P<version>[1-4]\.0)"
+    r"(?P<igo>\s+IGO)?\s*$",
+    re.IGNORECASE,
+)
+_CC0 = re.compile(r"^\s*CC0(?:\s+1\.0)?\s*$", re.IGNORECASE)
+
+
+def licence_url(text: str) -> str:
+    """The address of the licence `text` names, when it names one; "" for a copyright notice."""
+    text = text.strip()
+    if re.match(r"^https?://\S+$", text):
+        return text
+    if _CC0.match(text):
+        return "https://creativecommons.org/publicdomain/zero/1.0/"
+    match = _CREATIVE_COMMONS.match(text)
+    if match:
+        igo = "igo/" if match["igo"] else ""
+        return (
+            f"https://creativecommons.org/licenses/{match['kind'].lower()}/{match['version']}/{igo}"
+        )
+    return ""
 
 
 def citation(resource: Resource, *, url: str) -> SafeString:

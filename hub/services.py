@@ -154,7 +154,9 @@ def theme_save(*, theme: Theme, actor) -> Theme:
     before = None
     if theme.pk:
         before = (
-            Theme.objects.select_for_update(no_key=True).filter(pk=theme.pk).values(*INDEXED_THEME_FIELDS)
+            Theme.objects.select_for_update(no_key=True)
+            .filter(pk=theme.pk)
+            .values(*INDEXED_THEME_FIELDS)
         ).first()
     theme.full_clean()
     theme.save()

@@ -1,17 +1,13 @@
-from django.contrib.sitemaps import Sitemap
-from django.urls import reverse
+from s4c.seo import BilingualSitemap
 
 from .selectors import resources_published
 
 
-class ResourceSitemap(Sitemap):
-    """Published resources, with hreflang alternates for the translations that exist."""
+class ResourceSitemap(BilingualSitemap):
+    """Published resources, each in the languages it has a title in."""
 
-    i18n = True
-    alternates = True
-    x_default = True
+    language_field = "title"
     changefreq = "monthly"
-    limit = 5000
 
     def items(self):
         return (
@@ -20,24 +16,8 @@ class ResourceSitemap(Sitemap):
             .only("identifier", "title_en", "title_ar", "updated_at")
         )
 
-    def get_languages_for_item(self, item):
-        return [code for code in self._languages() if getattr(item, f"title_{code}")]
-
     def location(self, item):
         return item.get_absolute_url()
 
     def lastmod(self, item):
         return item.updated_at
-
-
-class SectionSitemap(Sitemap):
-    i18n = True
-    alternates = True
-    x_default = True
-    changefreq = "weekly"
-
-    def items(self):
-        return ["home", "hub:index", "learning:index", "actionplan:index"]
-
-    def location(self, item):
-        return reverse(item)

@@ -1,10 +1,10 @@
-import json
-
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+
+from s4c.seo import json_ld_script, languages_of
 
 from .models import document_format
 from .presentation import citation, facet_checkboxes, json_ld
@@ -85,12 +85,10 @@ def detail(request, identifier: str):
         "hub/detail.html",
         {
             "page_title": resource.title,
+            "page_languages": languages_of(resource, "title"),
             "resource": resource,
             "related": related_resources(resource=resource),
-            # Escaped so that no "</script>" inside a title can end the data block.
-            "json_ld": json.dumps(json_ld(resource), ensure_ascii=False)
-            .replace("<", "\\u003c")
-            .replace(">", "\\u003e"),
+            "json_ld": json_ld_script(json_ld(resource)),
             "citation": citation(resource, url=absolute),
             "online_links": [link for link in resource.language_links.all() if link.url],
             "external_format": document_format(resource.external_url),

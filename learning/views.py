@@ -13,11 +13,13 @@ from django.views.decorators.http import require_http_methods
 from s4c.errors import DomainError
 from s4c.net import client_ip
 from s4c.outbox import enqueue_on_commit
+from s4c.seo import json_ld_script, languages_of
 
 from . import ratelimits, services
 from .calendar import build_calendar
 from .forms import ApplicationForm, ProgressUpdateForm, SignInRequestForm
 from .models import Application, Commitment
+from .presentation import cohort_json_ld, session_json_ld
 from .selectors import (
     cohort_for_display,
     cohorts_public,
@@ -63,6 +65,8 @@ def cohort_detail(request, slug):
         "learning/cohort.html",
         {
             "page_title": cohort.name,
+            "page_languages": languages_of(cohort, "name"),
+            "json_ld": json_ld_script(cohort_json_ld(cohort)),
             "cohort": cohort,
             "programme": programme(cohort, visitor_zone=visitor_zone),
             "visitor_zone": visitor_zone,
@@ -95,6 +99,8 @@ def session_detail(request, slug, session):
         "learning/session.html",
         {
             "page_title": item.title,
+            "page_languages": languages_of(item, "title"),
+            "json_ld": json_ld_script(session_json_ld(item)),
             "cohort": cohort,
             "item": item,
             "time": session_time(item, visitor_zone=_visitor_zone(request)),

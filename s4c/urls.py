@@ -5,16 +5,47 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.static import serve
 
+from actionplan.sitemaps import PlanSitemap
 from hub import oai
-from hub.sitemaps import ResourceSitemap, SectionSitemap
+from hub.sitemaps import ResourceSitemap
+from learning.sitemaps import CohortSitemap, SessionSitemap
 
-from . import health, views
+from . import health, seo, views
 
-SITEMAPS = {"sections": SectionSitemap, "resources": ResourceSitemap}
+
+class PagesSitemap(seo.PagesSitemap):
+    url_names = (
+        "home",
+        "hub:index",
+        "learning:index",
+        "learning:speakers",
+        "learning:commitments",
+    )
+
+
+SITEMAPS = {
+    "pages": PagesSitemap,
+    "resources": ResourceSitemap,
+    "cohorts": CohortSitemap,
+    "sessions": SessionSitemap,
+    "plans": PlanSitemap,
+}
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
-    path("sitemap.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path(
+        "sitemap.xml",
+        seo.cached_per_content_version(seo.sitemap_index),
+        {"sitemaps": SITEMAPS},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        seo.cached_per_content_version(sitemap_views.sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
+    ),
     path("api/", include("s4c.api_urls")),
     path("oai/", oai.endpoint, name="oai"),
 ]

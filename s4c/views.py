@@ -1,7 +1,12 @@
+from django.conf import settings
 from django.db.models import F
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
 
 from .models import SiteText
 
@@ -63,6 +68,23 @@ def home(request):
             "page_title": _("South-4-Care"),
         },
     )
+
+
+# Pages no crawler should follow, in every language: the admin, and the sign-in pages of
+# participants (their links carry a one-time token). The API and OAI-PMH stay open: partners'
+# harvesters honour robots.txt, and the API is how they are meant to read the portal.
+ROBOTS_DISALLOWED = ("admin:index", "learning:sign-in", "learning:me")
+
+
+@require_safe
+@cache_control(max_age=3600, public=True)
+def robots_txt(request):
+    lines = ["User-agent: *"]
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            lines += [f"Disallow: {reverse(name)}" for name in ROBOTS_DISALLOWED]
+    lines += ["Allow: /", "", f"Sitemap: {settings.SITE_URL}{reverse('sitemap')}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 
 def bad_request(request, exception=None):

@@ -114,3 +114,19 @@ def section_name(context) -> str:
     match = getattr(request, "resolver_match", None)
     name = SECTION_NAMES.get(getattr(match, "namespace", ""))
     return name() if name else ""
+
+
+def head_links(context):
+    """The page's canonical link and its hreflang alternates (with x-default), for the languages
+    the view says the page exists in (`page_languages`; every language when it says nothing)."""
+    from s4c.seo import page_links
+
+    links = page_links(context["request"].path, context.get("page_languages"))
+    if not links["canonical"]:
+        return ""
+    html = [format_html('<link rel="canonical" href="{}">', links["canonical"])]
+    html += [
+        format_html('<link rel="alternate" hreflang="{}" href="{}">', alt["hreflang"], alt["href"])
+        for alt in links["alternates"]
+    ]
+    return mark_safe("\n".join(html))

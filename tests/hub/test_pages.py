@@ -213,7 +213,7 @@ def test_rss_and_atom_feeds_per_language(client, catalogue):
 def test_sitemap_lists_existing_translations_with_x_default(client, make_resource):
     both = make_resource("Both languages", "باللغتين")
     english_only = make_resource("English only", "")
-    root = ET.fromstring(client.get("/sitemap.xml").content)
+    root = ET.fromstring(client.get("/sitemap-resources.xml").content)
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
     locations = {
         u.find("s:loc", ns).text: [
