@@ -55,6 +55,6 @@ def create(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("hub", "0006_refold_search_text")]
+    dependencies = [("hub", "0006_refold_search_text"), ("hub", "0006_document_language_url")]
 
     operations = [migrations.RunPython(create, migrations.RunPython.noop)]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('s4c', '0005_publicstate_kind_updated'),
+        ('s4c', '0006_outbox_completed_at'),
     ]
 
     operations = [
