@@ -121,7 +121,10 @@ def head_links(context):
     the view says the page exists in (`page_languages`; every language when it says nothing)."""
     from s4c.seo import page_links
 
-    links = page_links(context["request"].path, context.get("page_languages"))
+    request = context.get("request")
+    if request is None:  # rendered outside a request: no page to link to
+        return ""
+    links = page_links(request.path, context.get("page_languages"))
     if not links["canonical"]:
         return ""
     html = [format_html('<link rel="canonical" href="{}">', links["canonical"])]
