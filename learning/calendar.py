@@ -122,7 +122,9 @@ def build_calendar(*, cohort, sessions, language: str) -> bytes:
         calendar.add("x-published-ttl", "PT6H")
         timed = [s for s in sessions if s.is_timed]
         for zone in sorted({s.phase.time_zone for s in timed}):
-            instants = [t for s in timed if s.phase.time_zone == zone for t in (s.starts_at, s.ends_at)]
+            instants = [
+                t for s in timed if s.phase.time_zone == zone for t in (s.starts_at, s.ends_at)
+            ]
             calendar.add_component(vtimezone(zone, start=min(instants), end=max(instants)))
         for session in sessions:
             if session.date is not None:  # a session whose date is not yet known has no event

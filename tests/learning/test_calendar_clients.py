@@ -6,8 +6,8 @@ import datetime as dt
 import urllib.error
 import urllib.request
 
-import ics
 import icalendar
+import ics
 import pytest
 import vobject
 
@@ -108,8 +108,7 @@ def _read_vobject(raw: bytes):
     calendar = vobject.readOne(raw.decode())
     return {
         e.uid.value: tuple(
-            v if type(v) is dt.date else v.astimezone(UTC)
-            for v in (e.dtstart.value, e.dtend.value)
+            v if type(v) is dt.date else v.astimezone(UTC) for v in (e.dtstart.value, e.dtend.value)
         )
         for e in calendar.vevent_list
     }
