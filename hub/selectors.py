@@ -16,13 +16,34 @@ from s4c.models import PublicState
 from s4c.text import whole_number
 
 from .cards import result_cards
-from .models import DOCUMENT_LANGUAGES, Region, Resource, ResourceCountry, ResourceLanguage, Theme
+from .models import (
+    DOCUMENT_LANGUAGES,
+    Organisation,
+    Region,
+    Resource,
+    ResourceCountry,
+    ResourceLanguage,
+    Theme,
+)
 from .search import ListSummary, canonical_query, postgres_list_summary, search_resources
 from .search_memory import memory_list_summary, related_ids
 
 
 def resources_published() -> QuerySet[Resource]:
     return Resource.objects.published()
+
+
+def organisation_for_display(*, slug: str):
+    """An organisation and the published resources it is the publisher of, newest first."""
+    organisation = Organisation.objects.filter(slug=slug).first()
+    if organisation is None:
+        return None, []
+    resources = (
+        resources_published().filter(publisher=organisation).order_by("-publication_year", "-pk")
+    )
+    return organisation, list(
+        resources.only("identifier", "title_en", "title_ar", "publication_year")
+    )
 
 
 def resources_visible_to(*, user) -> QuerySet[Resource]:

@@ -56,6 +56,12 @@ class ChangeFeedView(APIView):
                 {"since": [_("This cursor is not valid: start again from the first page.")]}
             )
         events = list(ChangeEvent.objects.filter(id__gt=since).order_by("id")[:PAGE])
+        if not events and since and not ChangeEvent.objects.filter(id__gte=since).exists():
+            # Beyond the head: no `next` this feed ever gave (a typo, or another server's feed).
+            # Echoing it back would make the client wait for events it would then skip.
+            raise ValidationError(
+                {"since": [_("This cursor is beyond the end of the feed: start from 0.")]}
+            )
         results = [
             {
                 "type": e.kind,
