@@ -359,7 +359,11 @@ class PublicAutoSchema(AutoSchema):
             if parameter["in"] == "query" and schema.get("type") == "string" and len(schema) == 1:
                 # Free text: anything but the NUL character, which forms refuse (a 400).
                 schema["pattern"] = "^[^\\u0000]*$"
-            elif parameter["in"] == "query" and schema.get("type") == "string":
+            elif (
+                parameter["in"] == "query"
+                and schema.get("type") == "string"
+                and "enum" not in schema
+            ):
                 # Any other string needs a value (PublicReadViewSet.initial).
                 schema.setdefault("minLength", 1)
         return parameters
