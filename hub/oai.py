@@ -240,10 +240,15 @@ def _list(arguments, verb):
     set_spec = _SET_SPEC.fullmatch(query.set_spec).groups() if query.set_spec else None
     states = selectors.resource_states(since=since, before=before, set_spec=set_spec)
     size = settings.OAI_PAGE_SIZE
+    # The token's position is a primary key: a record edited during a harvest keeps its place,
+    # and a harvest only goes forward, whatever leaves or enters the list behind or ahead of it.
     page = list(states.filter(pk__gt=query.after)[: size + 1])
+    if not page and "resumptionToken" in arguments:
+        # The rest of the list left it (a set's records moved to another theme) after the token
+        # was given: the token is still valid, and the list ends here. A list needs one record
+        # (the protocol's schema): the last one the harvester already has, again.
+        page = list(states.filter(pk__lte=query.after).order_by("-pk")[:1])
     if not page:
-        if "resumptionToken" in arguments:
-            raise OaiError("badResumptionToken", _("This resumption token is not valid."))
         raise OaiError("noRecordsMatch", _("No record matches these arguments."))
     more, page = len(page) > size, page[:size]
     full = verb == "ListRecords"

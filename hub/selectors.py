@@ -15,13 +15,26 @@ from s4c.models import PublicState
 from s4c.text import whole_number
 
 from .cards import result_cards
-from .models import DOCUMENT_LANGUAGES, Region, Resource, ResourceCountry, ResourceLanguage, Theme
+from .models import DOCUMENT_LANGUAGES, Organisation, Region, Resource, ResourceCountry, ResourceLanguage, Theme
 from .search import canonical_query
 from .search_backends import FACETS, SORTS, ListSummary, search_backend
 
 
 def resources_published() -> QuerySet[Resource]:
     return Resource.objects.published()
+
+
+def organisation_for_display(*, slug: str):
+    """An organisation and the published resources it is the publisher of, newest first."""
+    organisation = Organisation.objects.filter(slug=slug).first()
+    if organisation is None:
+        return None, []
+    resources = (
+        resources_published().filter(publisher=organisation).order_by("-publication_year", "-pk")
+    )
+    return organisation, list(
+        resources.only("identifier", "title_en", "title_ar", "publication_year")
+    )
 
 
 def resources_visible_to(*, user) -> QuerySet[Resource]:

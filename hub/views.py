@@ -12,6 +12,7 @@ from .search import highlight
 from .selectors import (
     FACETS,
     hub_results,
+    organisation_for_display,
     parse_hub_query,
     related_resources,
     resource_for_display,
@@ -66,6 +67,18 @@ FACET_TITLES = {
     "language": lambda: _("Document language"),
     "year": lambda: _("Year"),
 }
+
+
+def organisation(request, slug: str):
+    """Where a person sees an organisation (the API's `html_url`): what it is, what it published."""
+    item, resources = organisation_for_display(slug=slug)
+    if item is None:
+        raise Http404(slug)
+    return render(
+        request,
+        "hub/organisation.html",
+        {"page_title": item.name, "organisation": item, "resources": resources},
+    )
 
 
 def detail(request, identifier: str):

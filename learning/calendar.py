@@ -1,10 +1,11 @@
 """iCalendar (RFC 5545, RFC 7986) feeds: a whole cohort, or one session."""
 
 import datetime as dt
+import zoneinfo
 
 from django.conf import settings
 from django.utils import timezone, translation
-from icalendar import Calendar, Event, Timezone
+from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
 
 from s4c.bilingual import translated_value
 from s4c.formats import arabic_text_digits
@@ -59,6 +60,61 @@ def _event(session, language: str) -> Event:
     return event
 
 
+def _transitions(zone: zoneinfo.ZoneInfo, start: dt.datetime, end: dt.datetime):
+    """The instants (UTC, to the minute) in [start, end) where `zone`'s UTC offset changes."""
+    found = []
+    step = dt.timedelta(days=1)
+    before = start
+    while before < end:
+        after = min(before + step, end)
+        if before.astimezone(zone).utcoffset() != after.astimezone(zone).utcoffset():
+            low, high = before, after  # the change is in (low, high]: bisect to the minute
+            while high - low > dt.timedelta(minutes=1):
+                middle = low + (high - low) / 2
+                if middle.astimezone(zone).utcoffset() == low.astimezone(zone).utcoffset():
+                    low = middle
+                else:
+                    high = middle
+            found.append(high.replace(second=0, microsecond=0))
+        before = after
+    return found
+
+
+def _observance(zone: zoneinfo.ZoneInfo, onset: dt.datetime, offset_from: dt.timedelta):
+    local = onset.astimezone(zone)
+    component = TimezoneDaylight() if local.dst() else TimezoneStandard()
+    # RFC 5545: DTSTART is the onset in the local time in force before it (TZOFFSETFROM).
+    component.add("dtstart", (onset + offset_from).replace(tzinfo=None))
+    component.add("tzname", local.tzname())
+    component.add("tzoffsetfrom", offset_from)
+    component.add("tzoffsetto", local.utcoffset())
+    return component
+
+
+def vtimezone(name: str, *, start: dt.datetime, end: dt.datetime) -> Timezone:
+    """A VTIMEZONE for the events between `start` and `end`: one observance per change of offset
+    from the year before the first event to the year after the last, each with its own DTSTART.
+
+    No RDATE lists and no RRULE: icalendar's `Timezone.from_tzid` gives one observance per kind
+    with decades of RDATEs, which vobject (through dateutil) reads an hour off in summer; single
+    onsets are read alike by icalendar, vobject and ics, and stay exact if the zone's rules change.
+    """
+    zone = zoneinfo.ZoneInfo(name)
+    window_start = start - dt.timedelta(days=366)
+    changes = _transitions(zone, window_start, end + dt.timedelta(days=366))
+    component = Timezone()
+    component.add("tzid", name)
+    if not changes or changes[0] > start:
+        # The offset in force at the window's start (a zone without changes, such as Asia/Qatar,
+        # has only this one), starting at the window's start.
+        offset = window_start.astimezone(zone).utcoffset()
+        component.add_component(_observance(zone, window_start.replace(microsecond=0), offset))
+    for onset in changes:
+        before = (onset - dt.timedelta(minutes=1)).astimezone(zone).utcoffset()
+        component.add_component(_observance(zone, onset, before))
+    return component
+
+
 def build_calendar(*, cohort, sessions, language: str) -> bytes:
     with translation.override(language):
         calendar = Calendar()
@@ -70,10 +126,15 @@ def build_calendar(*, cohort, sessions, language: str) -> bytes:
         calendar.add("x-wr-calname", name)
         calendar.add("refresh-interval", dt.timedelta(hours=6), parameters={"VALUE": "DURATION"})
         calendar.add("x-published-ttl", "PT6H")
-        zones = {s.phase.time_zone for s in sessions if s.is_timed}
-        for zone in sorted(zones):
-            calendar.add_component(Timezone.from_tzid(zone))
+        timed = [s for s in sessions if s.is_timed]
+        for zone in sorted({s.phase.time_zone for s in timed}):
+            instants = [
+                t for s in timed if s.phase.time_zone == zone for t in (s.starts_at, s.ends_at)
+            ]
+            calendar.add_component(vtimezone(zone, start=min(instants), end=max(instants)))
         for session in sessions:
             if session.date is not None:  # a session whose date is not yet known has no event
                 calendar.add_component(_event(session, language))
+        if not calendar.walk("VEVENT"):
+            raise ValueError("A calendar needs at least one event (RFC 5545)")
         return calendar.to_ical()

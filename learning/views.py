@@ -57,9 +57,11 @@ def _visitor_zone(request) -> str | None:
 def cohort_detail(request, slug):
     cohort = _cohort_or_404(slug)
     visitor_zone = _visitor_zone(request)
-    feed = reverse("learning:cohort-ics", kwargs={"slug": cohort.slug})
     sessions = list(cohort.sessions.all())
     today = timezone.localdate()
+    # RFC 5545 wants at least one event: a programme with no dated session yet has no calendar.
+    has_calendar = any(s.date is not None for s in sessions)
+    feed = reverse("learning:cohort-ics", kwargs={"slug": cohort.slug}) if has_calendar else ""
     return render(
         request,
         "learning/cohort.html",
@@ -78,7 +80,7 @@ def cohort_detail(request, slug):
             "has_timed_sessions": any(session.is_timed for session in sessions),
             "phase_over": {phase.pk: phase.end_date < today for phase in cohort.phases.all()},
             "feed_url": feed,
-            "webcal_url": f"webcal://{request.get_host()}{feed}",
+            "webcal_url": f"webcal://{request.get_host()}{feed}" if feed else "",
             "applications_open": cohort.applications_open(),
             "applications_closed": bool(
                 cohort.applications_close_at and cohort.applications_close_at <= timezone.now()
@@ -304,17 +306,19 @@ def _ics_response(content: bytes, filename: str) -> HttpResponse:
 
 def cohort_ics(request, slug):
     cohort = _cohort_or_404(slug)
+    sessions = [s for s in cohort.sessions.all() if s.date is not None]
+    if not sessions:
+        raise Http404(slug)  # no event yet: RFC 5545 has no empty calendar
     return _ics_response(
-        build_calendar(
-            cohort=cohort, sessions=list(cohort.sessions.all()), language=translation.get_language()
-        ),
+        build_calendar(cohort=cohort, sessions=sessions, language=translation.get_language()),
         f"{cohort.slug}.ics",
     )
 
 
 def session_ics(request, slug, session):
     cohort = _cohort_or_404(slug)
-    item = sessions_public().filter(cohort=cohort, slug=session).first()
+    # A session whose date is not known yet has no event, so no calendar (RFC 5545 wants one).
+    item = sessions_public().filter(cohort=cohort, slug=session, date__isnull=False).first()
     if item is None:
         raise Http404(session)
     return _ics_response(

@@ -3,7 +3,8 @@
 from django.urls import include, path
 from drf_spectacular.renderers import OpenApiJsonRenderer, OpenApiYamlRenderer
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.routers import DefaultRouter
+from rest_framework.reverse import reverse
+from rest_framework.routers import APIRootView, DefaultRouter
 
 from actionplan.api.views import DeliverableViewSet, PlanViewSet
 from hub.api.views import OrganisationViewSet, RegionViewSet, ResourceViewSet, ThemeViewSet
@@ -11,7 +12,27 @@ from learning.api.views import CohortViewSet, CommitmentViewSet, SessionViewSet,
 
 from .api.views import ChangeFeedView
 
-router = DefaultRouter()
+
+class RootView(APIRootView):
+    """The API's collections, and what a client needs besides them: the change feed (sync from a
+    cursor), the OpenAPI schema and its documentation."""
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        for name, url_name in (
+            ("changes", "api-changes"),
+            ("schema", "api-schema"),
+            ("docs", "api-docs"),
+        ):
+            response.data[name] = reverse(url_name, request=request)
+        return response
+
+
+class Router(DefaultRouter):
+    APIRootView = RootView
+
+
+router = Router()
 router.register("resources", ResourceViewSet, basename="resource")
 router.register("themes", ThemeViewSet, basename="theme")
 router.register("organisations", OrganisationViewSet, basename="organisation")

@@ -42,12 +42,19 @@ class QueryStringGuard:
     No parameter of ours can contain one, and PostgreSQL refuses NUL in text: without this guard a
     search for "a%00b" (or an admin list filtered on it) would reach the database and be a 500.
     Placed after LocaleMiddleware, so the message speaks the request's language.
+
+    The API is read-only: a request to it with any other method than GET, HEAD or OPTIONS goes on
+    to its 405 (RFC 9110: the method is what is wrong), which never reads the query string.
     """
+
+    API_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if _is_api(request) and request.method not in self.API_METHODS:
+            return self.get_response(request)
         for name, values in request.GET.lists():
             if "\x00" in name or any("\x00" in value for value in values):
                 return bad_parameter_response(request, name.replace("\x00", "\ufffd"))

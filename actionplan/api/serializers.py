@@ -1,3 +1,4 @@
+from django.urls import reverse
 from rest_framework import serializers
 
 from s4c.api.base import ApiModelSerializer, BilingualField, HtmlUrlField
@@ -26,7 +27,14 @@ class LatestProgressMixin:
         }
 
 
+def _deliverable_page(obj) -> str:
+    # The plan's list of deliverables, at the deliverable's entry.
+    plan = obj.outcome.objective.plan.slug
+    return f"{reverse('actionplan:deliverables', kwargs={'slug': plan})}#deliverable-{obj.pk}"
+
+
 class DeliverableSerializer(LatestProgressMixin, ApiModelSerializer):
+    html_url = HtmlUrlField(path=_deliverable_page)
     text = BilingualField()
     plan = serializers.CharField(source="outcome.objective.plan.slug", read_only=True)
     outcome = serializers.CharField(source="outcome.code", read_only=True)
@@ -39,6 +47,7 @@ class DeliverableSerializer(LatestProgressMixin, ApiModelSerializer):
         fields = [
             "id",
             "url",
+            "html_url",
             "plan",
             "outcome",
             "text",

@@ -2,9 +2,24 @@ import django_filters
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
-from s4c.api.base import LANG_PARAMETER, PublicReadViewSet, StatesMixin, YearFilter
+from s4c.api.base import (
+    LANG_PARAMETER,
+    PublicReadViewSet,
+    StatesMixin,
+    YearFilter,
+    reference_filter,
+)
 
-from ..models import BudgetFigure, Deliverable, Objective, Outcome, Plan, ProgressReport
+from ..models import (
+    BudgetFigure,
+    ConclusionParagraph,
+    Deliverable,
+    Objective,
+    Outcome,
+    Plan,
+    ProgrammeOutcome,
+    ProgressReport,
+)
 from ..selectors import deliverables_public
 from .serializers import DeliverableSerializer, PlanDetailSerializer, PlanSerializer
 
@@ -15,14 +30,41 @@ LANG = extend_schema_view(
 
 
 class DeliverableFilter(django_filters.FilterSet):
-    plan = django_filters.CharFilter(field_name="outcome__objective__plan__slug")
-    outcome = django_filters.CharFilter(field_name="outcome__code")
+    plan = reference_filter(
+        parameter="plan",
+        field_name="outcome__objective__plan__slug",
+        values=Plan.objects.all,
+        value_field="slug",
+        help_text="A plan's id (slug).",
+    )
+    outcome = reference_filter(
+        parameter="outcome",
+        field_name="outcome__code",
+        pattern="^[0-9]+\\.[0-9]+$",
+        values=Outcome.objects.all,
+        value_field="code",
+        help_text="An outcome's code, e.g. 1.2.",
+    )
     year = YearFilter(method="filter_year")
     status = django_filters.ChoiceFilter(
         field_name="progress_reports__status", choices=ProgressReport.Status.choices
     )
-    conclusion = django_filters.CharFilter(field_name="conclusion_paragraphs__code")
-    pb_outcome = django_filters.CharFilter(field_name="programme_outcomes__code")
+    conclusion = reference_filter(
+        parameter="conclusion",
+        field_name="conclusion_paragraphs__code",
+        pattern="^[0-9]+(\\([a-z]+\\))?$",
+        values=ConclusionParagraph.objects.all,
+        value_field="code",
+        help_text="A paragraph of the conclusions, e.g. 16(i).",
+    )
+    pb_outcome = reference_filter(
+        parameter="pb_outcome",
+        field_name="programme_outcomes__code",
+        pattern="^[A-Z0-9]+\\.[0-9]+$",
+        values=ProgrammeOutcome.objects.all,
+        value_field="code",
+        help_text="A Programme and Budget outcome, e.g. A.2.",
+    )
 
     class Meta:
         model = Deliverable

@@ -1,4 +1,7 @@
+from urllib.parse import urlencode
+
 from django.db import models
+from django.urls import reverse
 from rest_framework import serializers
 
 from s4c.api.base import ApiModelSerializer, BilingualField, HtmlUrlField
@@ -7,25 +10,45 @@ from ..models import Organisation, Region, Resource, Theme
 from ..selectors import resource_link_codes
 
 
+def _hub_filtered(facet: str, attribute: str):
+    """The Knowledge Hub's list filtered by one value: where a person sees a theme or a region."""
+
+    def path(obj) -> str:
+        return f"{reverse('hub:index')}?{urlencode({facet: getattr(obj, attribute)})}"
+
+    return path
+
+
 class ThemeSerializer(ApiModelSerializer):
     id = serializers.CharField(source="slug", read_only=True)
+    html_url = HtmlUrlField(path=_hub_filtered("theme", "slug"))
     name = BilingualField()
     description = BilingualField()
 
     class Meta:
         model = Theme
-        fields = ["id", "url", "name", "description", "order", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "url",
+            "html_url",
+            "name",
+            "description",
+            "order",
+            "created_at",
+            "updated_at",
+        ]
         api_basename, api_lookup = "theme", "slug"
 
 
 class RegionSerializer(ApiModelSerializer):
     id = serializers.CharField(source="code", read_only=True)
+    html_url = HtmlUrlField(path=_hub_filtered("region", "code"))
     name = BilingualField()
     countries = serializers.SerializerMethodField()
 
     class Meta:
         model = Region
-        fields = ["id", "url", "name", "countries", "created_at", "updated_at"]
+        fields = ["id", "url", "html_url", "name", "countries", "created_at", "updated_at"]
         api_basename, api_lookup = "region", "code"
 
     def get_countries(self, obj) -> list[str]:
@@ -34,6 +57,7 @@ class RegionSerializer(ApiModelSerializer):
 
 class OrganisationSerializer(ApiModelSerializer):
     id = serializers.CharField(source="slug", read_only=True)
+    html_url = HtmlUrlField(path=lambda obj: reverse("hub:organisation", kwargs={"slug": obj.slug}))
     name = BilingualField()
     acronym = BilingualField()
     country = serializers.SerializerMethodField()
@@ -43,6 +67,7 @@ class OrganisationSerializer(ApiModelSerializer):
         fields = [
             "id",
             "url",
+            "html_url",
             "name",
             "acronym",
             "kind",

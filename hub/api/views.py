@@ -2,15 +2,17 @@ import django_filters
 from django.db.models import F, FloatField, Value
 from django.utils.translation import gettext as _
 from django_countries import countries
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework.exceptions import ValidationError
 
 from s4c.api.base import (
     LANG_PARAMETER,
+    SLUG_PATTERN,
     PublicReadViewSet,
     StatesMixin,
     UtcDateTimeFilter,
     YearFilter,
+    reference_filter,
 )
 from s4c.bilingual import LANGUAGE_CODES
 from s4c.models import PublicState
@@ -41,12 +43,19 @@ class ResourceFilter(django_filters.FilterSet):
         "`ordering=relevance`, the best matches first.",
     )
     type = django_filters.ChoiceFilter(field_name="resource_type", choices=Resource.Type.choices)
-    theme = django_filters.CharFilter(
-        method="filter_theme", help_text="Theme slug; repeat for several (OR)."
+    theme = extend_schema_field({"type": "string", "pattern": SLUG_PATTERN})(
+        django_filters.CharFilter(
+            method="filter_theme", help_text="Theme slug; repeat for several (OR)."
+        )
     )
     country = django_filters.MultipleChoiceFilter(choices=list(countries), method="filter_country")
-    region = django_filters.ModelChoiceFilter(
-        to_field_name="code", queryset=Region.objects.all(), method="filter_region"
+    region = reference_filter(
+        parameter="region",
+        field_name="regions__code",
+        values=Region.objects.all,
+        value_field="code",
+        method="filter_region",
+        help_text="An ILO region's id (code).",
     )
     document_language = django_filters.ChoiceFilter(
         choices=DOCUMENT_LANGUAGES, method="filter_document_language"
@@ -75,8 +84,8 @@ class ResourceFilter(django_filters.FilterSet):
     def filter_country(self, queryset, name, value: list[str]):
         return _having(queryset, ResourceCountry.objects.filter(country__in=value))
 
-    def filter_region(self, queryset, name, value: Region):
-        return _having(queryset, Resource.regions.through.objects.filter(region=value))
+    def filter_region(self, queryset, name, value: str):
+        return _having(queryset, Resource.regions.through.objects.filter(region__code=value))
 
     def filter_document_language(self, queryset, name, value: str):
         return _having(queryset, ResourceLanguage.objects.filter(language=value))

@@ -1,3 +1,4 @@
+from django.urls import reverse
 from rest_framework import serializers
 
 from s4c.api.base import ApiModelSerializer, BilingualField, HtmlUrlField
@@ -87,6 +88,8 @@ class SessionSerializer(ApiModelSerializer):
 
 class SpeakerSerializer(ApiModelSerializer):
     id = serializers.CharField(source="slug", read_only=True)
+    # The speakers' page, at the speaker's entry.
+    html_url = HtmlUrlField(path=lambda obj: f"{reverse('learning:speakers')}#speaker-{obj.slug}")
     name = BilingualField()
     role = BilingualField()
     bio = BilingualField()
@@ -94,7 +97,17 @@ class SpeakerSerializer(ApiModelSerializer):
 
     class Meta:
         model = Speaker
-        fields = ["id", "url", "name", "role", "bio", "organisation", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "url",
+            "html_url",
+            "name",
+            "role",
+            "bio",
+            "organisation",
+            "created_at",
+            "updated_at",
+        ]
         api_basename, api_lookup = "speaker", "slug"
 
     def get_organisation(self, obj) -> str | None:
@@ -113,6 +126,10 @@ class ProgressUpdateSerializer(serializers.ModelSerializer):
 class CommitmentSerializer(ApiModelSerializer):
     """No personal data: the owner is never part of the representation."""
 
+    # The commitments' page, at the commitment's entry.
+    html_url = HtmlUrlField(
+        path=lambda obj: f"{reverse('learning:commitments')}#commitment-{obj.pk}"
+    )
     text = BilingualField()
     deliverable = BilingualField()
     cohort = serializers.CharField(source="cohort.slug", read_only=True)
@@ -124,6 +141,7 @@ class CommitmentSerializer(ApiModelSerializer):
         fields = [
             "id",
             "url",
+            "html_url",
             "cohort",
             "country",
             "text",

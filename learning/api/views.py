@@ -1,8 +1,9 @@
 import django_filters
 from django.db.models import Prefetch
+from django_countries import countries
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
-from s4c.api.base import LANG_PARAMETER, PublicReadViewSet, StatesMixin
+from s4c.api.base import LANG_PARAMETER, PublicReadViewSet, StatesMixin, reference_filter
 
 from ..models import Commitment, Phase, Session, SessionSpeaker
 from ..selectors import cohorts_public, commitments_public, speakers_public
@@ -19,8 +20,18 @@ LANG = extend_schema_view(
 )
 
 
+def _cohort_filter():
+    return reference_filter(
+        parameter="cohort",
+        field_name="cohort__slug",
+        values=cohorts_public,
+        value_field="slug",
+        help_text="A cohort's id (slug).",
+    )
+
+
 class SessionFilter(django_filters.FilterSet):
-    cohort = django_filters.CharFilter(field_name="cohort__slug")
+    cohort = _cohort_filter()
     date = django_filters.DateFilter(field_name="date")
     kind = django_filters.ChoiceFilter(choices=Session.Kind.choices)
 
@@ -30,8 +41,8 @@ class SessionFilter(django_filters.FilterSet):
 
 
 class CommitmentFilter(django_filters.FilterSet):
-    cohort = django_filters.CharFilter(field_name="cohort__slug")
-    country = django_filters.CharFilter(field_name="country")
+    cohort = _cohort_filter()
+    country = django_filters.ChoiceFilter(field_name="country", choices=list(countries))
     lever = django_filters.ChoiceFilter(choices=Commitment.Lever.choices)
 
     class Meta:

@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import operator
 import re
+import time
 from datetime import datetime
 
 import django_filters
@@ -24,7 +25,7 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 from rest_framework import serializers, status, viewsets
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import MethodNotAllowed, NotFound, ValidationError
 from rest_framework.fields import SkipField
 from rest_framework.pagination import CursorPagination
 from rest_framework.relations import PKOnlyObject
@@ -101,17 +102,21 @@ class BilingualField(serializers.Field):
     {
         "type": "object",
         "properties": {c: {"type": "string", "format": "uri"} for c in LANGUAGE_CODES},
+        "required": list(LANGUAGE_CODES),
     }
 )
 class HtmlUrlField(serializers.Field):
     """`{"en": "https://…/en/…", "ar": "https://…/ar/…"}`: the object's public pages.
 
     `lookup` names the one attribute the object's `get_absolute_url()` depends on: a page of
-    objects then reverses each language's URL once instead of twice per object.
+    objects then reverses each language's URL once instead of twice per object. `path` gives the
+    page of an object that has none of its own (a theme: the hub filtered by it), called in each
+    language.
     """
 
-    def __init__(self, lookup: str | None = None, **kwargs):
+    def __init__(self, lookup: str | None = None, path=None, **kwargs):
         self.lookup = lookup
+        self.path = path
         kwargs["source"] = "*"
         kwargs["read_only"] = True
         super().__init__(**kwargs)
@@ -120,16 +125,13 @@ class HtmlUrlField(serializers.Field):
         urls = {}
         for code in LANGUAGE_CODES:
             with translation.override(code):
-                urls[code] = (
-                    f"{settings.SITE_URL}{obj.get_absolute_url()}"
-                    if hasattr(obj, "get_absolute_url")
-                    else None
-                )
+                path = self.path(obj) if self.path else obj.get_absolute_url()
+                urls[code] = f"{settings.SITE_URL}{path}"
         return urls
 
     def representer(self):
         """`to_representation` for a whole page (see `ApiModelSerializer`)."""
-        if self.lookup is None:
+        if self.lookup is None or self.path is not None:
             return self.to_representation
         templates = {}
 
@@ -359,6 +361,13 @@ class PublicAutoSchema(AutoSchema):
             if parameter["in"] == "query" and schema.get("type") == "string" and len(schema) == 1:
                 # Free text: anything but the NUL character, which forms refuse (a 400).
                 schema["pattern"] = "^[^\\u0000]*$"
+            elif (
+                parameter["in"] == "query"
+                and schema.get("type") == "string"
+                and "enum" not in schema
+            ):
+                # Any other string needs a value (PublicReadViewSet.initial).
+                schema.setdefault("minLength", 1)
         return parameters
 
     def _get_response_bodies(self, direction="response"):
@@ -366,6 +375,14 @@ class PublicAutoSchema(AutoSchema):
         if self.method != "GET":
             return responses
         responses.setdefault("400", _error_response("A parameter is unknown or malformed."))
+        # Anonymous reads are allowed, but a key that is sent must be valid (s4c/api/keys.py).
+        responses.setdefault(
+            "401",
+            _error_response(
+                "The API key sent is unknown (`code`: `invalid_api_key`) or revoked "
+                "(`revoked_api_key`)."
+            ),
+        )
         if isinstance(self.view, PublicReadViewSet):
             responses.setdefault(
                 "304",
@@ -390,6 +407,42 @@ class YearFilter(django_filters.NumberFilter):
         kwargs.setdefault("min_value", 1900)
         kwargs.setdefault("max_value", 2100)
         super().__init__(*args, **kwargs)
+
+
+SLUG_PATTERN = "^[-a-zA-Z0-9_]+$"
+
+
+class ReferenceFilter(django_filters.CharFilter):
+    """A slug or code naming an object: one that names no object is a 400 naming the parameter
+    (an empty list would read as "no such sessions" when the client mistyped the cohort).
+
+    `values()` gives the valid objects, `value_field` the field the parameter is compared with;
+    checked by the form field (so a filter with a `method` is checked too), only when the
+    parameter is used. Use `reference_filter()`, which also documents the pattern in the schema.
+    """
+
+    def __init__(self, *args, parameter: str, values, value_field: str, **kwargs):
+        def known(value):
+            if value and not values().filter(**{value_field: value}).exists():
+                raise DjangoValidationError(
+                    _("“%(value)s” is not a known value of %(name)s.")
+                    % {"value": value, "name": parameter},
+                    code="unknown",
+                )
+
+        kwargs["validators"] = [known]
+        super().__init__(*args, **kwargs)
+
+
+def reference_filter(*, parameter: str, pattern: str = SLUG_PATTERN, **kwargs) -> ReferenceFilter:
+    """A `ReferenceFilter` (see there); the schema gives `pattern`, what every value looks like."""
+    return extend_schema_field({"type": "string", "pattern": pattern})(
+        ReferenceFilter(parameter=parameter, **kwargs)
+    )
+
+
+# A cursor as DRF writes it: standard base64 (then percent-encoded in the URL).
+CURSOR_SCHEMA = {"type": "string", "pattern": "^[A-Za-z0-9+/]+={0,2}$"}
 
 
 class StrictCursorPagination(CursorPagination):
@@ -433,6 +486,11 @@ class StrictCursorPagination(CursorPagination):
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:
+            if parameter["name"] == self.cursor_query_param:
+                parameter["schema"] = dict(CURSOR_SCHEMA)
+                parameter["description"] = (
+                    "The position in the list: use the `next` and `previous` links as given."
+                )
             if parameter["name"] == self.page_size_query_param:
                 parameter["schema"] = {
                     "type": "integer",
@@ -535,9 +593,16 @@ class PublicReadViewSet(viewsets.ReadOnlyModelViewSet):
     # `?ordering=` value → the order it means, ending with the primary key (a cursor needs a
     # total order). A collection without any offers no `ordering` parameter: newest first.
     orderings: dict[str, tuple[str, ...]] = {}
+    # CharFilters that name an object (a slug or a code) rather than take free text.
+    reference_filters: frozenset[str] = frozenset({"theme"})
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
+        if request.method.lower() not in self.http_method_names or not hasattr(
+            self, request.method.lower()
+        ):
+            # A method the collection does not offer is a 405 whatever the query string says.
+            raise MethodNotAllowed(request.method)
         language = request.query_params.get("lang")
         if language is not None and language not in LANGUAGE_CODES:
             raise ValidationError(
@@ -570,22 +635,23 @@ class PublicReadViewSet(viewsets.ReadOnlyModelViewSet):
             )
         empty = sorted(
             name
-            for name in self._typed_filters()
+            for name in set(request.query_params) - self._free_text_filters()
             if any(value == "" for value in request.query_params.getlist(name))
         )
         if empty:
-            # django-filter would ignore `?type=` silently; the schema gives the values it takes.
+            # One rule for every parameter but free text (`q`): an empty value is a 400, as the
+            # schema says (django-filter would ignore `?type=` silently, DRF `?cursor=`).
             raise ValidationError({empty[0]: [_("This parameter needs a value.")]})
 
-    def _typed_filters(self) -> set[str]:
-        """Filters that take a choice, a number or a date (not free text)."""
+    def _free_text_filters(self) -> set[str]:
+        """Filters that take any text (where an empty one means "no filter")."""
         filterset_class = getattr(self, "filterset_class", None)
         if not filterset_class:
             return set()
         return {
             name
             for name, filter_ in filterset_class.base_filters.items()
-            if not isinstance(filter_, django_filters.CharFilter)
+            if type(filter_) is django_filters.CharFilter and name not in self.reference_filters
         }
 
     def filter_queryset(self, queryset):
@@ -699,6 +765,13 @@ class PublicReadViewSet(viewsets.ReadOnlyModelViewSet):
         return response
 
     def _conditional(self, request, response):
+        """`ETag` (every answer) and `Last-Modified` (an object's), and 304s (RFC 9110, 13.1).
+
+        A list has no `Last-Modified`: an object leaving it changes the list without making any
+        date later. An object's is sent only once its second is over: within that second another
+        change could still follow with the same date, and a client revalidating with that date
+        alone would be told nothing changed (RFC 9110 8.8.2.2, "implicitly weak").
+        """
         frozen = getattr(response, "cached_answer", None)
         if frozen is not None:
             response.render()  # nothing to render: the body is the cached one
@@ -712,17 +785,26 @@ class PublicReadViewSet(viewsets.ReadOnlyModelViewSet):
             response.render()
             etag = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
             response["ETag"] = etag
-            last_modified = _latest_updated(response.data)
-            if last_modified:
-                response["Last-Modified"] = http_date(last_modified)
+            last_modified = None if self._is_list() else _latest_updated(response.data)
             self._store_answer(request, response, last_modified)
+        if last_modified and int(last_modified) < int(time.time()):
+            response["Last-Modified"] = http_date(last_modified)
+        else:
+            last_modified = None
         if_none_match = request.headers.get("If-None-Match")
-        if if_none_match and etag in [tag.strip() for tag in if_none_match.split(",")]:
-            return _not_modified(response)
+        if if_none_match is not None:
+            # Weak comparison (RFC 9110 13.1.2): W/"x" matches "x"; "*" matches any answer.
+            tags = {_opaque_tag(tag) for tag in if_none_match.split(",")}
+            if "*" in tags or _opaque_tag(etag) in tags:
+                return _not_modified(response)
+            return response
         since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
-        if not if_none_match and since and last_modified and int(last_modified) <= since:
+        if since and last_modified and int(last_modified) <= since:
             return _not_modified(response)
         return response
+
+    def _is_list(self) -> bool:
+        return getattr(self, "action", None) == "list"
 
     def _store_answer(self, request, response, last_modified) -> None:
         from django.core.cache import cache
@@ -732,11 +814,16 @@ class PublicReadViewSet(viewsets.ReadOnlyModelViewSet):
             return
         headers = {
             name: response[name]
-            for name in ("ETag", "Last-Modified", "Content-Language", "Content-Type")
+            for name in ("ETag", "Content-Language", "Content-Type")
             if name in response
         }
         frozen = {"content": response.content, "headers": headers, "last_modified": last_modified}
         cache.set(key, frozen, settings.API_CACHE_SECONDS)
+
+
+def _opaque_tag(tag: str) -> str:
+    tag = tag.strip()
+    return tag[2:] if tag.startswith("W/") else tag
 
 
 def _not_modified(response):

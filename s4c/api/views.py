@@ -59,6 +59,12 @@ class ChangeFeedView(APIView):
         # A write that went around the services (a shell, raw SQL) is recorded before it is read.
         sweep()
         events = list(ChangeEvent.objects.filter(id__gt=since).order_by("id")[:PAGE])
+        if not events and since and not ChangeEvent.objects.filter(id__gte=since).exists():
+            # Beyond the head: no `next` this feed ever gave (a typo, or another server's feed).
+            # Echoing it back would make the client wait for events it would then skip.
+            raise ValidationError(
+                {"since": [_("This cursor is beyond the end of the feed: start from 0.")]}
+            )
         results = [
             {
                 "type": e.kind,

@@ -83,7 +83,7 @@ def test_a_changed_session_has_a_new_sequence_in_its_feed(admin_user, client, ti
     assert str(event["UID"]) == f"session-{timed_session.pk}@south4care"
 
 
-def test_cohort_page_offers_a_webcal_subscription(client, cohort):
+def test_cohort_page_offers_a_webcal_subscription(client, date_only_session):
     html = client.get("/en/learning/lh-test/").content.decode()
     assert 'href="webcal://testserver/en/learning/lh-test/calendar.ics"' in html
 
