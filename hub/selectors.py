@@ -15,7 +15,15 @@ from s4c.models import PublicState
 from s4c.text import whole_number
 
 from .cards import result_cards
-from .models import DOCUMENT_LANGUAGES, Organisation, Region, Resource, ResourceCountry, ResourceLanguage, Theme
+from .models import (
+    DOCUMENT_LANGUAGES,
+    Organisation,
+    Region,
+    Resource,
+    ResourceCountry,
+    ResourceLanguage,
+    Theme,
+)
 from .search import canonical_query
 from .search_backends import FACETS, SORTS, ListSummary, search_backend
 

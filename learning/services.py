@@ -112,7 +112,11 @@ def session_save(*, session: Session, actor) -> Session:
     ):
         raise DomainError(_("You do not have permission to edit sessions."), code="forbidden")
     if session.pk:
-        before = Session.objects.select_for_update(no_key=True).filter(pk=session.pk).values(*CALENDAR_FIELDS)
+        before = (
+            Session.objects.select_for_update(no_key=True)
+            .filter(pk=session.pk)
+            .values(*CALENDAR_FIELDS)
+        )
         before = before.first()
         if before and any(getattr(session, f) != before[f] for f in CALENDAR_FIELDS):
             session.sequence = Session.objects.get(pk=session.pk).sequence + 1
