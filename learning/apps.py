@@ -5,3 +5,15 @@ from django.utils.translation import gettext_lazy as _
 class LearningConfig(AppConfig):
     name = "learning"
     verbose_name = _("Learning Hub")
+
+    def ready(self):
+        from s4c import backup
+
+        from . import privacy
+
+        # A restore must not bring back people erased after the backup was taken.
+        backup.register_replay(
+            name="erasures",
+            capture=privacy.erasures_snapshot,
+            replay=lambda snapshot: privacy.erasures_replay(snapshot=snapshot),
+        )
