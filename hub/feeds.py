@@ -6,18 +6,28 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import gettext as _
 
 from s4c.bilingual import translated_value
+from s4c.links import absolute_url
 
 from .selectors import resources_published
 
 
 class LatestResourcesRss(Feed):
+    """Every link is absolute already (`s4c.links`): Django's feeds would otherwise complete them
+    with the request's Host header, which a client chooses, and the feed is cached for everyone."""
+
     feed_type = Rss201rev2Feed
+
+    def get_object(self, request, *args, **kwargs):
+        return request.path  # what `feed_url` needs of the request
+
+    def feed_url(self, path):
+        return absolute_url(path)
 
     def title(self):
         return _("South-4-Care Knowledge Hub: new resources")
 
     def link(self):
-        return reverse("hub:index")
+        return absolute_url(reverse("hub:index"))
 
     def description(self):
         return _(
@@ -36,7 +46,7 @@ class LatestResourcesRss(Feed):
         return translated_value(item, "summary").text
 
     def item_link(self, item):
-        return item.get_absolute_url()
+        return absolute_url(item.get_absolute_url())
 
     def item_guid(self, item):
         return item.identifier

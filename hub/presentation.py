@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from s4c.bilingual import LANGUAGE_CODES, translated_value
+from s4c.links import absolute_url
 
 from .models import Resource
 
@@ -91,7 +92,7 @@ def json_ld(resource: Resource) -> dict:
     data = {
         "@context": "https://schema.org",
         "@type": SCHEMA_TYPES.get(resource.resource_type, "CreativeWork"),
-        "@id": f"{settings.SITE_URL}{resource.get_absolute_url()}",
+        "@id": absolute_url(resource.get_absolute_url()),
         "identifier": resource.identifier,
         "name": _tagged(resource, "title"),
         "description": _tagged(resource, "summary"),
@@ -100,9 +101,9 @@ def json_ld(resource: Resource) -> dict:
         "about": [
             {"@type": "Thing", "name": _tagged(theme, "name")} for theme in resource.themes.all()
         ],
-        "url": f"{settings.SITE_URL}{resource.get_absolute_url()}",
+        "url": absolute_url(resource.get_absolute_url()),
         "workTranslation": [
-            {"@id": f"{settings.SITE_URL}{_localized_url(resource, code)}", "inLanguage": code}
+            {"@id": absolute_url(_localized_url(resource, code)), "inLanguage": code}
             for code in LANGUAGE_CODES
             if getattr(resource, f"title_{code}") and code != translation.get_language()
         ],

@@ -1,10 +1,23 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from s4c import links
+
 from .selectors import resources_published
 
 
-class ResourceSitemap(Sitemap):
+class SiteSitemap(Sitemap):
+    """Locations on the configured site (`s4c.links`), not on the request's Host header."""
+
+    def get_domain(self, site=None):
+        return links.site_domain() if links.configured_origin() else super().get_domain(site)
+
+    @property
+    def protocol(self):
+        return links.site_scheme() if links.configured_origin() else None
+
+
+class ResourceSitemap(SiteSitemap):
     """Published resources, with hreflang alternates for the translations that exist."""
 
     i18n = True
@@ -30,7 +43,7 @@ class ResourceSitemap(Sitemap):
         return item.updated_at
 
 
-class SectionSitemap(Sitemap):
+class SectionSitemap(SiteSitemap):
     i18n = True
     alternates = True
     x_default = True

@@ -1,10 +1,11 @@
 import json
 
-from django.conf import settings
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+
+from s4c.links import absolute_url
 
 from .presentation import citation, facet_checkboxes, json_ld
 from .search import highlight
@@ -78,7 +79,7 @@ def detail(request, identifier: str):
                 status=410,
             )
         raise Http404(identifier)
-    absolute = f"{settings.SITE_URL}{resource.get_absolute_url()}"
+    absolute = absolute_url(resource.get_absolute_url(), request=request)
     return render(
         request,
         "hub/detail.html",

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from s4c.errors import DomainError
+from s4c.links import site_domain
 from s4c.outbox import enqueue_on_commit
 
 from . import services
@@ -64,7 +65,7 @@ def cohort_detail(request, slug):
             "visitor_zone": visitor_zone,
             "bad_zone": bool(request.GET.get("tz")) and visitor_zone is None,
             "feed_url": feed,
-            "webcal_url": f"webcal://{request.get_host()}{feed}",
+            "webcal_url": "webcal://" + site_domain(request) + feed,
             "applications_open": cohort.applications_open(),
         },
     )

@@ -29,6 +29,7 @@ from django.db.models import F
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from .links import absolute_url
 from .models import (
     ChangeEvent,
     FeedEpoch,
@@ -84,7 +85,7 @@ def body_of(event: WebhookEvent) -> bytes:
     event back with the backup, under the same id) makes it the new epoch's cursor of that event."""
     try:
         path = reverse(f"api:{event.kind}-detail", args=[event.object_id])
-        url = f"{settings.SITE_URL}{path}"
+        url = absolute_url(path)
     except NoReverseMatch:
         url = None
     epoch = FeedEpoch.current()
