@@ -82,16 +82,25 @@ def _dump_data() -> bytes:
         for label in EXCLUDED
         if label.split(".")[0] in {a.label for a in apps.get_app_configs()}
     ]
-    # XML keeps datetimes to the microsecond (the JSON encoder rounds them to milliseconds).
-    call_command(
-        "dumpdata",
-        format="xml",
-        natural_foreign=True,
-        natural_primary=True,
-        exclude=excluded,
-        indent=None,
-        stdout=buffer,
-    )
+    # One snapshot for every table: dumpdata reads the tables one after another, and a backup
+    # taken while people submit forms would otherwise hold an application without its e-mail row
+    # (or the reverse). REPEATABLE READ gives PostgreSQL's snapshot; SQLite's one writer at a time
+    # and a transaction give the same.
+    snapshot = connection.vendor == "postgresql" and not connection.in_atomic_block
+    with transaction.atomic():
+        if snapshot:  # (inside a caller's transaction, that transaction's view is the snapshot)
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        # XML keeps datetimes to the microsecond (the JSON encoder rounds them to milliseconds).
+        call_command(
+            "dumpdata",
+            format="xml",
+            natural_foreign=True,
+            natural_primary=True,
+            exclude=excluded,
+            indent=None,
+            stdout=buffer,
+        )
     return buffer.getvalue().encode()
 
 
