@@ -456,13 +456,19 @@ def main() -> None:
 
 
 def report(load, marks, notes, accepted, present, acknowledged, state) -> None:
-    def reverted_by_design(record: Record) -> bool:
-        # Made after the backup's snapshot and finished before the restore was over.
+    restored = "Restored " in notes.get("restore", "")
+
+    def in_restore_window(record: Record) -> bool:
+        # Made after the backup's snapshot and finished before the restore was over: the
+        # restore takes the data back to before it, by design.
         return (
-            "backup_started" in marks
+            restored
             and record.ended > marks["backup_started"]
-            and record.started < marks.get("restore_ended", 0)
+            and record.started < marks["restore_ended"]
         )
+
+    def reverted_by_design(record: Record) -> bool:
+        return in_restore_window(record) and record.email not in present
 
     phases = ["baseline", "redis outage", "postgres restart", "worker kill", "backup/restore"]
     print()
@@ -476,7 +482,7 @@ def report(load, marks, notes, accepted, present, acknowledged, state) -> None:
         submits = [r for r in rows if r.kind == "submit"]
         ok = [r for r in submits if r.status == 302]
         reverted = [r for r in ok if reverted_by_design(r)]
-        lost = [r for r in ok if r.email not in present and not reverted_by_design(r)]
+        lost = [r for r in ok if r.email not in present and not in_restore_window(r)]
         totals["lost"] += len(lost)
         print(f"{name:18} {len(rows):8} {errors:6} {client:5} {len(submits):9} {len(ok):8} "
               f"{len(submits) - len(ok):7} {len(lost):4} {len(reverted):8}")  # fmt: skip
@@ -490,8 +496,11 @@ def report(load, marks, notes, accepted, present, acknowledged, state) -> None:
         print(f"  {name}: {dict(sorted(counts.items()))}")
     kept = [r for r in accepted if r.email in present]
     unacknowledged = [r for r in kept if r.email not in acknowledged]
+    by_phase = {}
+    for r in unacknowledged:
+        by_phase[r.phase] = by_phase.get(r.phase, 0) + 1
     print(f"\naccepted submissions kept: {len(kept)}; without their acknowledgement e-mail "
-          f"recorded as sent: {len(unacknowledged)}")  # fmt: skip
+          f"recorded as sent: {len(unacknowledged)} {by_phase or ''}")  # fmt: skip
     for key in ("backup_started", "restore_started"):
         if key in marks:
             end = marks[key.replace("started", "ended")]

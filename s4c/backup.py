@@ -22,6 +22,7 @@ import os
 import secrets
 import tarfile
 import tempfile
+import time
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -32,7 +33,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -52,6 +53,8 @@ READABLE_FORMATS = {2, 3}
 # the old one was lost), and a partner must never see one id name two events.
 EVENT_ID_MARGIN = 1_000_000
 SECRET_MODEL = "s4c.webhookendpoint"
+# A restore under live traffic may lose a deadlock or wait too long for a lock: it is retried.
+RESTORE_ATTEMPTS = 5
 
 
 @dataclass
@@ -316,6 +319,46 @@ def _announce_changes(live: dict) -> dict[str, int]:
     return counts
 
 
+def _lock_everything() -> None:
+    """Take every table before reading the live state: nothing can change between what the
+    restore captures (erasures, what partners were told) and the flush, and the flush cannot
+    deadlock halfway with a request (waiting for one table while holding others). Requests
+    wait for the restore's commit, then see the restored data."""
+    if connection.vendor != "postgresql":
+        return  # SQLite has one writer at a time
+    tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL lock_timeout = '10s'")
+        names = ", ".join(connection.ops.quote_name(table) for table in sorted(tables))
+        cursor.execute(f"LOCK TABLE {names} IN ACCESS EXCLUSIVE MODE")
+
+
+@transaction.atomic
+def _replace_data(data_file: Path, manifest: dict, report: dict) -> None:
+    """Replace the data with the archive's, in one transaction, and keep partners and erasures
+    right (see the module's docstring); fills `report`."""
+    _lock_everything()
+    live_epoch = FeedEpoch.current()
+    highest = _highest_event_id()
+    live_feed = _live_feed_state()
+    captured = {name: replay.capture() for name, replay in REPLAYS.items()}
+    with _history_paused(), changes.paused():
+        call_command("flush", interactive=False, verbosity=0)
+        call_command("loaddata", str(data_file), verbosity=0)
+    epoch = max(live_epoch, FeedEpoch.current()) + 1
+    FeedEpoch.objects.create(
+        number=epoch,
+        started_at=timezone.now(),
+        restored_from=manifest.get("created_at"),
+    )
+    first_id = max(highest, _highest_event_id()) + EVENT_ID_MARGIN
+    _continue_event_ids_after(first_id - 1)
+    for name, replay in REPLAYS.items():
+        report[name] = replay.replay(captured[name])
+    report["feed"] = {"epoch": epoch, "first_event_id": first_id}
+    report["feed"]["events"] = _announce_changes(live_feed)
+
+
 def restore_backup(*, archive_path: Path) -> dict:
     """Replace every table's data and the media with the archive's content; returns a report:
     the manifest and what the restore did (feed epoch, events, erasures replayed, secrets)."""
@@ -339,26 +382,17 @@ def restore_backup(*, archive_path: Path) -> dict:
             data, unreadable_secrets = _decrypt_secrets(data_file.read_bytes())
             data_file.write_bytes(data)
         report = {"manifest": manifest, "webhook_endpoints_deactivated": unreadable_secrets}
-        with transaction.atomic():
-            live_epoch = FeedEpoch.current()
-            highest = _highest_event_id()
-            live_feed = _live_feed_state()
-            captured = {name: replay.capture() for name, replay in REPLAYS.items()}
-            with _history_paused(), changes.paused():
-                call_command("flush", interactive=False, verbosity=0)
-                call_command("loaddata", str(data_file), verbosity=0)
-            epoch = max(live_epoch, FeedEpoch.current()) + 1
-            FeedEpoch.objects.create(
-                number=epoch,
-                started_at=timezone.now(),
-                restored_from=manifest.get("created_at"),
-            )
-            first_id = max(highest, _highest_event_id()) + EVENT_ID_MARGIN
-            _continue_event_ids_after(first_id - 1)
-            for name, replay in REPLAYS.items():
-                report[name] = replay.replay(captured[name])
-            report["feed"] = {"epoch": epoch, "first_event_id": first_id}
-            report["feed"]["events"] = _announce_changes(live_feed)
+        for attempt in range(1, RESTORE_ATTEMPTS + 1):
+            try:
+                _replace_data(data_file, manifest, report)
+                break
+            except OperationalError:
+                # A deadlock with live traffic or a lock not granted in time: nothing was
+                # changed (one transaction); try again once the requests in the way are done.
+                if attempt == RESTORE_ATTEMPTS:
+                    raise
+                time.sleep(attempt)
+        report["attempts"] = attempt
         bump_content_version()
         media_root = Path(settings.MEDIA_ROOT)
         media_root.mkdir(parents=True, exist_ok=True)

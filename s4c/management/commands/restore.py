@@ -27,7 +27,12 @@ class Command(BaseCommand):
         manifest, feed = report["manifest"], report["feed"]
         lines = [
             f"Restored {manifest['objects']} objects and {manifest['media_files']} media files "
-            f"from the backup of {manifest['created_at']}.",
+            f"from the backup of {manifest['created_at']}"
+            + (
+                f" (after {report['attempts']} attempts: live traffic held locks)."
+                if report["attempts"] > 1
+                else "."
+            ),
             f"Change feed: epoch {feed['epoch']} (cursors given before answer 410 and ask "
             f"partners to re-crawl); new events start at id {feed['first_event_id']}; "
             f"{feed['events']['upsert']} upsert and {feed['events']['delete']} delete events "
