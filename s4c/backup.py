@@ -32,7 +32,7 @@ from pathlib import Path, PurePosixPath
 from cryptography.fernet import Fernet, InvalidToken
 from django.apps import apps
 from django.conf import settings
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import OperationalError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -386,10 +386,14 @@ def restore_backup(*, archive_path: Path) -> dict:
             try:
                 _replace_data(data_file, manifest, report)
                 break
-            except OperationalError:
-                # A deadlock with live traffic or a lock not granted in time: nothing was
-                # changed (one transaction); try again once the requests in the way are done.
-                if attempt == RESTORE_ATTEMPTS:
+            except (OperationalError, CommandError) as exc:
+                # A deadlock with live traffic or a lock not granted in time (flush reports its
+                # own as a CommandError): nothing was changed (one transaction); try again once
+                # the requests in the way are done.
+                conflict = isinstance(exc, OperationalError) or isinstance(
+                    exc.__cause__, OperationalError
+                )
+                if not conflict or attempt == RESTORE_ATTEMPTS:
                     raise
                 time.sleep(attempt)
         report["attempts"] = attempt
