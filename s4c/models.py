@@ -105,7 +105,7 @@ class FeedEpoch(models.Model):
     A restore brings back an older history: cursors handed out since the backup name events that
     no longer exist, and objects changed back without a feed entry of their own. Cursors carry the
     epoch they were given in (s4c/api/views.py), so a cursor of an earlier epoch is refused with
-    410 and a request to re-crawl, instead of silently skipping the restore's changes.
+    409 and a request to re-crawl, instead of silently skipping the restore's changes.
     No row means the first epoch (a portal that was never restored).
     """
 

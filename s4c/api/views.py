@@ -24,7 +24,7 @@ class ChangeFeedView(APIView):
                 {"type": "string", "pattern": "^([0-9]{1,9}-)?[0-9]{1,18}$"},
                 description=(
                     "The `next` cursor of the previous page. A cursor given before the feed was "
-                    "restored from a backup (an earlier `epoch`) answers 410: re-crawl."
+                    "restored from a backup (an earlier `epoch`) answers 409: re-crawl."
                 ),
             )
         ],
@@ -46,7 +46,7 @@ class ChangeFeedView(APIView):
                     "epoch": serializers.IntegerField(),
                 },
             ),
-            410: inline_serializer(
+            409: inline_serializer(
                 "ChangeFeedEpochChanged",
                 {
                     "detail": serializers.CharField(),
@@ -73,6 +73,8 @@ class ChangeFeedView(APIView):
         if since_epoch != epoch and since:
             # The feed was restored from a backup since this cursor was given: the events after
             # it may be gone and objects changed back, so resuming would silently miss changes.
+            # 409, not 410: the cursor conflicts with the feed's current history (any other
+            # epoch, even one never given, gets this answer: re-crawling is always safe).
             return Response(
                 {
                     "detail": _(
@@ -84,7 +86,7 @@ class ChangeFeedView(APIView):
                     "epoch": epoch,
                     "next": FeedEpoch.cursor(epoch=epoch, event_id=0),
                 },
-                status=410,
+                status=409,
             )
         events = list(ChangeEvent.objects.filter(id__gt=since).order_by("id")[:PAGE])
         results = [

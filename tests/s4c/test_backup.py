@@ -161,7 +161,7 @@ def test_after_a_restore_the_feed_stays_monotonic_and_old_cursors_ask_for_a_recr
 
     assert FeedEpoch.current() == 2
     gone = _feed(client, old_cursor)
-    assert gone.status_code == 410
+    assert gone.status_code == 409
     assert gone.json()["code"] == "feed_epoch_changed"
     assert gone.json()["next"] == "2-0"
     assert "re-crawl" in gone.json()["detail"].lower()

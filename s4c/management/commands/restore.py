@@ -33,7 +33,7 @@ class Command(BaseCommand):
                 if report["attempts"] > 1
                 else "."
             ),
-            f"Change feed: epoch {feed['epoch']} (cursors given before answer 410 and ask "
+            f"Change feed: epoch {feed['epoch']} (cursors given before answer 409 and ask "
             f"partners to re-crawl); new events start at id {feed['first_event_id']}; "
             f"{feed['events']['upsert']} upsert and {feed['events']['delete']} delete events "
             "(with their webhooks) for what the restore changed.",
