@@ -21,7 +21,7 @@ class ChangeFeedView(APIView):
         parameters=[
             OpenApiParameter(
                 "since",
-                {"type": "string", "pattern": "^([0-9]{1,9}-)?[0-9]{1,18}$"},
+                {"type": "string", "pattern": "^([1-9][0-9]{0,8}-)?[0-9]{1,18}$"},
                 description=(
                     "The `next` cursor of the previous page. A cursor given before the feed was "
                     "restored from a backup (an earlier `epoch`) answers 409: re-crawl."
