@@ -137,8 +137,8 @@ class FeedEpoch(models.Model):
         id inside a 64-bit integer (and out of PostgreSQL's "bigint out of range")."""
         from .text import whole_number
 
-        epoch_text, _, id_text = text.rpartition("-")
-        epoch = whole_number(epoch_text, max_digits=9) if epoch_text else 1
+        epoch_text, dash, id_text = text.rpartition("-")
+        epoch = whole_number(epoch_text, max_digits=9) if dash else 1
         event_id = whole_number(id_text, max_digits=18)
         if not epoch or event_id is None:
             return None

@@ -230,3 +230,21 @@ def test_erasures_recorded_after_the_backup_are_replayed(tmp_path):
         [(before.subject_hash, before.erased_at), (record.subject_hash, record.erased_at)]
     )
     assert "replayed: 1 (1 applications erased again)" in out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("text", "parsed"),
+    [("0", (1, 0)), ("1042", (1, 1042)), ("2-1042", (2, 1042)), ("2-0", (2, 0)),
+     ("0-5", None), ("-5", None), ("2-", None), ("x-1", None), ("2-١٢", None),
+     ("1" * 19, None), ("1" * 10 + "-1", None)],
+)  # fmt: skip
+def test_feed_cursors_name_their_epoch(text, parsed):
+    assert FeedEpoch.parse_cursor(text) == parsed
+
+
+def test_a_cursor_of_another_epoch_asks_for_a_recrawl_and_the_start_never_does(client):
+    FeedEpoch.objects.create(number=3, started_at="2026-12-01T00:00:00Z")
+    assert client.get("/api/v1/changes/", {"since": "12"}).status_code == 409
+    assert client.get("/api/v1/changes/", {"since": "4-12"}).status_code == 409
+    assert client.get("/api/v1/changes/", {"since": "0"}).json()["next"] == "3-0"
+    assert client.get("/api/v1/changes/", {"since": "3-12"}).json()["next"] == "3-12"
