@@ -125,7 +125,7 @@ def test_the_schema_documents_every_answer(client):
     }
     assert parameters["q"] == {"type": "string", "pattern": "^[^\\u0000]*$"}
     feed = paths["/api/v1/changes/"]["get"]
-    assert sorted(feed["responses"]) == ["200", "400", "429"]
+    assert sorted(feed["responses"]) == ["200", "400", "409", "429"]
     assert feed["parameters"][0]["schema"] == {"type": "string", "pattern": "^[0-9]+$"}
 
 
