@@ -43,6 +43,9 @@ def _last_change() -> dt.datetime | None:
 
 
 class LatestResourcesRss(Feed):
+    """Every link is absolute already (`s4c.links`): Django's feeds would otherwise complete them
+    with the request's Host header, which a client chooses, and the feed is cached for everyone."""
+
     feed_type = Rss201rev2Feed
     url_name = "hub:feed-rss"
 

@@ -26,6 +26,7 @@ from django_countries import countries
 from lxml import etree
 
 from s4c.bilingual import LANGUAGE_CODES
+from s4c.links import absolute_url
 
 from . import selectors
 from .models import Resource, Theme
@@ -369,10 +370,11 @@ def _state_of(identifier: str):
 
 
 def base_url() -> str:
-    return f"{settings.SITE_URL}{reverse('oai')}"
+    return absolute_url(reverse("oai"))
 
 
 def identifier_prefix() -> str:
+    # Always SITE_URL's host, even in debug mode: an identifier names a record for ever.
     return f"oai:{urlsplit(settings.SITE_URL).hostname}:"
 
 
@@ -425,11 +427,11 @@ def dublin_core(resource: Resource):
         _dc(dc, "format", mimetypes.guess_type(resource.file.name)[0] or "")
     for code in LANGUAGE_CODES:
         with translation.override(code):
-            _dc(dc, "identifier", f"{settings.SITE_URL}{resource.get_absolute_url()}", code)
+            _dc(dc, "identifier", absolute_url(resource.get_absolute_url()), code)
     if resource.external_url:
         _dc(dc, "relation", resource.external_url)
     if resource.file:
-        _dc(dc, "relation", f"{settings.SITE_URL}{resource.file.url}")
+        _dc(dc, "relation", absolute_url(resource.file.url))
     for link in sorted(resource.language_links.all(), key=lambda link: link.language):
         _dc(dc, "language", link.language)
     for link in sorted(resource.country_links.all(), key=lambda link: link.country.code):

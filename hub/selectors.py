@@ -246,6 +246,9 @@ class _Total:
         return self.total
 
 
+MAX_PAGE_NUMBER = 10**9
+
+
 @dataclass
 class HubPage:
     page: Page  # its object_list: the page's results (hub.cards.ResultCard), in order
@@ -256,7 +259,9 @@ def hub_results(*, hub_query: HubQuery, page_number, page_size: int = 20) -> Hub
     """One page of the public list with its facets, in a constant number of queries."""
     language = translation.get_language() or "en"
     try:
-        number = max(1, int(page_number))
+        # Past the end is the last page (below); capping first keeps the offset of a page such as
+        # 10**18 inside PostgreSQL's bigint (it was a 500: "bigint out of range").
+        number = min(max(1, int(page_number)), MAX_PAGE_NUMBER)
     except (TypeError, ValueError):
         number = 1
     summary = list_summary(

@@ -1,9 +1,9 @@
-from django.conf import settings
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from s4c.links import absolute_url
 from s4c.seo import json_ld_script, languages_of
 
 from .models import document_format
@@ -92,7 +92,7 @@ def detail(request, identifier: str):
                 status=410,
             )
         raise Http404(identifier)
-    absolute = f"{settings.SITE_URL}{resource.get_absolute_url()}"
+    absolute = absolute_url(resource.get_absolute_url(), request=request)
     return render(
         request,
         "hub/detail.html",

@@ -10,3 +10,13 @@ class LearningConfig(AppConfig):
         from .api.kinds import register_kinds
 
         register_kinds()
+        from s4c import backup
+
+        from . import privacy
+
+        # A restore must not bring back people erased after the backup was taken.
+        backup.register_replay(
+            name="erasures",
+            capture=privacy.erasures_snapshot,
+            replay=lambda snapshot: privacy.erasures_replay(snapshot=snapshot),
+        )

@@ -3,12 +3,12 @@
 import datetime as dt
 import zoneinfo
 
-from django.conf import settings
 from django.utils import timezone, translation
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
 
 from s4c.bilingual import translated_value
 from s4c.formats import arabic_text_digits
+from s4c.links import absolute_url
 
 
 def _text(value) -> str:
@@ -56,7 +56,7 @@ def _event(session, language: str) -> Event:
     if location:
         event.add("location", location)
     event.add("status", "CANCELLED" if session.cancelled else "CONFIRMED")
-    event.add("url", f"{settings.SITE_URL}{session.get_absolute_url()}")  # in the feed's language
+    event.add("url", absolute_url(session.get_absolute_url()))  # in the feed's language
     return event
 
 

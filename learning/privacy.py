@@ -24,6 +24,7 @@ from collections import Counter
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import CharField, Max, Q, TextField, Value
 from django.db.models.functions import Cast, Coalesce, Concat, TruncDate
@@ -365,3 +366,60 @@ def person_export(*, email: str, actor=None) -> dict:
         ]
     result["emails"].sort(key=lambda sent: sent["sent_at"])
     return result
+
+
+def erasures_snapshot() -> list[dict]:
+    """The erasure records as plain data, taken by a restore before it replaces the database."""
+    return [
+        {
+            "subject_hash": record.subject_hash,
+            "reason": record.reason,
+            "counts": record.counts,
+            "erased_at": record.erased_at,
+            "actor": record.actor.get_username() if record.actor else None,
+        }
+        for record in ErasureRecord.objects.select_related("actor").order_by("erased_at", "pk")
+    ]
+
+
+@transaction.atomic
+def erasures_replay(*, snapshot: list[dict]) -> dict[str, int]:
+    """Erase again the people erased after a backup was taken, once that backup is restored.
+
+    A restore brings the applications back as they were when the backup was taken: without this, a
+    person erased since would come back. The records of `snapshot` (`erasures_snapshot` before the
+    restore) missing from the restored data are replayed: the addresses are found again by their
+    keyed hash, anonymised as by `person_erase`, and the records put back with their own time,
+    reason, counts and acting user (when that user exists in the restored data). Run by the
+    restore itself, not by a person.
+    """
+    present = set(ErasureRecord.objects.values_list("subject_hash", "erased_at"))
+    missing = [r for r in snapshot if (r["subject_hash"], r["erased_at"]) not in present]
+    wanted = {record["subject_hash"] for record in missing}
+    applications = [
+        application
+        for application in Application.objects.select_for_update()
+        .filter(erased_at__isnull=True)
+        .order_by("pk")
+        if wanted and subject_hash(application.email) in wanted
+    ]
+    if applications:
+        _anonymise(applications, now=timezone.now())
+    users = get_user_model()
+    actors = {
+        user.get_username(): user
+        for user in users.objects.filter(
+            **{f"{users.USERNAME_FIELD}__in": {r["actor"] for r in missing if r["actor"]}}
+        )
+    }
+    ErasureRecord.objects.bulk_create(
+        ErasureRecord(
+            subject_hash=record["subject_hash"],
+            reason=record["reason"],
+            counts=record["counts"],
+            erased_at=record["erased_at"],
+            actor=actors.get(record["actor"]),
+        )
+        for record in missing
+    )
+    return {"erasures_replayed": len(missing), "applications_erased_again": len(applications)}

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from s4c.links import absolute_url, site_origin
 from s4c.outbox import enqueue_on_commit
 
 from . import privacy, services
@@ -38,7 +39,7 @@ def send_acknowledgement(*, application_id: int) -> bool:
         ).strip()
         body = render_to_string(
             "learning/email/acknowledgement.txt",
-            {"application": application, "site_url": settings.SITE_URL},
+            {"application": application, "site_url": site_origin()},
         )
     with transaction.atomic():
         if not services.email_send_once(
@@ -103,7 +104,7 @@ def send_sign_in_link(self, *, application_id: int | None, language: str) -> boo
     with transaction.atomic():
         token = services.sign_in_link_issue(application=application)
         with translation.override(language):
-            link = settings.SITE_URL + reverse("learning:sign-in-link", kwargs={"token": token})
+            link = absolute_url(reverse("learning:sign-in-link", kwargs={"token": token}))
             subject = gettext("Your South-4-Care sign-in link")
             body = render_to_string(
                 "learning/email/sign_in.txt",
@@ -150,7 +151,7 @@ def send_commitment_reminder(*, commitment_id: int) -> bool:
             ).strip()
             body = render_to_string(
                 "learning/email/reminder.txt",
-                {"commitment": commitment, "site_url": settings.SITE_URL},
+                {"commitment": commitment, "site_url": site_origin()},
             )
         previous = commitment.reminded_at.isoformat() if commitment.reminded_at else "none"
         if not services.email_send_once(

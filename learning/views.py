@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from s4c.errors import DomainError
+from s4c.links import site_domain
 from s4c.net import client_ip
 from s4c.outbox import enqueue_on_commit
 from s4c.seo import json_ld_script, languages_of
@@ -80,7 +81,7 @@ def cohort_detail(request, slug):
             "has_timed_sessions": any(session.is_timed for session in sessions),
             "phase_over": {phase.pk: phase.end_date < today for phase in cohort.phases.all()},
             "feed_url": feed,
-            "webcal_url": f"webcal://{request.get_host()}{feed}" if feed else "",
+            "webcal_url": f"webcal://{site_domain(request)}{feed}" if feed else "",
             "applications_open": cohort.applications_open(),
             "applications_closed": bool(
                 cohort.applications_close_at and cohort.applications_close_at <= timezone.now()

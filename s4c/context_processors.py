@@ -2,6 +2,8 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils import translation
 
+from .links import site_origin
+
 
 def site(request):
     """The language switcher's links: the same page in each language."""
@@ -17,4 +19,4 @@ def site(request):
                 "current": code == current,
             }
         )
-    return {"language_alternates": alternates, "site_url": settings.SITE_URL}
+    return {"language_alternates": alternates, "site_url": site_origin(request)}

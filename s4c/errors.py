@@ -61,6 +61,25 @@ class QueryStringGuard:
         return self.get_response(request)
 
 
+class NulPathGuard:
+    """A path with a NUL character is a 404 (JSON on the API), before any view sees it.
+
+    No identifier of ours can contain one, and PostgreSQL refuses NUL in text: without this guard
+    `/api/v1/resources/a%00b/` reached the database and answered 500, on every detail route.
+    Placed after LocaleMiddleware, so the page speaks the request's language.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path_info:
+            from .views import page_not_found
+
+            return page_not_found(request)
+        return self.get_response(request)
+
+
 def bad_parameter_response(request, name: str):
     from django.http import JsonResponse
     from django.shortcuts import render

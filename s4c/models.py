@@ -116,6 +116,52 @@ class CapturedRow(models.Model):
         return f"{self.table_name} {self.data}"
 
 
+class FeedEpoch(models.Model):
+    """A period of the change feed's history. Each restore of a backup starts a new one.
+
+    A restore brings back an older history: cursors handed out since the backup name events that
+    no longer exist, and objects changed back without a feed entry of their own. Cursors carry the
+    epoch they were given in (s4c/api/views.py), so a cursor of an earlier epoch is refused with
+    409 and a request to re-crawl, instead of silently skipping the restore's changes.
+    No row means the first epoch (a portal that was never restored).
+    """
+
+    number = models.PositiveIntegerField(primary_key=True)
+    started_at = models.DateTimeField()
+    restored_from = models.DateTimeField(
+        null=True, blank=True, help_text="When the backup this epoch was restored from was taken."
+    )
+
+    class Meta:
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return f"feed epoch {self.number}"
+
+    @classmethod
+    def current(cls) -> int:
+        return cls.objects.order_by("-number").values_list("number", flat=True).first() or 1
+
+    @staticmethod
+    def cursor(*, epoch: int, event_id: int) -> str:
+        """A feed cursor: the event id, prefixed by the epoch after the first one ("2-1042"), so
+        that cursors handed out before any restore keep their plain form."""
+        return str(event_id) if epoch == 1 else f"{epoch}-{event_id}"
+
+    @staticmethod
+    def parse_cursor(text: str) -> tuple[int, int] | None:
+        """(epoch, event id) of a cursor, or None if it is malformed. At most 18 digits keeps the
+        id inside a 64-bit integer (and out of PostgreSQL's "bigint out of range")."""
+        from .text import whole_number
+
+        epoch_text, dash, id_text = text.rpartition("-")
+        epoch = whole_number(epoch_text, max_digits=9) if dash else 1
+        event_id = whole_number(id_text, max_digits=18)
+        if not epoch or event_id is None:
+            return None
+        return epoch, event_id
+
+
 # --- partners: API keys and webhooks ------------------------------------------------------------
 
 PARTNER_PERMISSION = "s4c.manage_partner_access"

@@ -27,10 +27,7 @@ from django.utils import translation
 
 from .bilingual import LANGUAGE_CODES
 from .caching import content_version, single_flight
-
-
-def absolute_url(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
+from .links import absolute_url  # noqa: E402 - one way to build absolute links (s4c.links)
 
 
 def work_iri(path: str) -> str:

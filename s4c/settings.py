@@ -60,6 +60,9 @@ ALLOWED_HOSTS = env.list(
 if not DEBUG and not ALLOWED_HOSTS:
     _required("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# The origin of absolute links (e-mails, feeds, calendars, citations, the API): always this one in
+# production; in debug mode, unless set explicitly, links follow the request (s4c/links.py).
+SITE_URL_EXPLICIT = bool(env.str("SITE_URL", default=""))
 SITE_URL = env.str("SITE_URL", default="http://localhost:8000").rstrip("/")
 
 INSTALLED_APPS = [
@@ -102,6 +105,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "s4c.errors.QueryStringGuard",
+    "s4c.errors.NulPathGuard",
+    "s4c.links.RequestOriginMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

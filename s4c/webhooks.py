@@ -29,8 +29,10 @@ from django.db.models import F
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from .links import absolute_url
 from .models import (
     ChangeEvent,
+    FeedEpoch,
     WebhookAttempt,
     WebhookDelivery,
     WebhookEndpoint,
@@ -77,19 +79,24 @@ def emit(*, change: ChangeEvent) -> WebhookEvent | None:
 
 
 def body_of(event: WebhookEvent) -> bytes:
-    """The JSON body, identical on every attempt: the change, as in the change feed, and its URL."""
+    """The JSON body, identical on every attempt: the change, as in the change feed, and its URL.
+
+    The cursor names the feed's current epoch: a restore between two attempts (which brings the
+    event back with the backup, under the same id) makes it the new epoch's cursor of that event."""
     try:
         path = reverse(f"api:{event.kind}-detail", args=[event.object_id])
-        url = f"{settings.SITE_URL}{path}"
+        url = absolute_url(path)
     except NoReverseMatch:
         url = None
+    epoch = FeedEpoch.current()
     payload = {
         "event_id": str(event.id),
         "type": event.kind,
         "id": event.object_id,
         "action": event.action,
         "changed_at": event.changed_at.isoformat().replace("+00:00", "Z"),
-        "cursor": str(event.cursor),
+        "cursor": FeedEpoch.cursor(epoch=epoch, event_id=event.cursor),
+        "epoch": epoch,
         "url": url,
     }
     return json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()

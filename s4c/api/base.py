@@ -34,6 +34,7 @@ from rest_framework.reverse import reverse
 from rest_framework.settings import ISO_8601, api_settings
 
 from s4c.bilingual import LANGUAGE_CODES, translated_value
+from s4c.links import absolute_url, site_origin
 from s4c.text import whole_number
 
 LANG_PARAMETER = OpenApiParameter(
@@ -126,7 +127,7 @@ class HtmlUrlField(serializers.Field):
         for code in LANGUAGE_CODES:
             with translation.override(code):
                 path = self.path(obj) if self.path else obj.get_absolute_url()
-                urls[code] = f"{settings.SITE_URL}{path}"
+                urls[code] = absolute_url(path, request=self.context.get("request"))
         return urls
 
     def representer(self):
@@ -146,11 +147,12 @@ class HtmlUrlField(serializers.Field):
     def _template(self, obj, code) -> "UrlTemplate":
         # A copy of the object with the lookup replaced: its own get_absolute_url() decides.
         stand_in = copy.copy(obj)
+        origin = site_origin(self.context.get("request"))
 
         def build(value):
             setattr(stand_in, self.lookup, value)
             with translation.override(code):
-                return f"{settings.SITE_URL}{stand_in.get_absolute_url()}"
+                return f"{origin}{stand_in.get_absolute_url()}"
 
         return UrlTemplate(build)
 
@@ -331,7 +333,9 @@ class ApiModelSerializer(serializers.ModelSerializer):
             kwarg = "pk" if lookup == "pk" else lookup
 
             def build(value):
-                return reverse(f"api:{basename}-detail", kwargs={kwarg: value}, request=request)
+                path = reverse(f"api:{basename}-detail", kwargs={kwarg: value})
+                # On the configured site, not on the client's Host header (s4c.links).
+                return absolute_url(path, request=request) if request is not None else path
 
             template = self._url_template = UrlTemplate(build)
         return template(getattr(obj, lookup))
@@ -461,6 +465,12 @@ class StrictCursorPagination(CursorPagination):
     max_page_size = 200
     ordering = "-pk"
     ordering_query_param = "ordering"
+
+    def paginate_queryset(self, queryset, request, view=None):
+        page = super().paginate_queryset(queryset, request, view)
+        # `next`/`previous` on the configured site, not on the client's Host header (s4c.links).
+        self.base_url = absolute_url(request.get_full_path(), request=request)
+        return page
 
     def get_ordering(self, request, queryset, view):
         self._model = queryset.model

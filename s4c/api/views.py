@@ -5,8 +5,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from s4c.models import ChangeEvent
-from s4c.text import whole_number
+from s4c.models import ChangeEvent, FeedEpoch
 
 from .base import PublicAutoSchema
 from .capture import sweep
@@ -23,26 +22,41 @@ class ChangeFeedView(APIView):
         parameters=[
             OpenApiParameter(
                 "since",
-                {"type": "string", "pattern": "^[0-9]+$"},
-                description="The `next` cursor of the previous page.",
+                {"type": "string", "pattern": "^([1-9][0-9]{0,8}-)?[0-9]{1,18}$"},
+                description=(
+                    "The `next` cursor of the previous page. A cursor given before the feed was "
+                    "restored from a backup (an earlier `epoch`) answers 409: re-crawl."
+                ),
             )
         ],
-        responses=inline_serializer(
-            "ChangeFeed",
-            {
-                "results": inline_serializer(
-                    "Change",
-                    {
-                        "type": serializers.CharField(),
-                        "id": serializers.CharField(),
-                        "action": serializers.ChoiceField(choices=["upsert", "delete"]),
-                        "changed_at": serializers.DateTimeField(),
-                    },
-                    many=True,
-                ),
-                "next": serializers.CharField(),
-            },
-        ),
+        responses={
+            200: inline_serializer(
+                "ChangeFeed",
+                {
+                    "results": inline_serializer(
+                        "Change",
+                        {
+                            "type": serializers.CharField(),
+                            "id": serializers.CharField(),
+                            "action": serializers.ChoiceField(choices=["upsert", "delete"]),
+                            "changed_at": serializers.DateTimeField(),
+                        },
+                        many=True,
+                    ),
+                    "next": serializers.CharField(),
+                    "epoch": serializers.IntegerField(),
+                },
+            ),
+            409: inline_serializer(
+                "ChangeFeedEpochChanged",
+                {
+                    "detail": serializers.CharField(),
+                    "code": serializers.CharField(),
+                    "epoch": serializers.IntegerField(),
+                    "next": serializers.CharField(),
+                },
+            ),
+        },
     )
     def get(self, request):
         unknown = sorted(set(request.query_params) - {"since", "format"})
@@ -50,11 +64,30 @@ class ChangeFeedView(APIView):
             raise ValidationError(
                 {unknown[0]: [_("Unknown parameter “%(name)s”.") % {"name": unknown[0]}]}
             )
-        # A cursor is an event id: at most 18 digits keeps it inside a 64-bit integer.
-        since = whole_number(request.query_params.get("since", "0"), max_digits=18)
-        if since is None:
+        cursor = FeedEpoch.parse_cursor(request.query_params.get("since", "0"))
+        if cursor is None:
             raise ValidationError(
                 {"since": [_("This cursor is not valid: start again from the first page.")]}
+            )
+        epoch = FeedEpoch.current()
+        since_epoch, since = cursor
+        if since_epoch != epoch and since:
+            # The feed was restored from a backup since this cursor was given: the events after
+            # it may be gone and objects changed back, so resuming would silently miss changes.
+            # 409, not 410: the cursor conflicts with the feed's current history (any other
+            # epoch, even one never given, gets this answer: re-crawling is always safe).
+            return Response(
+                {
+                    "detail": _(
+                        "The change feed was restored from a backup after this cursor was given. "
+                        "Re-crawl: read the feed again from the cursor “next” (its start) and "
+                        "drop the objects it does not list."
+                    ),
+                    "code": "feed_epoch_changed",
+                    "epoch": epoch,
+                    "next": FeedEpoch.cursor(epoch=epoch, event_id=0),
+                },
+                status=409,
             )
         # A write that went around the services (a shell, raw SQL) is recorded before it is read.
         sweep()
@@ -74,4 +107,11 @@ class ChangeFeedView(APIView):
             }
             for e in events
         ]
-        return Response({"results": results, "next": str(events[-1].id if events else since)})
+        last = events[-1].id if events else since
+        return Response(
+            {
+                "results": results,
+                "next": FeedEpoch.cursor(epoch=epoch, event_id=last),
+                "epoch": epoch,
+            }
+        )

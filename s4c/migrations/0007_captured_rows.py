@@ -7,6 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('s4c', '0006_outbox_completed_at'),
+        ('s4c', '0006_feed_epoch'),
     ]
 
     operations = [

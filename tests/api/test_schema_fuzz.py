@@ -131,10 +131,10 @@ def test_the_schema_documents_every_answer(client):
     }
     assert parameters["q"] == {"type": "string", "pattern": "^[^\\u0000]*$"}
     feed = paths["/api/v1/changes/"]["get"]
-    assert sorted(feed["responses"]) == ["200", "400", "401", "429"]
+    assert sorted(feed["responses"]) == ["200", "400", "401", "409", "429"]
     assert feed["parameters"][0]["schema"] == {
         "type": "string",
-        "pattern": "^[0-9]+$",
+        "pattern": "^([1-9][0-9]{0,8}-)?[0-9]{1,18}$",
         "minLength": 1,
     }
 

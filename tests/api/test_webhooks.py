@@ -153,6 +153,7 @@ def test_publish_and_unpublish_post_signed_events_a_partner_can_verify(
             "action": change.action,
             "changed_at": change.changed_at.isoformat().replace("+00:00", "Z"),
             "cursor": str(change.pk),
+            "epoch": 1,
             "url": f"http://localhost:8000/api/v1/resources/{resource.identifier}/",
         }
     # The README's verification function accepts a genuine request and refuses tampering and age.

@@ -7,7 +7,10 @@ from s4c.backup import create_backup
 
 
 class Command(BaseCommand):
-    help = "Write a backup archive of all data (history included) and uploaded media."
+    help = (
+        "Write a backup archive of all data (history included) and uploaded media, readable by "
+        "its owner only; webhook secrets are encrypted with a key derived from SECRET_KEY."
+    )
 
     def add_arguments(self, parser):
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -17,6 +20,8 @@ class Command(BaseCommand):
         manifest = create_backup(output=output)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Backup written to {output}: {manifest['objects']} objects, {manifest['media_files']} media files."
+                f"Backup written to {output} (owner-only): {manifest['objects']} objects, "
+                f"{manifest['media_files']} media files, "
+                f"{manifest['webhook_secrets']['encrypted']} webhook secrets encrypted."
             )
         )

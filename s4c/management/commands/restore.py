@@ -21,12 +21,35 @@ class Command(BaseCommand):
             if answer.strip().lower() != "yes":
                 raise CommandError("Restore cancelled.")
         try:
-            manifest = restore_backup(archive_path=archive)
+            report = restore_backup(archive_path=archive)
         except DomainError as exc:
             raise CommandError(str(exc.message)) from exc
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Restored {manifest['objects']} objects and {manifest['media_files']} media files "
-                f"from the backup of {manifest['created_at']}."
+        manifest, feed = report["manifest"], report["feed"]
+        lines = [
+            f"Restored {manifest['objects']} objects and {manifest['media_files']} media files "
+            f"from the backup of {manifest['created_at']}"
+            + (
+                f" (after {report['attempts']} attempts: live traffic held locks)."
+                if report["attempts"] > 1
+                else "."
+            ),
+            f"Change feed: epoch {feed['epoch']} (cursors given before answer 409 and ask "
+            f"partners to re-crawl); new events start at id {feed['first_event_id']}; "
+            f"{feed['events']['upsert']} upsert and {feed['events']['delete']} delete events "
+            "(with their webhooks) for what the restore changed.",
+        ]
+        if "erasures" in report:
+            erasures = report["erasures"]
+            lines.append(
+                f"Erasures recorded after the backup, replayed: {erasures['erasures_replayed']} "
+                f"({erasures['applications_erased_again']} applications erased again)."
             )
-        )
+        if report["webhook_endpoints_deactivated"]:
+            lines.append(
+                f"{report['webhook_endpoints_deactivated']} webhook endpoints had a secret this "
+                "SECRET_KEY cannot decrypt (a backup from another installation): they are "
+                "deactivated with a new secret; share it with the partner and reactivate them."
+            )
+        elif manifest["format"] < 3:
+            lines.append("Webhook secrets were restored from a format-2 archive (unencrypted).")
+        self.stdout.write(self.style.SUCCESS("\n".join(lines)))
