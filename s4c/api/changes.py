@@ -200,6 +200,18 @@ def _chunks(pks: Iterable):
         yield pks[start : start + CHUNK]
 
 
+@transaction.atomic(savepoint=False)
+def record_deleted(kind: Kind, object_id: str) -> None:
+    """Give a public object its tombstone (a restore announcing what it removed)."""
+    state = PublicState.objects.filter(kind=kind.name, object_id=object_id, deleted=False).first()
+    if state:
+        _serialise_feed_writes()
+        now = timezone.now()
+        state.deleted, state.updated_at = True, now
+        state.save(update_fields=["deleted", "updated_at"])
+        _emit(kind, object_id, "delete", now)
+
+
 def record(kind: Kind, obj) -> str | None:
     """Record one object as it now is (a convenience over `record_many`)."""
     return "changed" if record_many(kind, pks=[obj.pk]) else None
