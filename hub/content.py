@@ -4,6 +4,7 @@ from django.utils.html import escape
 
 from s4c.html import sanitize_html
 from s4c.loading import upsert
+from s4c.permissions import CONTENT_LOADER
 
 from . import services
 from .launch_release import PARAGRAPHS_AR, PARAGRAPHS_EN, TITLE_AR
@@ -515,7 +516,7 @@ def _load_theme(slug: str, values: dict) -> tuple[Theme, bool]:
         return theme, False
     for name, value in values.items():
         setattr(theme, name, value)
-    return services.theme_save(theme=theme, actor=None), True
+    return services.theme_save(theme=theme, actor=CONTENT_LOADER), True
 
 
 def _load_resource(spec, *, themes, regions, organisations) -> int:
@@ -546,7 +547,7 @@ def _load_resource(spec, *, themes, regions, organisations) -> int:
     if dirty:
         services.resource_save(
             resource=resource,
-            actor=None,
+            actor=CONTENT_LOADER,
             countries=spec.get("countries", []),
             languages=spec["languages"],
         )
@@ -558,6 +559,6 @@ def _load_resource(spec, *, themes, regions, organisations) -> int:
         services.refresh_search(resource=resource)
     if resource.status != Resource.Status.PUBLISHED:
         services.resource_publish(
-            resource=resource, actor=None, note="loaded from the seed documents"
+            resource=resource, actor=CONTENT_LOADER, note="loaded from the seed documents"
         )
     return 1

@@ -14,6 +14,12 @@ from .models import (
     WebhookEndpoint,
 )
 
+# The portal's name on every admin page, in the user's language.
+admin.site.site_header = _("South-4-Care administration")
+admin.site.site_title = _("South-4-Care administration")
+admin.site.index_title = _("What awaits you, and everything you may edit")
+admin.site.index_template = "admin/s4c/index.html"
+
 
 @admin.register(SiteText)
 class SiteTextAdmin(BilingualAdmin):
