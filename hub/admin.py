@@ -21,6 +21,7 @@ from s4c.admin_tools import (
     translation_items,
 )
 from s4c.errors import DomainError
+from s4c.html import RichTextWidget
 
 from . import permissions, selectors, services
 from .models import (
@@ -219,6 +220,8 @@ class ResourceAdmin(BilingualAdmin):
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if isinstance(db_field, CountryField) and db_field.multiple:
             kwargs["widget"] = searchable_multiple(db_field.verbose_name)
+        if db_field.name in services.RICH_TEXT_FIELDS:
+            kwargs["widget"] = RichTextWidget()
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):

@@ -316,10 +316,19 @@ def _translation_notes(obj) -> dict[str, str]:
     return notes
 
 
+class SearchableSelectMultiple(FilteredSelectMultiple):
+    """The admin's two-list picker, wrapped as the admin wraps a related field's widget (its
+    script builds the lists inside the wrapper, so the field's label stays before them)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        html = super().render(name, value, attrs, renderer)
+        return format_html('<div class="related-widget-wrapper">{}</div>', html)
+
+
 def searchable_multiple(label: str) -> forms.Widget:
     """A searchable two-list picker for long choice lists (countries): type to filter, no
     Ctrl-click through 250 names. The admin's own widget, served from our static files."""
-    return FilteredSelectMultiple(label, is_stacked=False)
+    return SearchableSelectMultiple(label, is_stacked=False)
 
 
 class DropdownFilter(admin.SimpleListFilter):

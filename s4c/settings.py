@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "corsheaders",
     "simple_history",
     "django_countries",
+    # Only its ProseMirror build (static files) is used, by s4c.html.RichTextWidget.
+    "django_prose_editor",
     "csp",
     "axes",
     "s4c",
