@@ -249,6 +249,10 @@ class ResourceAdmin(BilingualAdmin):
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
 
+    def restore_initial(self, record) -> dict:
+        # The countries of that version too (kept as codes on each version).
+        return {**super().restore_initial(record), "countries": list(record.country_codes or [])}
+
     # --- the workflow, on the resource's own page ----------------------------------------------
     WORKFLOW_BUTTONS = {
         Status.IN_REVIEW: _("Submit for review"),

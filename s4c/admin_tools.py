@@ -1,5 +1,6 @@
 """Admin building blocks shared by the three apps: bilingual editing and translation state."""
 
+import datetime
 from collections.abc import Callable
 
 from django import forms
@@ -11,8 +12,9 @@ from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.http import Http404
-from django.utils import translation
-from django.utils.html import format_html
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.html import conditional_escape, format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
@@ -146,6 +148,8 @@ class ReadableHistoryHelper(HistoricalRecordContextHelper):
             return dict(field.flatchoices).get(value, value)
         if isinstance(value, bool):
             return _("yes") if value else _("no")
+        if isinstance(value, datetime.datetime):
+            return date_format(timezone.localtime(value), "DATETIME_FORMAT")
         if value in (None, "", []):
             return "—"
         if change.field == "country_codes" and isinstance(value, list):
@@ -154,10 +158,46 @@ class ReadableHistoryHelper(HistoricalRecordContextHelper):
             return [countries.name(code) for code in value]
         return super().prepare_delta_change_value(change, value)
 
+    def stringify_delta_change_values(self, change, old, new):
+        # Whole values (a curator compares them), lists as lists, long texts cut at a word.
+        separator = "، " if translation.get_language_bidi() else ", "
 
-def _history_excluded(model) -> list[str]:
-    names = {f.name for f in model._meta.get_fields()}
-    return sorted(HISTORY_NOISE & names)
+        def text(value):
+            if isinstance(value, list):
+                value = separator.join(str(item) for item in value) or "—"
+            value = str(value)
+            return value if len(value) <= 300 else value[:300].rsplit(" ", 1)[0] + " …"
+
+        return conditional_escape(text(old)), conditional_escape(text(new))
+
+
+def history_delta(new, old, fields: list[str]):
+    """`new.diff_against(old)` over `fields`, also those not editable in a form (the workflow's
+    status, the countries' codes), which simple-history's diff leaves out."""
+    from simple_history.models import ModelChange
+
+    m2m = {f.name for f in old._history_m2m_fields}
+    plain = [name for name in fields if name in m2m or new._meta.get_field(name).editable]
+    delta = new.diff_against(old, included_fields=plain, foreign_keys_are_objs=True)
+    for name in fields:
+        if name in plain:
+            continue
+        attname = new._meta.get_field(name).attname
+        before, after = getattr(old, attname), getattr(new, attname)
+        if before != after:
+            delta.changes.append(ModelChange(name, before, after))
+            delta.changed_fields.append(name)
+    delta.changes.sort(key=lambda change: change.field)
+    return delta
+
+
+def _history_fields(model, record) -> list[str]:
+    """The fields a history entry compares: what a curator edits or the workflow moves, without
+    bookkeeping, and without modeltranslation's mirror of the active language (its `_en` and
+    `_ar` fields are compared)."""
+    mirrors = set(translated_field_names(model))
+    names = {f.name for f in record.tracked_fields} | {f.name for f in record._history_m2m_fields}
+    return sorted(names - HISTORY_NOISE - mirrors - {"id"})
 
 
 class BilingualAdmin(ServiceWritesMixin, SimpleHistoryAdmin, TranslationAdmin):
@@ -179,13 +219,10 @@ class BilingualAdmin(ServiceWritesMixin, SimpleHistoryAdmin, TranslationAdmin):
         return ReadableHistoryHelper(self.model, historical_record)
 
     def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
-        excluded = _history_excluded(self.model)
         previous = None
         for current in historical_records:
             if previous is not None:
-                delta = previous.diff_against(
-                    current, excluded_fields=excluded, foreign_keys_are_objs=foreign_keys_are_objs
-                )
+                delta = history_delta(previous, current, _history_fields(self.model, current))
                 helper = self.get_historical_record_context_helper(request, previous)
                 previous.history_delta_changes = helper.context_for_delta_changes(delta)
             previous = current
@@ -195,9 +232,13 @@ class BilingualAdmin(ServiceWritesMixin, SimpleHistoryAdmin, TranslationAdmin):
         now = current.history.order_by("-history_date", "-history_id").first()
         if now is None:
             return []
-        delta = record.diff_against(
-            now, excluded_fields=_history_excluded(self.model), foreign_keys_are_objs=True
-        )
+        # The workflow's fields are not restored (hub.services.resource_save keeps them).
+        fields = [
+            name
+            for name in _history_fields(self.model, record)
+            if name not in {"status", "published_at", "deleted_at", "identifier"}
+        ]
+        delta = history_delta(record, now, fields)
         helper = self.get_historical_record_context_helper(request, record)
         # diff_against(now) gives old = now, new = the version restored.
         return helper.context_for_delta_changes(delta)
