@@ -111,9 +111,11 @@ def resource_save(
             raise DomainError(_("Only reviewers can schedule a publication."), code="forbidden")
         if resource.featured and (current is None or not current.featured):
             raise DomainError(_("Only reviewers can feature a resource."), code="forbidden")
-    if resource.pk and resource._state.adding and current is not None:
-        # An earlier version being restored (from the history): it updates the existing row.
+    if current is not None and (resource._state.adding or resource._state.db is None):
+        # An earlier version being restored (from the history): it updates the existing row,
+        # and its choices are set on that row.
         resource._state.adding = False
+        resource._state.db = current._state.db
     _clean_rich_text(resource)
     resource.full_clean(exclude=["identifier", "file", "search_vector", "themes", "regions"])
     if countries is not None:
