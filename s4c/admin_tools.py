@@ -387,6 +387,12 @@ class DropdownFilter(admin.SimpleListFilter):
         ]
         super().__init__(request, params, model, model_admin)
 
+    def choices(self, changelist):
+        # Values for the form's <select>, not links.
+        yield {"selected": self.value() is None, "value": "", "display": _("All")}
+        for value, label in self.lookup_choices:
+            yield {"selected": self.value() == str(value), "value": value, "display": label}
+
 
 def country_filter(lookup: str, title=None) -> type[DropdownFilter]:
     """A drop-down filter of the countries found under `lookup` (e.g. "country_links__country"),
