@@ -544,19 +544,15 @@ def _load_resource(spec, *, themes, regions, organisations) -> int:
     )
     if not dirty and not related_dirty:
         return 0
-    if dirty:
-        services.resource_save(
-            resource=resource,
-            actor=CONTENT_LOADER,
-            countries=spec.get("countries", []),
-            languages=spec["languages"],
-        )
-    if related_dirty:
-        resource.themes.set(wanted_themes)
-        resource.regions.set(wanted_regions)
-        services.set_countries(resource=resource, countries=spec.get("countries", []))
-        services.set_document_languages(resource=resource, languages=spec["languages"])
-        services.refresh_search(resource=resource)
+    # Fields and choices in one service call: one version in the resource's history.
+    services.resource_save(
+        resource=resource,
+        actor=CONTENT_LOADER,
+        countries=spec.get("countries", []),
+        languages=spec["languages"],
+        themes=wanted_themes,
+        regions=wanted_regions,
+    )
     if resource.status != Resource.Status.PUBLISHED:
         services.resource_publish(
             resource=resource, actor=CONTENT_LOADER, note="loaded from the seed documents"

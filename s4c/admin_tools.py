@@ -226,6 +226,9 @@ class BilingualAdmin(ServiceWritesMixin, SimpleHistoryAdmin, TranslationAdmin):
                 helper = self.get_historical_record_context_helper(request, previous)
                 previous.history_delta_changes = helper.context_for_delta_changes(delta)
             previous = current
+        if previous is not None and previous.prev_record is None:
+            # The first version: a creation (services save a new object's choices with it).
+            previous.s4c_first = True
 
     def revert_plan(self, request, current, record) -> list[dict]:
         """What restoring `record` changes in `current`, as the history lists changes."""
