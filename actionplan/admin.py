@@ -4,9 +4,16 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from hub.selectors import resources_pickable
-from s4c.admin_tools import BilingualAdmin, TranslationStateFilter, linked_ids
+from s4c.admin_tools import (
+    BilingualAdmin,
+    ServiceWritesMixin,
+    TranslationStateFilter,
+    linked_ids,
+    register_dashboard,
+    translation_items,
+)
 
-from . import services
+from . import permissions, services
 from .models import (
     BudgetFigure,
     ConclusionParagraph,
@@ -72,6 +79,8 @@ class PrincipleInline(admin.StackedInline):
 
 @admin.register(Plan)
 class PlanAdmin(BilingualAdmin):
+    services = services
+    permissions = permissions
     list_display = ("title", "start_year", "end_year", "currency", "translation_status")
     list_filter = (TranslationStateFilter,)
     search_fields = ("title_en", "title_ar", "slug")
@@ -90,18 +99,24 @@ class PlanAdmin(BilingualAdmin):
 
 @admin.register(Objective)
 class ObjectiveAdmin(BilingualAdmin):
+    services = services
+    permissions = permissions
     list_display = ("number", "title", "plan", "translation_status")
     list_filter = ("plan", TranslationStateFilter)
 
 
 @admin.register(Outcome)
 class OutcomeAdmin(BilingualAdmin):
+    services = services
+    permissions = permissions
     list_display = ("code", "title", "objective", "translation_status")
     list_filter = ("objective__plan", TranslationStateFilter)
 
 
 @admin.register(Deliverable)
 class DeliverableAdmin(BilingualAdmin):
+    services = services
+    permissions = permissions
     list_display = ("__str__", "outcome", "start_year", "end_year", "translation_status")
     list_filter = (
         "outcome__objective__plan",
@@ -112,6 +127,7 @@ class DeliverableAdmin(BilingualAdmin):
     )
     search_fields = ("text_en", "text_ar")
     filter_horizontal = ("conclusion_paragraphs", "programme_outcomes")
+    history_m2m_fields = ("conclusion_paragraphs", "programme_outcomes")
 
 
 class ProgressReportForm(forms.ModelForm):
@@ -130,6 +146,8 @@ class ProgressReportForm(forms.ModelForm):
 
 @admin.register(ProgressReport)
 class ProgressReportAdmin(BilingualAdmin):
+    services = services
+    permissions = permissions
     form = ProgressReportForm
     list_display = ("deliverable", "year", "status", "expenditure", "reported_by", "reported_at")
     list_filter = (
@@ -140,6 +158,7 @@ class ProgressReportAdmin(BilingualAdmin):
     )
     readonly_fields = ("reported_by", "reported_at")
     autocomplete_fields = ("evidence",)
+    history_m2m_fields = ("evidence",)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "evidence":
@@ -149,17 +168,27 @@ class ProgressReportAdmin(BilingualAdmin):
             )
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
-    def save_model(self, request, obj, form, change):
-        # The form has already checked the constraints (one report per year, no negative amount).
-        services.progress_report_save(report=obj, actor=request.user)
+
+class PlanPartAdmin(ServiceWritesMixin, admin.ModelAdmin):
+    services = services
+    permissions = permissions
+    list_display = ("code", "plan")
+    list_filter = ("plan",)
+    search_fields = ("code",)
 
 
-admin.site.register(
-    ConclusionParagraph,
-    list_display=("code", "plan"),
-    list_filter=("plan",),
-    search_fields=("code",),
-)
-admin.site.register(
-    ProgrammeOutcome, list_display=("code", "plan"), list_filter=("plan",), search_fields=("code",)
-)
+admin.site.register(ConclusionParagraph, PlanPartAdmin)
+admin.site.register(ProgrammeOutcome, PlanPartAdmin)
+
+
+@register_dashboard
+def actionplan_dashboard(request) -> list[dict]:
+    """The plan's part of the admin index: missing and out-of-date translations."""
+    items = []
+    for model, name in (
+        (Plan, "plan"),
+        (Deliverable, "deliverable"),
+        (ProgressReport, "progressreport"),
+    ):
+        items += translation_items(request, model, f"admin:actionplan_{name}_changelist")
+    return items

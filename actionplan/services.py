@@ -7,16 +7,16 @@ from django.utils.translation import gettext_lazy as _
 
 from s4c.api.capture import captured
 from s4c.errors import DomainError
+from s4c.permissions import as_user
 
+from . import permissions
 from .models import BudgetFigure, Deliverable, Plan, ProgressReport
 
 
 @captured()
 def progress_report_save(*, report: ProgressReport, actor, evidence=None) -> ProgressReport:
     """Create or update the report of a deliverable for a year (one per deliverable and year)."""
-    if actor is not None and not actor.has_perm(
-        "actionplan.change_progressreport" if report.pk else "actionplan.add_progressreport"
-    ):
+    if not permissions.can_save(actor, report):
         raise DomainError(_("You do not have permission to report progress."), code="forbidden")
     duplicate = ProgressReport.objects.filter(
         deliverable=report.deliverable, year=report.year
@@ -29,12 +29,13 @@ def progress_report_save(*, report: ProgressReport, actor, evidence=None) -> Pro
         )
     if report.expenditure is not None and report.expenditure < Decimal("0"):
         raise DomainError(_("Expenditure cannot be negative."), field="expenditure")
-    if actor is not None and report.reported_by_id is None:
+    if as_user(actor) is not None and report.reported_by_id is None:
         report.reported_by = actor
     try:
         report.full_clean(exclude=["evidence"])
     except ValidationError as error:
         raise DomainError("; ".join(error.messages)) from error
+    report.history_user = as_user(actor)
     report.save()
     if evidence is not None:
         report.evidence.set(evidence)
@@ -73,6 +74,8 @@ def plan_budget_error(*, plan: Plan) -> str | None:
 @captured()
 def budget_figure_add(*, figure: BudgetFigure, actor=None) -> BudgetFigure:
     """Record a new estimate or revision; refused if it breaks the objectives' sum."""
+    if not permissions.can_save(actor, figure):
+        raise DomainError(_("You do not have permission to do this."), code="forbidden")
     figures = list(BudgetFigure.objects.filter(plan=figure.plan)) + [figure]
     message = budget_consistency_error(figures=figures, currency=figure.plan.currency)
     if message:
@@ -84,3 +87,31 @@ def budget_figure_add(*, figure: BudgetFigure, actor=None) -> BudgetFigure:
 
 def deliverable_years(deliverable: Deliverable) -> list[int]:
     return list(range(deliverable.start_year, deliverable.end_year + 1))
+
+
+# --- the admin's one entry point for everything else it edits -----------------------------------
+FORBIDDEN = _("You do not have permission to do this.")
+
+
+@captured()
+def save_object(*, obj, actor):
+    """Save a plan object edited in the admin (plans, objectives, deliverables, budget rows…).
+
+    The admin's forms validated it (a plan's budget figures are checked together by their
+    formset); the permission is decided by actionplan.permissions.
+    """
+    if isinstance(obj, ProgressReport):
+        return progress_report_save(report=obj, actor=actor)
+    if not permissions.can_save(actor, obj):
+        raise DomainError(FORBIDDEN, code="forbidden")
+    obj.history_user = as_user(actor)
+    obj.save()
+    return obj
+
+
+@captured()
+def delete_object(*, obj, actor) -> None:
+    if not permissions.can_delete(actor, obj):
+        raise DomainError(FORBIDDEN, code="forbidden")
+    obj.history_user = as_user(actor)
+    obj.delete()

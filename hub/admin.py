@@ -1,27 +1,47 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 from django_countries import countries
+from django_countries.fields import CountryField
 
 from s4c.admin_tools import (
     BilingualAdmin,
     TranslationStateFilter,
     autocomplete_source,
+    country_filter,
     https_formfield,
+    register_dashboard,
+    searchable_multiple,
+    translation_items,
 )
 from s4c.errors import DomainError
+from s4c.html import RichTextWidget
 
-from . import selectors, services
-from .models import DOCUMENT_LANGUAGES, Organisation, Region, Resource, StatusChange, Theme
+from . import permissions, selectors, services
+from .models import (
+    DOCUMENT_LANGUAGES,
+    Organisation,
+    Region,
+    Resource,
+    StatusChange,
+    Theme,
+)
+
+Status = Resource.Status
 
 
 class ResourceAdminForm(forms.ModelForm):
     countries = forms.MultipleChoiceField(
         label=_("Countries"),
-        choices=list(countries),
+        choices=lambda: list(countries),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=searchable_multiple(_("Countries")),
     )
     document_languages = forms.MultipleChoiceField(
         label=_("Document languages"),
@@ -39,7 +59,8 @@ class ResourceAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.fields["countries"].initial = list(
+            # The version's own codes: on a restore page, the countries of that version.
+            self.fields["countries"].initial = list(self.instance.country_codes or []) or list(
                 self.instance.country_links.values_list("country", flat=True)
             )
             self.fields["document_languages"].initial = list(
@@ -73,6 +94,10 @@ class LinkStatusFilter(admin.SimpleListFilter):
 @admin.register(Resource)
 class ResourceAdmin(BilingualAdmin):
     form = ResourceAdminForm
+    services = services
+    permissions = permissions
+    change_form_template = "admin/hub/resource/change_form.html"
+    history_m2m_fields = ("themes", "regions")
     list_display = (
         "title",
         "resource_type",
@@ -87,7 +112,7 @@ class ResourceAdmin(BilingualAdmin):
         "resource_type",
         "themes",
         "regions",
-        "country_links__country",
+        country_filter("country_links__country"),
         "language_links__language",
         "featured",
         LinkStatusFilter,
@@ -104,8 +129,8 @@ class ResourceAdmin(BilingualAdmin):
         "created_at",
         "updated_at",
     )
-    filter_horizontal = ("themes", "regions")
-    autocomplete_fields = ("publisher",)
+    filter_horizontal = ("regions",)
+    autocomplete_fields = ("publisher", "themes")
     inlines = [StatusChangeInline]
     actions = ["submit_selected", "publish_selected", "archive_selected"]
     date_hierarchy = "created_at"
@@ -126,6 +151,7 @@ class ResourceAdmin(BilingualAdmin):
                     "external_url",
                     "file",
                     "licence",
+                    "arabic_pending",
                 )
             },
         ),
@@ -178,7 +204,12 @@ class ResourceAdmin(BilingualAdmin):
     def has_change_permission(self, request, obj=None):
         if obj is None:
             return super().has_change_permission(request)
-        return services.can_edit(resource=obj, actor=request.user)
+        return permissions.can_edit_resource(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and permissions.can_delete_resource(
+            request.user, obj
+        )
 
     def has_submit_permission(self, request):
         return request.user.has_perm("hub.submit_resource")
@@ -186,32 +217,122 @@ class ResourceAdmin(BilingualAdmin):
     def has_publish_permission(self, request):
         return request.user.has_perm("hub.publish_resource")
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, CountryField) and db_field.multiple:
+            kwargs["widget"] = searchable_multiple(db_field.verbose_name)
+        if db_field.name in services.RICH_TEXT_FIELDS:
+            kwargs["widget"] = RichTextWidget()
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
-        if not request.user.has_perm("hub.publish_resource"):
+        if not permissions.can_schedule(request.user):
             fields += ["publish_at", "featured"]
         return fields
 
     # --- writes go through the services -----------------------------------------------------
     def save_model(self, request, obj, form, change):
-        services.resource_save(resource=obj, actor=request.user)
+        # The fields and the choices in one service call: one version in the history (also for
+        # a restore from the history, which calls save_model only).
+        data = form.cleaned_data
+        services.resource_save(
+            resource=obj,
+            actor=request.user,
+            themes=data["themes"] if "themes" in data else None,
+            regions=data["regions"] if "regions" in data else None,
+            countries=data.get("countries", []),
+            languages=data.get("document_languages", []),
+        )
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        services.set_countries(
-            resource=form.instance, countries=form.cleaned_data.get("countries", [])
-        )
-        services.set_document_languages(
-            resource=form.instance, languages=form.cleaned_data.get("document_languages", [])
-        )
-        services.refresh_search(resource=form.instance)
+        # The form's choices were saved by save_model; the inlines go through the services.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
-    def delete_model(self, request, obj):
-        services.resource_delete(resource=obj, actor=request.user)
+    def restore_initial(self, record) -> dict:
+        # The countries of that version too (kept as codes on each version).
+        return {**super().restore_initial(record), "countries": list(record.country_codes or [])}
 
-    def delete_queryset(self, request, queryset):
-        for resource in queryset:
-            services.resource_delete(resource=resource, actor=request.user)
+    # --- the workflow, on the resource's own page ----------------------------------------------
+    WORKFLOW_BUTTONS = {
+        Status.IN_REVIEW: _("Submit for review"),
+        Status.PUBLISHED: _("Publish"),
+        Status.ARCHIVED: _("Archive"),
+        Status.DRAFT: _("Withdraw to draft"),
+    }
+
+    def get_urls(self):
+        urls = super().get_urls()
+        workflow = path(
+            "<path:object_id>/workflow/",
+            self.admin_site.admin_view(require_POST(self.workflow_view)),
+            name="hub_resource_workflow",
+        )
+        return [workflow, *urls]
+
+    def workflow_context(self, request, resource):
+        last = resource.status_changes.select_related("actor").first()
+        buttons = [
+            (status, self.WORKFLOW_BUTTONS[status])
+            for status in permissions.allowed_transitions(request.user, resource)
+        ]
+        problems = []
+        if resource.status != Status.PUBLISHED:
+            form_fields = dict(self.get_form(request, resource).base_fields)
+            for name, text in services.publication_problems(resource).items():
+                label = form_fields[name].label if name in form_fields else name
+                problems.append(f"{label}: {text}")
+        waiting_review = (
+            resource.status == Status.DRAFT
+            and not permissions.direct_publish_allowed()
+            and request.user.has_perm("hub.publish_resource")
+        )
+        return {
+            "status": Status(resource.status).label,
+            "last_move": last,
+            "next_step": permissions.next_step(resource),
+            "buttons": buttons,
+            "problems": problems,
+            "review_first": waiting_review,
+            "url": reverse("admin:hub_resource_workflow", args=[resource.pk]),
+        }
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        resource = self.get_object(request, unquote(object_id))
+        if resource is not None:
+            extra_context = {
+                **(extra_context or {}),
+                "workflow": self.workflow_context(request, resource),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def workflow_view(self, request, object_id):
+        resource = self.get_object(request, unquote(object_id))
+        if resource is None:
+            raise Http404(object_id)
+        if not self.has_view_permission(request, resource):
+            raise PermissionDenied
+        to_status = request.POST.get("to_status", "")
+        if to_status not in Status.values:
+            self.message_user(request, _("Choose a workflow step."), messages.ERROR)
+        else:
+            try:
+                services.resource_transition(
+                    resource=resource,
+                    to_status=to_status,
+                    actor=request.user,
+                    note=request.POST.get("note", "")[:300],
+                )
+            except DomainError as error:
+                self.message_user(request, error.message, messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("“%(resource)s” is now: %(status)s.")
+                    % {"resource": resource, "status": Status(to_status).label},
+                    messages.SUCCESS,
+                )
+        return HttpResponseRedirect(reverse("admin:hub_resource_change", args=[resource.pk]))
 
     def _transition(self, request, queryset, to_status, done_message):
         done, refused = 0, []
@@ -271,6 +392,8 @@ class ResourceAdmin(BilingualAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(BilingualAdmin):
+    services = services
+    permissions = permissions
     list_display = ("name", "acronym", "kind", "country", "translation_status")
     list_filter = ("kind", TranslationStateFilter)
     search_fields = ("name_en", "name_ar", "acronym_en", "acronym_ar", "slug")
@@ -279,24 +402,54 @@ class OrganisationAdmin(BilingualAdmin):
 
 @admin.register(Theme)
 class ThemeAdmin(BilingualAdmin):
+    services = services
+    permissions = permissions
     list_display = ("name", "slug", "order", "translation_status")
     list_filter = (TranslationStateFilter,)
     search_fields = ("name_en", "name_ar", "slug")
     prepopulated_fields = {"slug": ("name_en",)}
 
-    def save_model(self, request, obj, form, change):
-        # Also a revert from the history: a name restored is re-indexed like one typed.
-        services.theme_save(theme=obj, actor=request.user)
-
-    def delete_model(self, request, obj):
-        services.theme_delete(theme=obj, actor=request.user)
-
-    def delete_queryset(self, request, queryset):
-        for theme in queryset:
-            services.theme_delete(theme=theme, actor=request.user)
-
 
 @admin.register(Region)
 class RegionAdmin(BilingualAdmin):
+    services = services
+    permissions = permissions
     list_display = ("name", "code", "order")
     search_fields = ("name_en", "name_ar", "code")
+
+
+@register_dashboard
+def hub_dashboard(request) -> list[dict]:
+    """The Knowledge Hub's part of the admin index: what this person may act on now."""
+    user = request.user
+    url = reverse("admin:hub_resource_changelist")
+    alive = Resource.objects.alive()
+    items = []
+    if user.has_perm("hub.submit_resource"):
+        items.append(
+            {
+                "label": _("drafts to finish and submit for review"),
+                "count": alive.filter(status=Status.DRAFT).count(),
+                "url": f"{url}?status__exact=draft",
+            }
+        )
+    if user.has_perm("hub.publish_resource"):
+        items.append(
+            {
+                "label": _("resources in review, waiting for a reviewer"),
+                "count": alive.filter(status=Status.IN_REVIEW).count(),
+                "url": f"{url}?status__exact=in_review",
+            }
+        )
+    if user.has_perm("hub.change_resource"):
+        items.append(
+            {
+                "label": _("resources with a broken link"),
+                "count": alive.filter(link_status=Resource.LinkStatus.BROKEN).count(),
+                "url": f"{url}?link=broken",
+            }
+        )
+    items += translation_items(request, Resource, "admin:hub_resource_changelist")
+    items += translation_items(request, Theme, "admin:hub_theme_changelist")
+    items += translation_items(request, Organisation, "admin:hub_organisation_changelist")
+    return items

@@ -3,6 +3,7 @@
 from django.utils.html import escape
 
 from s4c.loading import add_missing
+from s4c.permissions import CONTENT_LOADER
 
 from . import services
 from .launch_release import PARAGRAPHS_AR, PARAGRAPHS_EN, TITLE_AR
@@ -523,7 +524,7 @@ def _load_theme(slug: str, values: dict) -> tuple[Theme, bool]:
     theme = Theme.objects.filter(slug=slug).first()
     if theme is not None:
         return theme, False
-    return services.theme_save(theme=Theme(slug=slug, **values), actor=None), True
+    return services.theme_save(theme=Theme(slug=slug, **values), actor=CONTENT_LOADER), True
 
 
 def _load_resource(spec, *, themes, regions, organisations) -> int:
@@ -533,14 +534,16 @@ def _load_resource(spec, *, themes, regions, organisations) -> int:
     values = {k: v for k, v in spec.items() if k not in RELATION_FIELDS}
     resource = Resource(identifier=spec["key"], **values)
     resource.publisher = organisations[spec["publisher"]]
+    # Fields and choices in one service call: one version in the resource's history.
     services.resource_save(
         resource=resource,
-        actor=None,
+        actor=CONTENT_LOADER,
         countries=spec.get("countries", []),
         languages=spec["languages"],
+        themes={themes[slug].pk for slug in spec["themes"]},
+        regions={regions[code].pk for code in spec.get("regions", [])},
     )
-    resource.themes.set([themes[slug] for slug in spec["themes"]])
-    resource.regions.set([regions[code] for code in spec.get("regions", [])])
-    services.refresh_search(resource=resource)
-    services.resource_publish(resource=resource, actor=None, note="loaded from the seed documents")
+    services.resource_publish(
+        resource=resource, actor=CONTENT_LOADER, note="loaded from the seed documents"
+    )
     return 1

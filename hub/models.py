@@ -181,6 +181,14 @@ class Resource(TranslatedModel):
     providing_countries = CountryField(_("providing countries"), multiple=True, blank=True)
     receiving_countries = CountryField(_("receiving countries"), multiple=True, blank=True)
     licence = models.CharField(_("licence"), max_length=120, blank=True)
+    arabic_pending = models.BooleanField(
+        _("Arabic not yet available"),
+        default=False,
+        help_text=_("Tick to publish without the Arabic title or summary, saying so explicitly."),
+    )
+    # The countries' codes as of this version (the rows of ResourceCountry are what the facets
+    # count): kept here so each version in the history, and a restore, knows them.
+    country_codes = models.JSONField(_("countries"), default=list, blank=True, editable=False)
     featured = models.BooleanField(_("featured"), default=False)
     publish_at = models.DateTimeField(
         _("publish at"),
@@ -221,6 +229,8 @@ class Resource(TranslatedModel):
                 condition=Q(publication_month__isnull=True)
                 | Q(publication_month__gte=1, publication_month__lte=12),
                 name="resource_month_valid",
+                violation_error_code="invalid_month",
+                violation_error_message=_("The month must be between 1 and 12."),
             ),
             models.CheckConstraint(
                 condition=Q(publication_day__isnull=True)
@@ -228,10 +238,16 @@ class Resource(TranslatedModel):
                     publication_month__isnull=False, publication_day__gte=1, publication_day__lte=31
                 ),
                 name="resource_day_needs_month",
+                violation_error_code="invalid_day",
+                violation_error_message=_(
+                    "The day must be between 1 and 31, and needs a month: give the month too, or leave the day empty."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(publication_year__gte=1900, publication_year__lte=2100),
                 name="resource_year_plausible",
+                violation_error_code="implausible_year",
+                violation_error_message=_("The publication year must be between 1900 and 2100."),
             ),
         ]
         indexes = [
@@ -260,6 +276,10 @@ class Resource(TranslatedModel):
 
     def clean(self):
         errors = {}
+        # Said on the field, in the user's language (the check constraint says it for writes
+        # that skip the form, with the same message).
+        if self.publication_year is not None and not 1900 <= self.publication_year <= 2100:
+            errors["publication_year"] = _("The publication year must be between 1900 and 2100.")
         if self.publication_day and not self.publication_month:
             errors["publication_day"] = _("Give the month too, or leave the day empty.")
         if self.publication_month and not 1 <= self.publication_month <= 12:

@@ -14,8 +14,18 @@ from s4c.caching import bump_content_version
 from s4c.errors import DomainError
 from s4c.html import sanitize_html
 from s4c.outbox import enqueue_on_commit
+from s4c.permissions import SCHEDULER, as_user, note_for
 
-from .models import Resource, ResourceCountry, ResourceLanguage, StatusChange, Theme
+from . import permissions
+from .models import (
+    Organisation,
+    Region,
+    Resource,
+    ResourceCountry,
+    ResourceLanguage,
+    StatusChange,
+    Theme,
+)
 from .search import (
     VECTOR_PARAMETER_ORDER,
     VECTOR_SQL,
@@ -26,29 +36,42 @@ from .search import (
 
 Status = Resource.Status
 
-# (from, to) → the permission the actor needs.
-TRANSITIONS = {
-    (Status.DRAFT, Status.IN_REVIEW): "hub.submit_resource",
-    (Status.IN_REVIEW, Status.DRAFT): "hub.submit_resource",
-    (Status.IN_REVIEW, Status.PUBLISHED): "hub.publish_resource",
-    (Status.DRAFT, Status.PUBLISHED): "hub.publish_resource",
-    (Status.PUBLISHED, Status.ARCHIVED): "hub.publish_resource",
-    (Status.PUBLISHED, Status.DRAFT): "hub.publish_resource",
-    (Status.ARCHIVED, Status.PUBLISHED): "hub.publish_resource",
-    (Status.ARCHIVED, Status.DRAFT): "hub.publish_resource",
-}
+# Kept for callers that read the workflow's table; hub.permissions decides.
+TRANSITIONS = permissions.TRANSITIONS
 RICH_TEXT_FIELDS = ("body_en", "body_ar")
+FORBIDDEN = _("You do not have permission to do this.")
 
 
 def can_edit(*, resource: Resource, actor) -> bool:
-    """Curators edit drafts and resources in review; published and archived ones need a reviewer."""
-    if resource.pk is None:
-        return actor.has_perm("hub.add_resource")
-    if not actor.has_perm("hub.change_resource"):
-        return False
-    if resource.status in (Status.PUBLISHED, Status.ARCHIVED):
-        return actor.has_perm("hub.publish_resource")
-    return True
+    return permissions.can_edit_resource(actor, resource)
+
+
+def publication_problems(resource: Resource) -> dict[str, str]:
+    """What keeps a resource from going public, by form field (empty: it may be published).
+
+    A public resource has a title and a summary in at least one language (and, without its
+    Arabic text, says so explicitly), a publisher, a theme, and a document: a link or a file.
+    """
+    problems = {}
+    has = {
+        code: bool(
+            getattr(resource, f"title_{code}", "") and getattr(resource, f"summary_{code}", "")
+        )
+        for code in ("en", "ar")
+    }
+    if not any(has.values()):
+        problems["summary_en"] = _("Give a title and a summary in at least one language.")
+    elif not has["ar"] and not resource.arabic_pending:
+        problems["arabic_pending"] = _(
+            "The Arabic title or summary is missing: write it, or tick “Arabic not yet available”."
+        )
+    if resource.publisher_id is None:
+        problems["publisher"] = _("Choose the publisher.")
+    if resource.pk is None or not resource.themes.exists():
+        problems["themes"] = _("Choose at least one theme.")
+    if not (resource.external_url or resource.file):
+        problems["external_url"] = _("Give a link to the document, or upload its file.")
+    return problems
 
 
 def _clean_rich_text(resource: Resource) -> None:
@@ -63,8 +86,15 @@ def resource_save(
     actor,
     countries: Iterable[str] | None = None,
     languages: Iterable[str] | None = None,
+    themes: Iterable | None = None,
+    regions: Iterable | None = None,
+    reason: str = "",
 ) -> Resource:
-    """Create or update a resource's fields (not its status). Rich text is sanitised here."""
+    """Create or update a resource's fields and choices (not its status), as one history entry.
+
+    Rich text is sanitised here. Themes and regions given here are set before the version is
+    recorded, so the history holds one entry per edit, with the choices it made.
+    """
     current = Resource.objects.filter(pk=resource.pk).first() if resource.pk else None
     if current is not None:
         # The workflow fields belong to resource_transition and resource_delete: an edit, or an
@@ -73,17 +103,39 @@ def resource_save(
         # resource as it is now.
         for name in ("status", "published_at", "deleted_at", "identifier"):
             setattr(resource, name, getattr(current, name))
-    if actor is not None and not can_edit(resource=current or resource, actor=actor):
+    if not permissions.can_edit_resource(actor, current or resource):
         raise DomainError(
             _("You may not edit this resource in its current status."), code="forbidden"
         )
-    if resource.publish_at and actor is not None and not actor.has_perm("hub.publish_resource"):
-        raise DomainError(_("Only reviewers can schedule a publication."), code="forbidden")
-    if resource.pk and resource._state.adding and Resource.objects.filter(pk=resource.pk).exists():
-        # An earlier version being restored (from the history): it updates the existing row.
+    if not permissions.can_schedule(actor):
+        if resource.publish_at and (current is None or current.publish_at != resource.publish_at):
+            raise DomainError(_("Only reviewers can schedule a publication."), code="forbidden")
+        if resource.featured and (current is None or not current.featured):
+            raise DomainError(_("Only reviewers can feature a resource."), code="forbidden")
+    if current is not None and (resource._state.adding or resource._state.db is None):
+        # An earlier version being restored (from the history): it updates the existing row,
+        # and its choices are set on that row.
         resource._state.adding = False
+        resource._state.db = current._state.db
     _clean_rich_text(resource)
-    resource.full_clean(exclude=["identifier", "file", "search_vector"])
+    resource.full_clean(exclude=["identifier", "file", "search_vector", "themes", "regions"])
+    if countries is not None:
+        resource.country_codes = sorted({c.upper() for c in countries if c})
+    if resource.pk is None and (themes is not None or regions is not None):
+        # The choices need the row: the first save records no version, the last one does.
+        resource.skip_history_when_saving = True
+        resource.save()
+        del resource.skip_history_when_saving
+    resource.skip_history_when_saving = True
+    try:
+        if themes is not None:
+            resource.themes.set(themes)
+        if regions is not None:
+            resource.regions.set(regions)
+    finally:
+        del resource.skip_history_when_saving
+    resource._change_reason = reason
+    resource.history_user = as_user(actor)
     resource.save()
     if countries is not None:
         set_countries(resource=resource, countries=countries)
@@ -94,7 +146,12 @@ def resource_save(
 
 
 def set_countries(*, resource: Resource, countries: Iterable[str]) -> None:
+    """The countries a resource is about: one row per country (facets count them), and their
+    codes on the resource itself, so each version in its history knows them."""
     wanted = {c.upper() for c in countries if c}
+    if sorted(wanted) != list(resource.country_codes or []):
+        resource.country_codes = sorted(wanted)
+        Resource.objects.filter(pk=resource.pk).update(country_codes=resource.country_codes)
     current = {str(code) for code in resource.country_links.values_list("country", flat=True)}
     resource.country_links.filter(country__in=current - wanted).delete()
     ResourceCountry.objects.bulk_create(
@@ -147,10 +204,8 @@ def theme_save(*, theme: Theme, actor) -> Theme:
     A theme can carry tens of thousands of resources: re-indexing them is a task (sent after
     commit through the outbox), not part of the request that renamed the theme.
     """
-    if actor is not None and not actor.has_perm(
-        "hub.change_theme" if theme.pk else "hub.add_theme"
-    ):
-        raise DomainError(_("You do not have permission to do this."), code="forbidden")
+    if not permissions.can_save(actor, theme):
+        raise DomainError(FORBIDDEN, code="forbidden")
     before = None
     if theme.pk:
         before = (
@@ -159,6 +214,7 @@ def theme_save(*, theme: Theme, actor) -> Theme:
             .values(*INDEXED_THEME_FIELDS)
         ).first()
     theme.full_clean()
+    theme.history_user = as_user(actor)
     theme.save()
     if before and any(getattr(theme, name) != before[name] for name in INDEXED_THEME_FIELDS):
         enqueue_on_commit("hub.reindex_theme", theme_id=theme.pk)
@@ -168,8 +224,8 @@ def theme_save(*, theme: Theme, actor) -> Theme:
 @captured()
 def theme_delete(*, theme: Theme, actor) -> None:
     """Delete a theme. Its name leaves its former resources' search data in the background."""
-    if actor is not None and not actor.has_perm("hub.delete_theme"):
-        raise DomainError(_("You do not have permission to do this."), code="forbidden")
+    if not permissions.can_delete(actor, theme):
+        raise DomainError(FORBIDDEN, code="forbidden")
     ids = list(
         Resource.themes.through.objects.filter(theme_id=theme.pk)
         .order_by("resource_id")
@@ -253,32 +309,43 @@ def resources_reindex(*, ids: Iterable[int]) -> int:
 def resource_transition(*, resource: Resource, to_status: str, actor, note: str = "") -> Resource:
     """Move a resource through the workflow, recording who did it and when.
 
-    `actor=None` is the system (scheduled publication); people need the transition's permission.
+    hub.permissions decides who may (and whether a draft may skip review); a person publishes
+    only what passes the quality gate (`publication_problems`).
     """
     resource = Resource.objects.select_for_update(no_key=True).get(pk=resource.pk)
     if resource.deleted_at is not None:
         raise DomainError(_("This resource was deleted."), code="deleted")
     if resource.status == to_status:
         return resource
-    permission = TRANSITIONS.get((resource.status, to_status))
-    if permission is None:
-        raise DomainError(
-            _("A resource cannot go from “%(from)s” to “%(to)s”.")
-            % {"from": Status(resource.status).label, "to": Status(to_status).label},
-            code="invalid_transition",
+    refusal = permissions.transition_refusal(actor, resource, to_status)
+    if refusal is not None:
+        code = (
+            "invalid_transition" if (resource.status, to_status) not in TRANSITIONS else "forbidden"
         )
-    if actor is not None and not actor.has_perm(permission):
-        raise DomainError(_("You do not have permission to do this."), code="forbidden")
+        raise DomainError(refusal, code=code)
     if to_status == Status.PUBLISHED and not (resource.title_en or resource.title_ar):
         raise DomainError(_("A resource needs a title before it is published."))
+    if to_status == Status.PUBLISHED and as_user(actor) is not None:
+        problems = publication_problems(resource)
+        if problems:
+            raise DomainError(
+                _("Not ready to publish: %(problems)s")
+                % {"problems": " ".join(str(p) for p in problems.values())},
+                code="not_ready",
+            )
     previous = resource.status
     resource.status = to_status
     if to_status == Status.PUBLISHED:
         resource.published_at = resource.published_at or timezone.now()
         resource.publish_at = None
+    resource.history_user = as_user(actor)
     resource.save()
     StatusChange.objects.create(
-        resource=resource, from_status=previous, to_status=to_status, actor=actor, note=note
+        resource=resource,
+        from_status=previous,
+        to_status=to_status,
+        actor=as_user(actor),
+        note=note_for(actor, note),
     )
     return resource
 
@@ -300,26 +367,27 @@ def resource_archive(*, resource: Resource, actor) -> Resource:
 @captured()
 def resource_delete(*, resource: Resource, actor) -> None:
     """Soft delete: the row stays as a tombstone (the API's change feed reports it)."""
-    if actor is not None and not actor.has_perm("hub.delete_resource"):
+    if not permissions.can_delete_resource(actor, resource):
         raise DomainError(_("You do not have permission to delete resources."), code="forbidden")
     resource.deleted_at = timezone.now()
     resource.featured = False
+    resource.history_user = as_user(actor)
     resource.save()
     StatusChange.objects.create(
         resource=resource,
         from_status=resource.status,
         to_status=resource.status,
-        actor=actor,
+        actor=as_user(actor),
         note="deleted",
     )
 
 
-def publish_scheduled(*, now=None) -> int:
+def publish_scheduled(*, now=None, actor=SCHEDULER) -> int:
     """Publish resources in review whose scheduled time has come (Celery beat)."""
     published = 0
     for resource in Resource.objects.due_for_publication(now):
         resource_transition(
-            resource=resource, to_status=Status.PUBLISHED, actor=None, note="scheduled"
+            resource=resource, to_status=Status.PUBLISHED, actor=actor, note="scheduled"
         )
         published += 1
     return published
@@ -345,3 +413,58 @@ def check_links(*, concurrency: int = 8, timeout: float = 10.0) -> dict[str, int
             link_status=status, link_checked_at=now, link_error=result.error
         )
     return counts
+
+
+# --- organisations and regions, and the admin's one entry point ----------------------------------
+@captured()
+def organisation_save(*, organisation: Organisation, actor) -> Organisation:
+    if not permissions.can_save(actor, organisation):
+        raise DomainError(FORBIDDEN, code="forbidden")
+    organisation.full_clean()
+    organisation.history_user = as_user(actor)
+    organisation.save()
+    return organisation
+
+
+@captured()
+def organisation_delete(*, organisation: Organisation, actor) -> None:
+    if not permissions.can_delete(actor, organisation):
+        raise DomainError(FORBIDDEN, code="forbidden")
+    organisation.delete()
+
+
+@captured()
+def region_save(*, region: Region, actor) -> Region:
+    if not permissions.can_save(actor, region):
+        raise DomainError(FORBIDDEN, code="forbidden")
+    region.full_clean()
+    region.history_user = as_user(actor)
+    region.save()
+    return region
+
+
+def save_object(*, obj, actor):
+    """Save any hub object through its service (the admin's save, inlines and reverts)."""
+    if isinstance(obj, Resource):
+        return resource_save(resource=obj, actor=actor)
+    if isinstance(obj, Theme):
+        return theme_save(theme=obj, actor=actor)
+    if isinstance(obj, Organisation):
+        return organisation_save(organisation=obj, actor=actor)
+    if isinstance(obj, Region):
+        return region_save(region=obj, actor=actor)
+    raise TypeError(f"hub.services cannot save {type(obj).__name__}")
+
+
+def delete_object(*, obj, actor) -> None:
+    if isinstance(obj, Resource):
+        return resource_delete(resource=obj, actor=actor)
+    if isinstance(obj, Theme):
+        return theme_delete(theme=obj, actor=actor)
+    if isinstance(obj, Organisation):
+        return organisation_delete(organisation=obj, actor=actor)
+    if isinstance(obj, Region) and permissions.can_delete(actor, obj):
+        with captured():
+            obj.delete()
+        return None
+    raise DomainError(FORBIDDEN, code="forbidden")

@@ -10,11 +10,19 @@ from django.utils.translation import ngettext
 
 from hub.models import Region
 from hub.selectors import resources_pickable
-from s4c.admin_tools import BilingualAdmin, TranslationStateFilter, linked_ids
+from s4c.admin_tools import (
+    BilingualAdmin,
+    ServiceWritesMixin,
+    TranslationStateFilter,
+    country_filter,
+    linked_ids,
+    register_dashboard,
+    translation_items,
+)
 from s4c.errors import DomainError
 from s4c.text import spreadsheet_cell
 
-from . import privacy, services
+from . import permissions, privacy, services
 from .models import (
     Application,
     Attendance,
@@ -47,12 +55,14 @@ class PhaseInline(admin.StackedInline):
 
 @admin.register(Cohort)
 class CohortAdmin(BilingualAdmin):
+    services = services
+    permissions = permissions
     list_display = ("name", "year", "status", "capacity", "accepted_count", "translation_status")
     list_filter = ("status", "year", TranslationStateFilter)
     prepopulated_fields = {"slug": ("name_en",)}
     inlines = [PhaseInline]
     readonly_fields = ("participant_balance",)
-    filter_horizontal = ("partners",)
+    autocomplete_fields = ("partners",)
 
     @admin.display(description=_("accepted"))
     def accepted_count(self, obj):
@@ -87,6 +97,9 @@ class SessionSpeakerInline(admin.TabularInline):
 
 @admin.register(Session)
 class SessionAdmin(BilingualAdmin):
+    services = services
+    permissions = permissions
+    history_m2m_fields = ("partners", "materials")
     list_display = (
         "title",
         "cohort",
@@ -99,8 +112,7 @@ class SessionAdmin(BilingualAdmin):
     list_filter = ("cohort", "phase", "kind", "cancelled", TranslationStateFilter)
     search_fields = ("title_en", "title_ar")
     inlines = [SessionSpeakerInline]
-    filter_horizontal = ("partners",)
-    autocomplete_fields = ("materials",)
+    autocomplete_fields = ("materials", "partners")
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "materials":
@@ -110,21 +122,23 @@ class SessionAdmin(BilingualAdmin):
             )
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
-    def save_model(self, request, obj, form, change):
-        services.session_save(session=obj, actor=request.user)
-
 
 @admin.register(Speaker)
 class SpeakerAdmin(BilingualAdmin):
+    services = services
+    permissions = permissions
     list_display = ("name", "role", "organisation", "translation_status")
     search_fields = ("name_en", "name_ar")
+    autocomplete_fields = ("organisation",)
     prepopulated_fields = {"slug": ("name_en",)}
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(ServiceWritesMixin, admin.ModelAdmin):
+    services = services
+    permissions = permissions
     list_display = ("name", "cohort", "country", "constituency", "status", "submitted_at")
-    list_filter = ("cohort", "status", "constituency", "country")
+    list_filter = ("cohort", "status", "constituency", country_filter("country"))
     search_fields = ("name", "email", "organisation")
     readonly_fields = (
         "status",
@@ -137,7 +151,7 @@ class ApplicationAdmin(admin.ModelAdmin):
     actions = ["accept", "waitlist", "decline", "export_csv", "erase_personal_data"]
 
     def has_erase_permission(self, request):
-        return request.user.has_perm("learning.erase_personal_data")
+        return permissions.can_erase(request.user)
 
     @admin.action(
         description=_("Erase the personal data of the selected people everywhere"),
@@ -238,17 +252,21 @@ class ProgressUpdateInline(admin.TabularInline):
 
 @admin.register(Commitment)
 class CommitmentAdmin(BilingualAdmin):
+    services = services
+    permissions = permissions
     list_display = ("__str__", "cohort", "country", "lever", "light", "published", "inactive")
     list_filter = ("cohort", "lever", "light", "published", "inactive", TranslationStateFilter)
     inlines = [ProgressUpdateInline]
     raw_id_fields = ("owner",)
 
 
-admin.site.register(
-    Attendance,
-    list_display=("application", "session", "attended"),
-    list_filter=("session__cohort",),
-)
+@admin.register(Attendance)
+class AttendanceAdmin(ServiceWritesMixin, admin.ModelAdmin):
+    services = services
+    permissions = permissions
+    list_display = ("application", "session", "attended")
+    list_filter = ("session__cohort",)
+    autocomplete_fields = ("application", "session")
 
 
 @admin.register(SentEmail)
@@ -287,3 +305,30 @@ class ErasureRecordAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@register_dashboard
+def learning_dashboard(request) -> list[dict]:
+    """The Learning Hub's part of the admin index: applications to decide, translations."""
+    from django.urls import reverse
+
+    items = []
+    if permissions.can_decide(request.user):
+        url = reverse("admin:learning_application_changelist")
+        items.append(
+            {
+                "label": _("applications waiting for a decision"),
+                "count": Application.objects.filter(
+                    status=Application.Status.SUBMITTED, erased_at__isnull=True
+                ).count(),
+                "url": f"{url}?status__exact={Application.Status.SUBMITTED}",
+            }
+        )
+    for model, name in (
+        (Cohort, "cohort"),
+        (Session, "session"),
+        (Speaker, "speaker"),
+        (Commitment, "commitment"),
+    ):
+        items += translation_items(request, model, f"admin:learning_{name}_changelist")
+    return items

@@ -34,7 +34,9 @@ from simple_history.models import HistoricalChanges
 
 from s4c.errors import DomainError
 from s4c.models import OutboxTask
+from s4c.permissions import as_user
 
+from . import permissions
 from .models import (
     Application,
     Attendance,
@@ -61,7 +63,7 @@ def subject_hash(email: str) -> str:
 
 
 def _check_permission(actor) -> None:
-    if actor is not None and not actor.has_perm("learning.erase_personal_data"):
+    if not permissions.can_erase(actor):
         raise DomainError(
             _("You do not have permission to erase or export personal data."), code="forbidden"
         )
@@ -210,7 +212,11 @@ def person_erase(*, email: str, actor, reason: str = ErasureRecord.Reason.REQUES
     )
     counts = _anonymise(applications, now=now) if applications else {"applications": 0}
     return ErasureRecord.objects.create(
-        subject_hash=subject_hash(email), reason=reason, actor=actor, counts=counts, erased_at=now
+        subject_hash=subject_hash(email),
+        reason=reason,
+        actor=as_user(actor),
+        counts=counts,
+        erased_at=now,
     )
 
 
@@ -244,7 +250,7 @@ def erase_expired(*, actor, now=None) -> list[int]:
         ErasureRecord(
             subject_hash=subject_hash(email),
             reason=ErasureRecord.Reason.RETENTION,
-            actor=actor,
+            actor=as_user(actor),
             counts={"applications": n},
             erased_at=now,
         )

@@ -8,7 +8,7 @@ import time
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import Max, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -17,8 +17,10 @@ from django.utils.translation import gettext_lazy as _
 from s4c.api.capture import captured
 from s4c.errors import DomainError
 from s4c.outbox import enqueue_on_commit
+from s4c.permissions import as_user
 from s4c.text import clean_text, clean_text_fields
 
+from . import permissions
 from .models import (
     Application,
     Cohort,
@@ -47,7 +49,7 @@ def application_submit(*, cohort: Cohort, data: dict, language: str) -> Applicat
     existing = Application.objects.filter(cohort=cohort, email__iexact=email).first()
     if existing is None:
         try:
-            with transaction.atomic():
+            with captured():
                 application = Application(
                     cohort=cohort, **{**data, "email": email}, language=language
                 )
@@ -67,7 +69,7 @@ def application_submit(*, cohort: Cohort, data: dict, language: str) -> Applicat
 @captured()
 def application_decide(*, application: Application, status: str, actor) -> Application:
     """Accept, waitlist, decline… Accepting respects the cohort's capacity even under concurrency."""
-    if actor is not None and not actor.has_perm("learning.change_application"):
+    if not permissions.can_decide(actor):
         raise DomainError(
             _("You do not have permission to decide on applications."), code="forbidden"
         )
@@ -107,9 +109,7 @@ CALENDAR_FIELDS = (
 @captured()
 def session_save(*, session: Session, actor) -> Session:
     """Create or change a session; bumps its iCalendar SEQUENCE when calendars must update."""
-    if actor is not None and not actor.has_perm(
-        "learning.change_session" if session.pk else "learning.add_session"
-    ):
+    if not permissions.can_save(actor, session):
         raise DomainError(_("You do not have permission to edit sessions."), code="forbidden")
     if session.pk:
         before = (
@@ -121,6 +121,7 @@ def session_save(*, session: Session, actor) -> Session:
         if before and any(getattr(session, f) != before[f] for f in CALENDAR_FIELDS):
             session.sequence = Session.objects.get(pk=session.pk).sequence + 1
     session.full_clean()
+    session.history_user = as_user(actor)
     session.save()
     return session
 
@@ -152,9 +153,9 @@ def email_send_once(
     """
     if application.erased_at is not None:
         return False  # nobody left to write to
-    with transaction.atomic():
+    with captured():
         try:
-            with transaction.atomic():
+            with captured():
                 SentEmail.objects.create(
                     key=key,
                     kind=kind,
@@ -213,7 +214,7 @@ def progress_update_add(
     *, commitment: Commitment, application: Application | None, light: str, text: str, language: str
 ) -> ProgressUpdate:
     """A participant (or staff, application=None) reports progress on a commitment."""
-    if application is not None and commitment.owner_id != application.pk:
+    if not permissions.can_update_commitment(application, commitment):
         raise DomainError(_("You can only update your own commitments."), code="forbidden")
     if light not in Commitment.Light.values:
         raise DomainError(_("Choose a valid status."), field="light")
@@ -248,3 +249,30 @@ def commitments_mark_inactive(*, now=None) -> list[int]:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
+
+
+# --- the admin's one entry point for everything else it edits -----------------------------------
+FORBIDDEN = _("You do not have permission to do this.")
+
+
+@captured()
+def save_object(*, obj, actor):
+    """Save a Learning Hub object edited in the admin (cohorts, phases, speakers, commitments…).
+
+    The admin's form validated it; the permission is decided by learning.permissions.
+    """
+    if isinstance(obj, Session):
+        return session_save(session=obj, actor=actor)
+    if not permissions.can_save(actor, obj):
+        raise DomainError(FORBIDDEN, code="forbidden")
+    obj.history_user = as_user(actor)
+    obj.save()
+    return obj
+
+
+@captured()
+def delete_object(*, obj, actor) -> None:
+    if not permissions.can_delete(actor, obj):
+        raise DomainError(FORBIDDEN, code="forbidden")
+    obj.history_user = as_user(actor)
+    obj.delete()

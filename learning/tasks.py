@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 
 from s4c.links import absolute_url, site_origin
 from s4c.outbox import enqueue_on_commit
+from s4c.permissions import SCHEDULER
 
 from . import privacy, services
 from .models import Application, Commitment, SentEmail
@@ -180,4 +181,4 @@ def mark_inactive_commitments() -> int:
 @shared_task(name="learning.erase_expired_applicants")
 def erase_expired_applicants() -> int:
     """Safe twice: applications already erased are skipped, so a second run erases nothing."""
-    return len(privacy.erase_expired(actor=None))
+    return len(privacy.erase_expired(actor=SCHEDULER))

@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django.views.i18n import JavaScriptCatalog
 
 from .admin_tools import HTTPS_URL_FIELDS, BilingualAdmin, TranslationStateFilter, https_formfield
 from .models import (
@@ -13,6 +14,20 @@ from .models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+
+# The portal's name on every admin page, in the user's language.
+admin.site.site_header = _("South-4-Care administration")
+admin.site.site_title = _("South-4-Care administration")
+admin.site.index_title = _("What awaits you, and everything you may edit")
+admin.site.index_template = "admin/s4c/index.html"
+
+
+def _admin_javascript_catalog(request, extra_context=None):
+    # Django's catalogue plus ours: the pickers' strings Django has not translated into Arabic.
+    return JavaScriptCatalog.as_view(packages=["django.contrib.admin", "s4c"])(request)
+
+
+admin.site.i18n_javascript = _admin_javascript_catalog
 
 
 @admin.register(SiteText)

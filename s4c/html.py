@@ -1,6 +1,7 @@
 """Rich text sanitising: the one allow-list every rich-text field goes through before it is stored."""
 
 import nh3
+from django import forms
 
 from .text import clean_text
 
@@ -60,3 +61,29 @@ def sanitize_html(value: str | None) -> str:
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener noreferrer nofollow",
     )
+
+
+class RichTextWidget(forms.Textarea):
+    """A WYSIWYG editor for the fields `sanitize_html` cleans (django-prose-editor's ProseMirror,
+    from our static files): bold, italic, links, lists, headings and quotes, left to right or
+    right to left as the field is. Without JavaScript it stays the plain textarea."""
+
+    def __init__(self, attrs=None):
+        super().__init__({**(attrs or {}), "data-s4c-rich-text": "1"})
+
+    @property
+    def media(self):
+        return forms.Media(
+            css={
+                "all": [
+                    "django_prose_editor/material-icons.css",
+                    "django_prose_editor/editor.css",
+                    "django_prose_editor/overrides.css",
+                ]
+            },
+            js=[forms.Script("s4c/js/rich_text.js", type="module")],
+        )
+
+    def use_required_attribute(self, initial):
+        # The textarea is hidden behind the editor: a browser cannot point at it.
+        return False

@@ -83,6 +83,8 @@ INSTALLED_APPS = [
     "corsheaders",
     "simple_history",
     "django_countries",
+    # Only its ProseMirror build (static files) is used, by s4c.html.RichTextWidget.
+    "django_prose_editor",
     "csp",
     "axes",
     "s4c",
@@ -437,6 +439,9 @@ S4C_CONTENT_LOADERS = [
 # --- Knowledge Hub ---
 LINK_CHECK_CONCURRENCY = env.int("LINK_CHECK_CONCURRENCY", default=8)
 LINK_CHECK_TIMEOUT = env.float("LINK_CHECK_TIMEOUT", default=10.0)
+# May a person publish a draft that was never submitted for review? Off: a second pair of eyes
+# (a reviewer, after a curator's submission) reads every resource before it is public.
+HUB_ALLOW_DIRECT_PUBLISH = env.bool("HUB_ALLOW_DIRECT_PUBLISH", default=False)
 CELERY_BEAT_SCHEDULE["hub-publish-scheduled"] = {"task": "hub.publish_scheduled", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["hub-check-links"] = {"task": "hub.check_links", "schedule": 24 * 3600.0}
 

@@ -55,6 +55,10 @@ def create(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("hub", "0006_refold_search_text"), ("hub", "0006_document_language_url")]
+    dependencies = [
+        ("hub", "0006_refold_search_text"),
+        ("hub", "0006_document_language_url"),
+        ("hub", "0006_curation_gate_and_history"),
+    ]
 
     operations = [migrations.RunPython(create, migrations.RunPython.noop)]

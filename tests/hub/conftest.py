@@ -93,3 +93,16 @@ def organisation(db):
         name_ar="منظمة العمل الدولية",
         kind="un_agency",
     )
+
+
+@pytest.fixture
+def publishable(db, organisation, make_theme):
+    """The fields a resource needs to pass the publication gate (hub.services.publication_problems),
+    to pass to `make_resource(..., **publishable)`."""
+    return {
+        "summary_en": "What care policies the countries of the South adopted.",
+        "summary_ar": "سياسات الرعاية التي اعتمدتها بلدان الجنوب.",
+        "publisher": organisation,
+        "external_url": "https://www.ilo.org/",
+        "themes": [make_theme()],
+    }

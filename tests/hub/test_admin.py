@@ -43,8 +43,8 @@ def test_curator_bulk_submits_drafts(client, curator, make_resource):
     ) == {Status.IN_REVIEW}
 
 
-def test_reviewer_bulk_publishes_and_archives(client, reviewer, make_resource):
-    pending = [make_resource(status=Status.IN_REVIEW) for _ in range(3)]
+def test_reviewer_bulk_publishes_and_archives(client, reviewer, make_resource, publishable):
+    pending = [make_resource(status=Status.IN_REVIEW, **publishable) for _ in range(3)]
     client.force_login(reviewer)
     _bulk(client, "publish_selected", pending)
     assert StatusChange.objects.filter(to_status="published", actor=reviewer).count() == 3

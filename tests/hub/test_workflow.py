@@ -19,9 +19,9 @@ def test_curator_drafts_and_submits_but_cannot_publish(make_resource, curator):
 
 
 def test_reviewer_publishes_and_archives_and_every_move_is_recorded(
-    make_resource, curator, reviewer
+    make_resource, curator, reviewer, publishable
 ):
-    resource = make_resource(status=Status.DRAFT)
+    resource = make_resource(status=Status.DRAFT, **publishable)
     services.resource_submit(resource=resource, actor=curator)
     services.resource_publish(resource=resource, actor=reviewer)
     services.resource_archive(resource=resource, actor=reviewer)

@@ -13,6 +13,9 @@ for what the server answers AND for whether the object changed:
 autocomplete of a progress report's evidence and of a session's materials (refused: a 403, or the
 resource is not among the results).
 
+A draft is published by nobody, not even a superuser: it must be submitted for review first
+(HUB_ALLOW_DIRECT_PUBLISH is off by default; tests/hub/test_admin_workflow.py checks both ways).
+
 A reviewer may delete plans and deliverables, but not one with progress reports (officers' work,
 which the deletion would take with it and which reviewers may not delete): those rows say `no`.
 """
@@ -41,7 +44,7 @@ resource-draft      history     login     login       ok      ok       no      n
 resource-draft      revert      login     login       ok      ok       no      no          ok
 resource-draft      delete      login     login       no      ok       no      no          ok
 resource-draft      submit      login     login       ok      ok       no      no          ok
-resource-draft      publish     login     login       no      ok       no      no          ok
+resource-draft      publish     login     login       no      no       no      no          no
 resource-published  evidence    login     login       ok      ok       ok      no          ok
 resource-published  materials   login     login       ok      ok       no      ok          ok
 resource-published  change      login     login       no      ok       no      no          ok

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from learning import privacy
+from s4c.permissions import SystemActor
 
 
 class Command(BaseCommand):
@@ -23,5 +24,5 @@ class Command(BaseCommand):
             total = privacy.expired_applications().count()
             self.stdout.write(f"Dry run: {total} application(s) would be erased (> {days} days).")
             return
-        ids = privacy.erase_expired(actor=None)
+        ids = privacy.erase_expired(actor=SystemActor("erase_expired_applicants command"))
         self.stdout.write(f"{len(ids)} application(s) erased (cohorts ended > {days} days ago).")

@@ -7,14 +7,20 @@ from django.core.management.base import BaseCommand
 
 
 def catalogue_paths() -> list[Path]:
-    """Every django.po of the project: LOCALE_PATHS and the locale/ folder of each of our apps."""
+    """Every catalogue of the project (django.po, and djangojs.po for the admin's scripts):
+    LOCALE_PATHS and the locale/ folder of each of our apps."""
     roots = [Path(p) for p in settings.LOCALE_PATHS]
     base = Path(settings.BASE_DIR)
     for config in apps.get_app_configs():
         app_path = Path(config.path)
         if app_path.parent == base:  # our own apps only, not installed packages
             roots.append(app_path / "locale")
-    return sorted(p for root in roots for p in root.glob("*/LC_MESSAGES/django.po"))
+    return sorted(
+        p
+        for root in roots
+        for name in ("django.po", "djangojs.po")
+        for p in root.glob(f"*/LC_MESSAGES/{name}")
+    )
 
 
 class Command(BaseCommand):

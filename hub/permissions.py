@@ -1,0 +1,124 @@
+"""Who may do what in the Knowledge Hub: the one place the services and the admin ask.
+
+The roles are groups with Django permissions (README "Roles"); this module turns them, and the
+workflow policy, into answers about one actor and one object. The services refuse what these
+functions refuse; the admin only shows what they allow.
+"""
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from s4c.permissions import is_system
+
+from .models import Resource
+
+Status = Resource.Status
+
+# (from, to) → the permission a person needs.
+TRANSITIONS = {
+    (Status.DRAFT, Status.IN_REVIEW): "hub.submit_resource",
+    (Status.IN_REVIEW, Status.DRAFT): "hub.submit_resource",
+    (Status.IN_REVIEW, Status.PUBLISHED): "hub.publish_resource",
+    (Status.DRAFT, Status.PUBLISHED): "hub.publish_resource",
+    (Status.PUBLISHED, Status.ARCHIVED): "hub.publish_resource",
+    (Status.PUBLISHED, Status.DRAFT): "hub.publish_resource",
+    (Status.ARCHIVED, Status.PUBLISHED): "hub.publish_resource",
+    (Status.ARCHIVED, Status.DRAFT): "hub.publish_resource",
+}
+
+
+def direct_publish_allowed() -> bool:
+    """HUB_ALLOW_DIRECT_PUBLISH: may a person publish a draft that never went through review?
+
+    Off by default: a resource is read by a second pair of eyes (submitted, then published by a
+    reviewer). System actors (the seed loader) publish reviewed content directly either way.
+    """
+    return settings.HUB_ALLOW_DIRECT_PUBLISH
+
+
+def _has(actor, perm: str) -> bool:
+    return is_system(actor) or (actor.is_active and actor.has_perm(perm))
+
+
+def can_add_resource(actor) -> bool:
+    return _has(actor, "hub.add_resource")
+
+
+def can_edit_resource(actor, resource: Resource) -> bool:
+    """Curators edit drafts and resources in review; published and archived ones need a reviewer."""
+    if resource.pk is None:
+        return can_add_resource(actor)
+    if not _has(actor, "hub.change_resource"):
+        return False
+    if resource.status in (Status.PUBLISHED, Status.ARCHIVED):
+        return _has(actor, "hub.publish_resource")
+    return True
+
+
+def can_delete_resource(actor, resource: Resource | None = None) -> bool:
+    return _has(actor, "hub.delete_resource")
+
+
+def can_schedule(actor) -> bool:
+    """Setting a publication time or featuring a resource is a reviewer's decision."""
+    return _has(actor, "hub.publish_resource")
+
+
+def transition_refusal(actor, resource: Resource, to_status: str):
+    """None if `actor` may move `resource` to `to_status`, else the reason (a translated text)."""
+    permission = TRANSITIONS.get((resource.status, to_status))
+    if permission is None:
+        return _("A resource cannot go from “%(from)s” to “%(to)s”.") % {
+            "from": Status(resource.status).label,
+            "to": Status(to_status).label,
+        }
+    if not _has(actor, permission):
+        return _("You do not have permission to do this.")
+    if (
+        (resource.status, to_status) == (Status.DRAFT, Status.PUBLISHED)
+        and not is_system(actor)
+        and not direct_publish_allowed()
+    ):
+        return _("A draft is published only after review: submit it for review first.")
+    return None
+
+
+def can_transition(actor, resource: Resource, to_status: str) -> bool:
+    return transition_refusal(actor, resource, to_status) is None
+
+
+def allowed_transitions(actor, resource: Resource) -> list[str]:
+    """The statuses `actor` may move `resource` to, in the workflow's order."""
+    if resource.pk is None or resource.deleted_at is not None:
+        return []
+    return [
+        status
+        for status in (Status.IN_REVIEW, Status.PUBLISHED, Status.ARCHIVED, Status.DRAFT)
+        if status != resource.status and can_transition(actor, resource, status)
+    ]
+
+
+def next_step(resource: Resource) -> str:
+    """Who must act next on a resource, in words a curator reads on the edit page."""
+    if resource.deleted_at is not None:
+        return _("Nobody: the resource was deleted.")
+    return {
+        Status.DRAFT: _("A curator: finish the draft and submit it for review."),
+        Status.IN_REVIEW: _("A reviewer: publish it, or send it back to draft."),
+        Status.PUBLISHED: _("Nobody: it is public. A reviewer may archive or withdraw it."),
+        Status.ARCHIVED: _("Nobody: it is archived. A reviewer may publish it again."),
+    }[Status(resource.status)]
+
+
+# --- the other hub objects: plain model permissions -------------------------------------------
+def can_save(actor, obj) -> bool:
+    opts = obj._meta
+    action = "change" if obj.pk else "add"
+    if isinstance(obj, Resource):
+        return can_edit_resource(actor, obj)
+    return _has(actor, f"{opts.app_label}.{action}_{opts.model_name}")
+
+
+def can_delete(actor, obj) -> bool:
+    opts = obj._meta
+    return _has(actor, f"{opts.app_label}.delete_{opts.model_name}")

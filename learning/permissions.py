@@ -1,0 +1,30 @@
+"""Who may do what in the Learning Hub: the one place the services and the admin ask.
+
+Roles are groups with Django permissions (README "Roles"): the Learning coordinator runs cohorts,
+sessions, applications and commitments; participants act only on their own commitments.
+"""
+
+from s4c.permissions import has_perm, model_permission
+
+
+def can_save(actor, obj) -> bool:
+    return model_permission(actor, obj, "change" if obj.pk else "add")
+
+
+def can_delete(actor, obj) -> bool:
+    return model_permission(actor, obj, "delete")
+
+
+def can_decide(actor) -> bool:
+    """Accept, waitlist or decline applications."""
+    return has_perm(actor, "learning.change_application")
+
+
+def can_erase(actor) -> bool:
+    return has_perm(actor, "learning.erase_personal_data")
+
+
+def can_update_commitment(application, commitment) -> bool:
+    """A participant (signed in as their application) reports on their own commitments only;
+    staff report through the admin (application None)."""
+    return application is None or commitment.owner_id == application.pk
