@@ -116,6 +116,7 @@ def section_name(context) -> str:
     return name() if name else ""
 
 
+@register.simple_tag(takes_context=True)
 def head_links(context):
     """The page's canonical link and its hreflang alternates (with x-default), for the languages
     the view says the page exists in (`page_languages`; every language when it says nothing)."""
