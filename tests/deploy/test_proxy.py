@@ -51,6 +51,7 @@ class Stack:
         self.tmp = tmp
         self.http_port, self.https_port, self.app_port = (_free_port() for _ in range(3))
         self.access_log = tmp / "gunicorn-access.log"
+        self.nginx_access_log = tmp / "nginx-access.log"
 
     def request(self, method, path, *, body=None, headers=None, tls=True, port=None, timeout=10):
         if port is not None:
@@ -165,6 +166,7 @@ def stack(tmp_path_factory):
         "S4C_STATIC_ROOT": str(static),
         "S4C_MEDIA_ROOT": str(media),
         "UPLOAD_MAX_BYTES": str(UPLOAD_MAX_BYTES),
+        "S4C_ACCESS_LOG": str(tmp / "nginx-access.log"),
     }
     subprocess.run(
         [
@@ -348,3 +350,15 @@ def test_html_and_json_arrive_compressed(stack):
     assert b"<html" in gzip.decompress(html)
     assert api.getheader("Content-Encoding") == "gzip"
     assert json.loads(gzip.decompress(body))
+
+
+def test_sign_in_tokens_never_reach_the_access_log(stack):
+    token = "Zq9-secret-one-time-token_0123456789"
+    stack.request("GET", f"/en/learning/sign-in/{token}/?next=1")
+    stack.request(
+        "GET", "/en/", headers={"Referer": f"https://localhost/ar/learning/sign-in/{token}/"}
+    )
+    log = stack.nginx_access_log.read_text()
+    assert "/en/learning/sign-in/[token]/?next=1" in log
+    assert "/ar/learning/sign-in/[token]/" in log
+    assert token not in log
