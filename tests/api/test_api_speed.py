@@ -71,7 +71,8 @@ def test_list_items_equal_details_and_urls_equal_reversed_ones(client, generated
             with translation.override(code):
                 expected_html[code] = f"{settings.SITE_URL}{resource.get_absolute_url()}"
         assert item["html_url"] == expected_html
-        assert item["url"] == "http://testserver" + reverse(
+        # On the configured site, not the request's Host (s4c.links).
+        assert item["url"] == settings.SITE_URL + reverse(
             "api:resource-detail", kwargs={"identifier": resource.identifier}
         )
         assert client.get(f"/api/v1/resources/{resource.identifier}/").json() == item

@@ -11,6 +11,7 @@ its webhook event; `Last-Modified` and OAI datestamps moved with it.
 import datetime as dt
 import io
 import re
+import time
 from email.utils import parsedate_to_datetime
 
 import pytest
@@ -116,7 +117,14 @@ def reviewer(db):
 
 
 def _last_modified(client, kind, object_id) -> dt.datetime:
-    return parsedate_to_datetime(client.get(f"/api/v1/{PATHS[kind]}/{object_id}/")["Last-Modified"])
+    # The header is sent once the second of the last change is over (a date alone must never
+    # validate a stale copy): ask again until it is.
+    deadline = time.monotonic() + 3
+    while True:
+        response = client.get(f"/api/v1/{PATHS[kind]}/{object_id}/")
+        if "Last-Modified" in response or time.monotonic() > deadline:
+            return parsedate_to_datetime(response["Last-Modified"])
+        time.sleep(0.2)
 
 
 def _oai_datestamp(client, identifier) -> str:

@@ -83,9 +83,11 @@ def test_a_changed_session_has_a_new_sequence_in_its_feed(admin_user, client, ti
     assert str(event["UID"]) == f"session-{timed_session.pk}@south4care"
 
 
-def test_cohort_page_offers_a_webcal_subscription(client, date_only_session):
+def test_cohort_page_offers_a_webcal_subscription(client, date_only_session, settings):
+    # On the configured site, never on the Host header the client sent (s4c.links).
+    settings.SITE_URL = "https://south4care.example.org"
     html = client.get("/en/learning/lh-test/").content.decode()
-    assert 'href="webcal://testserver/en/learning/lh-test/calendar.ics"' in html
+    assert 'href="webcal://south4care.example.org/en/learning/lh-test/calendar.ics"' in html
 
 
 def test_an_open_cohort_shows_its_deadline_and_no_empty_programme(client, cohort):
