@@ -428,10 +428,12 @@ class ReferenceFilter(django_filters.CharFilter):
     def __init__(self, *args, parameter: str, values, value_field: str, **kwargs):
         def known(value):
             if value and not values().filter(**{value_field: value}).exists():
+                # Params, not an interpolated message: django-filter interpolates it again, and
+                # a value with "%" in it would then be a server error.
                 raise DjangoValidationError(
-                    _("“%(value)s” is not a known value of %(name)s.")
-                    % {"value": value, "name": parameter},
+                    _("“%(value)s” is not a known value of %(name)s."),
                     code="unknown",
+                    params={"value": value, "name": parameter},
                 )
 
         kwargs["validators"] = [known]

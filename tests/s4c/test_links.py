@@ -39,9 +39,31 @@ def _publish():
 
 
 def _cohort():
-    return Cohort.objects.create(
+    import datetime as dt
+
+    from learning.models import Phase, Session
+
+    cohort = Cohort.objects.create(
         slug="lh-2027", name_en="Learning Hub 2027", year=2027, status=Cohort.Status.OPEN
     )
+    # A dated session: only a programme with an event has a calendar to link to.
+    phase = Phase.objects.create(
+        cohort=cohort,
+        name_en="Doha",
+        mode="in_person",
+        start_date=dt.date(2027, 9, 15),
+        end_date=dt.date(2027, 9, 18),
+        time_zone="Asia/Qatar",
+    )
+    Session.objects.create(
+        cohort=cohort,
+        phase=phase,
+        slug="plenary",
+        title_en="Plenary",
+        kind="plenary",
+        date=dt.date(2027, 9, 16),
+    )
+    return cohort
 
 
 def _origins(text: str) -> set[str]:

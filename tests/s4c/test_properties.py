@@ -238,7 +238,9 @@ def valid_requests(draw):
         )
         path = "/api/v1/resources/"
     elif choice == "api-changes":
-        params, path = {"since": str(draw(st.integers(0, 10**12)))}, "/api/v1/changes/"
+        # A cursor the feed gave (the content's load writes more events than this); past the
+        # head is a 400 (tests/api/test_contract.py).
+        params, path = {"since": str(draw(st.integers(0, 40)))}, "/api/v1/changes/"
     elif choice == "api-deliverables":
         params = draw(
             st.fixed_dictionaries(
@@ -246,8 +248,6 @@ def valid_requests(draw):
                 optional={
                     "year": st.integers(2000, 2100).map(str),
                     "status": st.sampled_from(ProgressReport.Status.values),
-                    "conclusion": SAFE_TEXT,
-                    "pb_outcome": SAFE_TEXT,
                 },
             )
         )
@@ -371,6 +371,9 @@ def test_sign_in_forms_never_fail_on_hostile_input(client, open_cohort, email, t
     response = _post(client, f"/{language}/learning/sign-in/", {"email": email})
     assert response.status_code in (200, 400), response.status_code
     link = _post(client, f"/{language}/learning/sign-in/{_encode(token) or 'x'}/", {})
+    if "\x00" in token:  # a NUL byte in a path names no page (s4c.errors)
+        assert link.status_code == 404
+        return
     assert link.status_code == 400
     message = {
         "en": "This sign-in link is invalid, expired or already used.",
