@@ -28,12 +28,9 @@ def test_a_transaction_that_commits_later_cannot_slip_an_event_behind_a_read_cur
     def publish_slowly():
         try:
             with transaction.atomic():
+                # The service records its feed entry as it ends (captured()), inside this longer
+                # transaction, which then stays open as a long admin request would.
                 services.resource_publish(resource=slow, actor=None)
-                # The pending feed entry is written just before commit: write it now, then hold
-                # the transaction open as a long admin request would.
-                from s4c.api.changes import _before_commit
-
-                _before_commit(connection)
                 slow_wrote.set()
                 release_slow.wait(10)
         except Exception as exc:  # noqa: BLE001 - reported by the assertion below

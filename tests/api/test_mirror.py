@@ -61,7 +61,9 @@ STEPS = [publish_a_resource, edit_a_resource, archive_a_resource, edit_a_session
 
 
 @pytest.fixture
-def portal(live_server):
+def portal(live_server, settings):
+    # The portal's links (`next`, `url`) are on its configured site: here, the live server.
+    settings.SITE_URL = live_server.url
     call_command("load_south4care", stdout=io.StringIO())
     return live_server.url
 
