@@ -139,3 +139,39 @@ def celery_worker(celery_worker_app, settings):
     finally:
         app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
         reset_celery_pools(app)
+
+
+@pytest.fixture(scope="session")
+def _role_groups(django_db_setup, django_db_blocker):
+    """The four roles as the migrations made them (groups and their permissions)."""
+    from django.contrib.auth.models import Group
+
+    with django_db_blocker.unblock():
+        return {
+            group.name: list(group.permissions.values_list("content_type__app_label", "codename"))
+            for group in Group.objects.all()
+        }
+
+
+@pytest.fixture(autouse=True)
+def _roles_after_a_flush(request):
+    """A transactional test ends with a flush, which empties the tables the migrations filled:
+    the role groups come back before the next test that uses the database."""
+    marker = request.node.get_closest_marker("django_db")
+    uses = [name for name in ("db", "transactional_db") if name in request.fixturenames]
+    if marker is None and not uses:
+        return
+    if not uses:  # marked: ask for the database the marker gives (set up already, or now)
+        transactional = marker.kwargs.get("transaction", bool(marker.args and marker.args[0]))
+        request.getfixturevalue("transactional_db" if transactional else "db")
+    roles = request.getfixturevalue("_role_groups")
+    from django.contrib.auth.models import Group, Permission
+
+    if not roles or Group.objects.exists():
+        return
+    for name, permissions in roles.items():
+        group = Group.objects.create(name=name)
+        group.permissions.set(
+            Permission.objects.get(content_type__app_label=app, codename=codename)
+            for app, codename in permissions
+        )
