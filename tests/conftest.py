@@ -161,7 +161,11 @@ def _roles_after_a_flush(request):
     uses = [name for name in ("db", "transactional_db") if name in request.fixturenames]
     if marker is None and not uses:
         return
-    if not uses:  # marked: ask for the database the marker gives (set up already, or now)
+    if "transactional_db" in uses:
+        request.getfixturevalue("transactional_db")
+    elif uses:
+        request.getfixturevalue("db")
+    else:  # marked: ask for the database the marker gives
         transactional = marker.kwargs.get("transaction", bool(marker.args and marker.args[0]))
         request.getfixturevalue("transactional_db" if transactional else "db")
     roles = request.getfixturevalue("_role_groups")
