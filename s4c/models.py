@@ -155,6 +155,8 @@ class FeedEpoch(models.Model):
         from .text import whole_number
 
         epoch_text, dash, id_text = text.rpartition("-")
+        if epoch_text.startswith("0"):
+            return None  # "01-5": the schema's pattern gives epochs without leading zeros
         epoch = whole_number(epoch_text, max_digits=9) if dash else 1
         event_id = whole_number(id_text, max_digits=18)
         if not epoch or event_id is None:
