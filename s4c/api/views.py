@@ -59,7 +59,7 @@ class ChangeFeedView(APIView):
         },
     )
     def get(self, request):
-        unknown = sorted(set(request.query_params) - {"since", "format"})
+        unknown = sorted(set(request.query_params) - {"since"})
         if unknown:
             raise ValidationError(
                 {unknown[0]: [_("Unknown parameter “%(name)s”.") % {"name": unknown[0]}]}
