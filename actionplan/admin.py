@@ -3,8 +3,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from hub.selectors import resources_pickable
-from s4c.admin_tools import (
+from core.admin_tools import (
     BilingualAdmin,
     ServiceWritesMixin,
     TranslationStateFilter,
@@ -12,6 +11,7 @@ from s4c.admin_tools import (
     register_dashboard,
     translation_items,
 )
+from hub.selectors import resources_pickable
 
 from . import permissions, services
 from .models import (

@@ -6,7 +6,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from s4c.formats import local_digits
+from core.formats import local_digits
 
 
 def _isolated(text: str, rtl: bool) -> str:

@@ -7,7 +7,7 @@ order inside table cells); the English is our faithful translation.
 import datetime as dt
 from decimal import Decimal
 
-from s4c.loading import add_missing
+from core.loading import add_missing
 
 from .models import (
     BudgetFigure,

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from s4c.text import spreadsheet_cell
+from core.text import spreadsheet_cell
 
 from .models import Plan, ProgressReport
 

@@ -14,7 +14,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from s4c.bilingual import TranslatedModel
+from core.bilingual import TranslatedModel
 
 CURRENCY_CODE = re.compile(r"^[A-Z]{3}$")
 MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}

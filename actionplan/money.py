@@ -6,7 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from s4c.formats import local_number
+from core.formats import local_number
 
 CENT = Decimal("0.01")
 

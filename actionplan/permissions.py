@@ -3,7 +3,7 @@
 Reviewers maintain the plan's structure; Officers write progress reports (README "Roles").
 """
 
-from s4c.permissions import model_permission
+from core.permissions import model_permission
 
 
 def can_save(actor, obj) -> bool:

@@ -1,6 +1,6 @@
 """A plan of action as schema.org JSON-LD: the same statements on its English and Arabic pages."""
 
-from s4c.seo import language_tagged, languages_of, page_links, work_iri
+from core.seo import language_tagged, languages_of, page_links, work_iri
 
 
 def plan_json_ld(plan) -> dict:

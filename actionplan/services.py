@@ -5,9 +5,9 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from s4c.api.capture import captured
-from s4c.errors import DomainError
-from s4c.permissions import as_user
+from core.errors import DomainError
+from core.permissions import as_user
+from partners.capture import captured
 
 from . import permissions
 from .models import BudgetFigure, Deliverable, Plan, ProgressReport

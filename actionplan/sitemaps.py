@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from s4c.seo import BilingualSitemap, languages_of
+from core.seo import BilingualSitemap, languages_of
 
 from .selectors import plans_public
 

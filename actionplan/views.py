@@ -3,9 +3,9 @@ from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from s4c.formats import local_code, local_digits
-from s4c.seo import json_ld_script, languages_of
-from s4c.text import whole_number
+from core.formats import local_code, local_digits
+from core.seo import json_ld_script, languages_of
+from core.text import whole_number
 
 from . import charts, downloads
 from .models import ProgressReport

@@ -349,7 +349,7 @@ Cohort.objects.update_or_create(slug="{COHORT}", defaults=dict(
 CHECK = """
 import json
 from learning.models import Application, SentEmail
-from s4c.models import ChangeEvent, FeedEpoch
+from partners.models import ChangeEvent, FeedEpoch
 emails = json.load(open("{path}"))
 present = set(Application.objects.filter(email__in=emails).values_list("email", flat=True))
 acknowledged = set(SentEmail.objects.filter(application__email__in=emails)

@@ -158,7 +158,7 @@ class Load:
 
 def outbox_sign_ins(manage: list[str], env: dict) -> int:
     code = (
-        "from s4c.models import OutboxTask; print(OutboxTask.objects.filter("
+        "from core.models import OutboxTask; print(OutboxTask.objects.filter("
         "task_name='learning.send_sign_in_link').count())"
     )
     result = subprocess.run(
@@ -279,7 +279,7 @@ def drill(redis: "Redis") -> None:
     )
     print("warnings from the breaker:")
     for line in text.decode(errors="replace").splitlines():
-        if "s4c.outage" in line:
+        if "core.outage" in line:
             print("  " + line[:200])
     sys.exit(0 if recorded >= accepted else 1)
 

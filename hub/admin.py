@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from django_countries import countries
 from django_countries.fields import CountryField
 
-from s4c.admin_tools import (
+from core.admin_tools import (
     BilingualAdmin,
     TranslationStateFilter,
     autocomplete_source,
@@ -20,8 +20,8 @@ from s4c.admin_tools import (
     searchable_multiple,
     translation_items,
 )
-from s4c.errors import DomainError
-from s4c.html import RichTextWidget
+from core.errors import DomainError
+from core.html import RichTextWidget
 
 from . import permissions, selectors, services
 from .models import (

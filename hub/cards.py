@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
-from s4c.caching import VERSIONED_CACHE_SECONDS, content_version
+from core.caching import VERSIONED_CACHE_SECONDS, content_version
 
 # The snippet's place in a card's search form: an HTML comment, which no escaped text can contain.
 SNIPPET_SLOT = "<!--snippet-->"

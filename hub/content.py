@@ -2,8 +2,8 @@
 
 from django.utils.html import escape
 
-from s4c.loading import add_missing
-from s4c.permissions import CONTENT_LOADER
+from core.loading import add_missing
+from core.permissions import CONTENT_LOADER
 
 from . import services
 from .launch_release import PARAGRAPHS_AR, PARAGRAPHS_EN, TITLE_AR

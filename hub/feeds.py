@@ -24,8 +24,8 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
 
-from s4c.bilingual import translated_value
-from s4c.seo import absolute_url, languages_of, page_links
+from core.bilingual import translated_value
+from core.seo import absolute_url, languages_of, page_links
 
 from .models import Organisation, Resource
 from .selectors import resources_published
@@ -43,7 +43,7 @@ def _last_change() -> dt.datetime | None:
 
 
 class LatestResourcesRss(Feed):
-    """Every link is absolute already (`s4c.links`): Django's feeds would otherwise complete them
+    """Every link is absolute already (`core.links`): Django's feeds would otherwise complete them
     with the request's Host header, which a client chooses, and the feed is cached for everyone."""
 
     feed_type = Rss201rev2Feed

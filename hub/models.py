@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
-from s4c.bilingual import TranslatedModel
-from s4c.uploads import validate_document, validate_image
+from core.bilingual import TranslatedModel
+from core.uploads import validate_document, validate_image
 
 # ISO 639-1 codes of the languages documents exist in (the UN languages plus Portuguese).
 DOCUMENT_LANGUAGES = [
@@ -302,7 +302,7 @@ class Resource(TranslatedModel):
         """The publication date as precise as it is known: a date, a month or a year."""
         import datetime as dt
 
-        from s4c.formats import local_date, local_digits
+        from core.formats import local_date, local_digits
 
         if self.publication_month and self.publication_day:
             return local_date(

@@ -25,8 +25,8 @@ from django.views.decorators.http import require_http_methods
 from django_countries import countries
 from lxml import etree
 
-from s4c.bilingual import LANGUAGE_CODES
-from s4c.links import absolute_url
+from core.bilingual import LANGUAGE_CODES
+from core.links import absolute_url
 
 from . import selectors
 from .models import Resource, Theme

@@ -8,7 +8,7 @@ functions refuse; the admin only shows what they allow.
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from s4c.permissions import is_system
+from core.permissions import is_system
 
 from .models import Resource
 

@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_countries.fields import Country
 
-from s4c.bilingual import LANGUAGE_CODES, translated_value
-from s4c.formats import local_digits
-from s4c.seo import languages_of, page_links, work_iri
+from core.bilingual import LANGUAGE_CODES, translated_value
+from core.formats import local_digits
+from core.seo import languages_of, page_links, work_iri
 
 from .models import Resource
 

@@ -1,6 +1,6 @@
 """Knowledge Hub search: PostgreSQL full text in both languages, a SQLite fallback, same folding.
 
-Documents and queries go through `s4c.text` identically. On PostgreSQL each resource keeps a
+Documents and queries go through `core.text` identically. On PostgreSQL each resource keeps a
 weighted tsvector (title A, summary B, body and themes C) built from its English fields with the
 `english` configuration and its normalised Arabic fields with the `arabic` configuration; a query is
 matched against both, so a query in either language finds matches in either language's fields.
@@ -18,7 +18,7 @@ from django.db.models.functions import Cast
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from s4c.text import normalize_arabic, search_tokens
+from core.text import normalize_arabic, search_tokens
 
 from .models import Resource
 

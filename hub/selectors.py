@@ -10,9 +10,9 @@ from django.db.models import Min, Prefetch, Q, QuerySet
 from django.utils import translation
 from django_countries import countries as all_countries
 
-from s4c.caching import VERSIONED_CACHE_SECONDS, content_version, get_or_compute
-from s4c.models import PublicState
-from s4c.text import whole_number
+from core.caching import VERSIONED_CACHE_SECONDS, content_version, get_or_compute
+from core.text import whole_number
+from partners.models import PublicState
 
 from .cards import result_cards
 from .models import (

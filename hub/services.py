@@ -9,12 +9,12 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from s4c.api.capture import captured
-from s4c.caching import bump_content_version
-from s4c.errors import DomainError
-from s4c.html import sanitize_html
-from s4c.outbox import enqueue_on_commit
-from s4c.permissions import SCHEDULER, as_user, note_for
+from core.caching import bump_content_version
+from core.errors import DomainError
+from core.html import sanitize_html
+from core.outbox import enqueue_on_commit
+from core.permissions import SCHEDULER, as_user, note_for
+from partners.capture import captured
 
 from . import permissions
 from .models import (

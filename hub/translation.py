@@ -1,7 +1,7 @@
 import simple_history
 from modeltranslation.translator import TranslationOptions, register
 
-from s4c.history import StableHistoricalRecords
+from core.history import StableHistoricalRecords
 
 from .models import Organisation, Region, Resource, Theme
 

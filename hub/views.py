@@ -3,8 +3,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from s4c.links import absolute_url
-from s4c.seo import json_ld_script, languages_of
+from core.links import absolute_url
+from core.seo import json_ld_script, languages_of
 
 from .models import document_format
 from .presentation import citation, facet_checkboxes, json_ld

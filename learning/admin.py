@@ -8,9 +8,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from hub.models import Region
-from hub.selectors import resources_pickable
-from s4c.admin_tools import (
+from core.admin_tools import (
     BilingualAdmin,
     ServiceWritesMixin,
     TranslationStateFilter,
@@ -19,8 +17,10 @@ from s4c.admin_tools import (
     register_dashboard,
     translation_items,
 )
-from s4c.errors import DomainError
-from s4c.text import spreadsheet_cell
+from core.errors import DomainError
+from core.text import spreadsheet_cell
+from hub.models import Region
+from hub.selectors import resources_pickable
 
 from . import permissions, privacy, services
 from .models import (

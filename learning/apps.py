@@ -10,7 +10,7 @@ class LearningConfig(AppConfig):
         from .api.kinds import register_kinds
 
         register_kinds()
-        from s4c import backup
+        from partners import backup
 
         from . import privacy
 

@@ -6,9 +6,9 @@ import zoneinfo
 from django.utils import timezone, translation
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
 
-from s4c.bilingual import translated_value
-from s4c.formats import arabic_text_digits
-from s4c.links import absolute_url
+from core.bilingual import translated_value
+from core.formats import arabic_text_digits
+from core.links import absolute_url
 
 
 def _text(value) -> str:

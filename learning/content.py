@@ -3,8 +3,8 @@ every session is date-only (and the partners sessions, whose date is not given, 
 
 import datetime as dt
 
+from core.loading import add_missing
 from hub.models import Organisation
-from s4c.loading import add_missing
 
 from .models import Cohort, Phase, Session, SessionSpeaker, Speaker
 

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from s4c.text import clean_text
+from core.text import clean_text
 
 from .models import Application, Commitment
 
@@ -73,7 +73,7 @@ class ApplicationForm(forms.Form):
 
     def clean_name(self):
         # Invisible characters (bidi overrides, zero-width spaces) are removed, not refused: the
-        # applicant cannot see them (s4c.text.clean_text); markup characters are refused.
+        # applicant cannot see them (core.text.clean_text); markup characters are refused.
         name = clean_text(self.cleaned_data["name"], multiline=False).strip()
         if any(ch in name for ch in "<>"):
             raise forms.ValidationError(_("Please enter your name without special characters."))

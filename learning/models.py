@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from s4c.bilingual import TranslatedModel
-from s4c.uploads import validate_image
+from core.bilingual import TranslatedModel
+from core.uploads import validate_image
 
 TIME_ZONES = sorted(zoneinfo.available_timezones())
 

@@ -4,7 +4,7 @@ Roles are groups with Django permissions (README "Roles"): the Learning coordina
 sessions, applications and commitments; participants act only on their own commitments.
 """
 
-from s4c.permissions import has_perm, model_permission
+from core.permissions import has_perm, model_permission
 
 
 def can_save(actor, obj) -> bool:

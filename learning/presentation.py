@@ -1,7 +1,7 @@
 """The Learning Hub's cohorts and sessions as schema.org JSON-LD (events), the same statements on
 the English and Arabic pages, every IRI absolute."""
 
-from s4c.seo import language_tagged, languages_of, page_links, work_iri
+from core.seo import language_tagged, languages_of, page_links, work_iri
 
 from .models import Phase, Session
 

@@ -32,9 +32,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalChanges
 
-from s4c.errors import DomainError
-from s4c.models import OutboxTask
-from s4c.permissions import as_user
+from core.errors import DomainError
+from core.models import OutboxTask
+from core.permissions import as_user
 
 from . import permissions
 from .models import (

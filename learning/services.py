@@ -14,11 +14,11 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from s4c.api.capture import captured
-from s4c.errors import DomainError
-from s4c.outbox import enqueue_on_commit
-from s4c.permissions import as_user
-from s4c.text import clean_text, clean_text_fields
+from core.errors import DomainError
+from core.outbox import enqueue_on_commit
+from core.permissions import as_user
+from core.text import clean_text, clean_text_fields
+from partners.capture import captured
 
 from . import permissions
 from .models import (

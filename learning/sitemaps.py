@@ -1,4 +1,4 @@
-from s4c.seo import BilingualSitemap
+from core.seo import BilingualSitemap
 
 from .selectors import cohorts_public, sessions_public
 

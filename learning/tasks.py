@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from s4c.links import absolute_url, site_origin
-from s4c.outbox import enqueue_on_commit
-from s4c.permissions import SCHEDULER
+from core.links import absolute_url, site_origin
+from core.outbox import enqueue_on_commit
+from core.permissions import SCHEDULER
 
 from . import privacy, services
 from .models import Application, Commitment, SentEmail

@@ -10,11 +10,11 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from s4c.errors import DomainError
-from s4c.links import site_domain
-from s4c.net import client_ip
-from s4c.outbox import enqueue_on_commit
-from s4c.seo import json_ld_script, languages_of
+from core.errors import DomainError
+from core.links import site_domain
+from core.net import client_ip
+from core.outbox import enqueue_on_commit
+from core.seo import json_ld_script, languages_of
 
 from . import ratelimits, services
 from .calendar import build_calendar

@@ -61,7 +61,7 @@ if not DEBUG and not ALLOWED_HOSTS:
     _required("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # The origin of absolute links (e-mails, feeds, calendars, citations, the API): always this one in
-# production; in debug mode, unless set explicitly, links follow the request (s4c/links.py).
+# production; in debug mode, unless set explicitly, links follow the request (core/links.py).
 SITE_URL_EXPLICIT = bool(env.str("SITE_URL", default=""))
 SITE_URL = env.str("SITE_URL", default="http://localhost:8000").rstrip("/")
 
@@ -83,18 +83,21 @@ INSTALLED_APPS = [
     "corsheaders",
     "simple_history",
     "django_countries",
-    # Only its ProseMirror build (static files) is used, by s4c.html.RichTextWidget.
+    # Only its ProseMirror build (static files) is used, by core.html.RichTextWidget.
     "django_prose_editor",
     "csp",
     "axes",
-    "s4c",
+    # The library (label "s4c") and the partner app come first: the content apps register with them.
+    "core",
+    "partners",
     "hub",
     "actionplan",
     "learning",
+    "pages",
 ]
 
 MIDDLEWARE = [
-    "s4c.observability.RequestLogMiddleware",
+    "core.observability.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # HTML and JSON compressed here rather than at the proxy: Django's gzip pads each response
@@ -106,9 +109,9 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "s4c.errors.QueryStringGuard",
-    "s4c.errors.NulPathGuard",
-    "s4c.links.RequestOriginMiddleware",
+    "core.errors.QueryStringGuard",
+    "core.errors.NulPathGuard",
+    "core.links.RequestOriginMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -116,9 +119,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "s4c.caching.PublicPageCacheMiddleware",
-    "s4c.api.capture.CapturedWritesMiddleware",
-    "s4c.observability.DatabaseUnavailableMiddleware",
+    "core.caching.PublicPageCacheMiddleware",
+    "partners.capture.CapturedWritesMiddleware",
+    "core.observability.DatabaseUnavailableMiddleware",
     # Last, as django-axes requires.
     "axes.middleware.AxesMiddleware",
 ]
@@ -138,7 +141,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "s4c.context_processors.site",
+                "core.context_processors.site",
             ],
         },
     },
@@ -165,8 +168,8 @@ if CACHE_REDIS_URL:
     CACHES = {
         "default": {
             # A cache that is down is a slower site, not a broken or noisy one: a circuit
-            # breaker answers misses at once and logs one warning per outage (s4c/outage.py).
-            "BACKEND": "s4c.outage.ResilientRedisCache",
+            # breaker answers misses at once and logs one warning per outage (core/outage.py).
+            "BACKEND": "core.outage.ResilientRedisCache",
             "LOCATION": CACHE_REDIS_URL,
             "KEY_PREFIX": "s4c",
             "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
@@ -199,7 +202,7 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Fail fast when the broker is unreachable: the outbox (s4c/outbox.py) keeps the task for later.
+# Fail fast when the broker is unreachable: the outbox (core/outbox.py) keeps the task for later.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     # A message whose worker vanished (killed with its pool) is handed out again after this long.
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
@@ -241,7 +244,7 @@ if TESTING:
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ar", _("Arabic"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-FORMAT_MODULE_PATH = ["s4c.formats"]
+FORMAT_MODULE_PATH = ["core.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"
@@ -318,7 +321,7 @@ CONTENT_SECURITY_POLICY = {
 
 # How many proxies of ours stand in front of the portal (0: none, the connection's address is the
 # client's). The one rule for the client address of throttles, lockouts, rate limits and logs:
-# s4c/net.py. DRF's NUM_PROXIES and django-axes' own proxy settings are deliberately not used.
+# core/net.py. DRF's NUM_PROXIES and django-axes' own proxy settings are deliberately not used.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 if TRUSTED_PROXY_COUNT < 0:
     raise ImproperlyConfigured("The setting TRUSTED_PROXY_COUNT must be 0 or more.")
@@ -329,23 +332,23 @@ CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_RENDERER_CLASSES": ["s4c.api.renderers.OrjsonRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["core.api.renderers.OrjsonRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    # Anonymous reads, or a partner's API key (s4c/api/keys.py); no sessions, no passwords.
-    "DEFAULT_AUTHENTICATION_CLASSES": ["s4c.api.keys.ApiKeyAuthentication"],
+    # Anonymous reads, or a partner's API key (partners/keys.py); no sessions, no passwords.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["partners.keys.ApiKeyAuthentication"],
     "DEFAULT_THROTTLE_CLASSES": [
-        "s4c.api.keys.AnonymousRateThrottle",
-        "s4c.api.keys.ApiKeyRateThrottle",
+        "partners.keys.AnonymousRateThrottle",
+        "partners.keys.ApiKeyRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_ANON_RATE", default="120/minute"),
         "api_key": env.str("API_KEY_RATE", default="2000/minute"),
     },
-    "EXCEPTION_HANDLER": "s4c.errors.api_exception_handler",
+    "EXCEPTION_HANDLER": "core.errors.api_exception_handler",
 }
-# Webhooks to partners (s4c/webhooks.py): bounded attempts with exponential backoff.
+# Webhooks to partners (partners/webhooks.py): bounded attempts with exponential backoff.
 WEBHOOK_ALLOW_HTTP = _bool("WEBHOOK_ALLOW_HTTP", default=DEBUG)  # production: https only
 WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=10)
 WEBHOOK_RETRY_BASE_SECONDS = env.float("WEBHOOK_RETRY_BASE_SECONDS", default=30.0)
@@ -367,7 +370,7 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Secrets in URL paths (the named group `secret`), replaced by "[redacted]" in every log line,
-# gunicorn's access log included (s4c/observability.py): sign-in links' tokens.
+# gunicorn's access log included (core/observability.py): sign-in links' tokens.
 LOG_REDACTED_PATHS = [r"/sign-in/(?P<secret>[^/?#\s\"']+)"]
 # Logging: one line per event, JSON in production (LOG_FORMAT=json), each with the request id.
 LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
@@ -376,8 +379,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
-        "request_id": {"()": "s4c.observability.RequestIdFilter"},
-        "redact": {"()": "s4c.observability.RedactSecretsFilter"},
+        "request_id": {"()": "core.observability.RequestIdFilter"},
+        "redact": {"()": "core.observability.RedactSecretsFilter"},
     },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
@@ -405,7 +408,7 @@ LOGGING = {
 # Optional error reporting (any Sentry-compatible service).
 SENTRY_DSN = env.str("SENTRY_DSN", default="")
 if SENTRY_DSN:
-    from s4c.observability import init_error_reporting
+    from core.observability import init_error_reporting
 
     init_error_reporting(
         SENTRY_DSN,
@@ -420,8 +423,8 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-# The same client address as every other limit and log (s4c/net.py, TRUSTED_PROXY_COUNT).
-AXES_CLIENT_IP_CALLABLE = "s4c.net.client_ip"
+# The same client address as every other limit and log (core/net.py, TRUSTED_PROXY_COUNT).
+AXES_CLIENT_IP_CALLABLE = "core.net.client_ip"
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -430,7 +433,7 @@ AUTHENTICATION_BACKENDS = [
 
 # Each app contributes its part of the real content, in this order (organisations first).
 S4C_CONTENT_LOADERS = [
-    "s4c.content.load",
+    "core.content.load",
     "hub.content.load",
     "actionplan.content.load",
     "learning.content.load",

@@ -5,13 +5,19 @@ from django.contrib.auth import views as auth_views
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.static import serve
+from drf_spectacular.renderers import OpenApiJsonRenderer, OpenApiYamlRenderer
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from actionplan.api.urls import routes as actionplan_routes
 from actionplan.sitemaps import PlanSitemap
+from core import health, seo
+from core.api.routers import Router
 from hub import oai
+from hub.api.urls import routes as hub_routes
 from hub.sitemaps import ResourceSitemap
+from learning.api.urls import routes as learning_routes
 from learning.sitemaps import CohortSitemap, SessionSitemap
-
-from . import health, seo, views
+from pages import views
 
 
 class PagesSitemap(seo.PagesSitemap):
@@ -32,6 +38,24 @@ SITEMAPS = {
     "plans": PlanSitemap,
 }
 
+# /api/v1/: each app's collections, the partner app's change feed, and the OpenAPI schema.
+router = Router(links={"changes": "api-changes", "schema": "api-schema", "docs": "api-docs"})
+for routes in (hub_routes, learning_routes, actionplan_routes):
+    router.register_routes(routes)
+
+api_v1 = [
+    # JSON by default, YAML with ?format=yaml.
+    path(
+        "schema/",
+        SpectacularAPIView.as_view(renderer_classes=[OpenApiJsonRenderer, OpenApiYamlRenderer]),
+        name="api-schema",
+    ),
+    # The split view serves Swagger UI's script as a file: no inline script, so the strict CSP holds.
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include("partners.urls")),
+    path("", include((router.urls, "api"), namespace="api")),
+]
+
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots"),
@@ -47,7 +71,7 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="sitemap-section",
     ),
-    path("api/", include("s4c.api_urls")),
+    path("api/v1/", include(api_v1)),
     path("oai/", oai.endpoint, name="oai"),
 ]
 
@@ -85,6 +109,6 @@ urlpatterns += i18n_patterns(
 if settings.DEBUG:
     urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
 
-handler400 = "s4c.views.bad_request"
-handler404 = "s4c.views.page_not_found"
-handler500 = "s4c.views.server_error"
+handler400 = "core.errors.bad_request"
+handler404 = "core.errors.page_not_found"
+handler500 = "core.errors.server_error"

@@ -1,6 +1,6 @@
 """The action plan's public kinds, for the change feed, webhooks and the API's timestamps."""
 
-from s4c.api.changes import Kind, register
+from partners.changes import Kind, register
 
 from ..models import Deliverable, Plan
 from ..selectors import deliverables_public

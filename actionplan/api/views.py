@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
-from s4c.api.base import (
+from core.api.base import (
     LANG_PARAMETER,
     PublicReadViewSet,
     StatesMixin,

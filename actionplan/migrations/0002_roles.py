@@ -2,7 +2,7 @@ from functools import partial
 
 from django.db import migrations
 
-from s4c.groups import define_group, grant, remove_group, revoke
+from core.groups import define_group, grant, remove_group, revoke
 
 STRUCTURE = [
     f"actionplan.{action}_{model}"

@@ -2,7 +2,7 @@ from functools import partial
 
 from django.db import migrations
 
-from s4c.groups import grant, revoke
+from core.groups import grant, revoke
 
 # Officers had hub.view_resource for the evidence autocomplete, which also let them browse draft
 # resources in the admin and on the site. The autocomplete no longer needs it (hub/admin.py:

@@ -2,7 +2,7 @@
 
 from django.db.models import Prefetch
 
-from s4c.api.changes import Kind, register
+from partners.changes import Kind, register
 
 from ..models import Organisation, Region, Resource, Theme
 from ..selectors import resources_published

@@ -4,7 +4,7 @@ from django.db import models
 from django.urls import reverse
 from rest_framework import serializers
 
-from s4c.api.base import ApiModelSerializer, BilingualField, HtmlUrlField
+from core.api.base import ApiModelSerializer, BilingualField, HtmlUrlField
 
 from ..models import Organisation, Region, Resource, Theme
 from ..selectors import resource_link_codes

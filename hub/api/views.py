@@ -5,7 +5,7 @@ from django_countries import countries
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework.exceptions import ValidationError
 
-from s4c.api.base import (
+from core.api.base import (
     LANG_PARAMETER,
     SLUG_PATTERN,
     PublicReadViewSet,
@@ -14,8 +14,8 @@ from s4c.api.base import (
     YearFilter,
     reference_filter,
 )
-from s4c.bilingual import LANGUAGE_CODES
-from s4c.models import PublicState
+from core.bilingual import LANGUAGE_CODES
+from partners.models import PublicState
 
 from ..models import (
     DOCUMENT_LANGUAGES,

@@ -4,7 +4,7 @@ import django.contrib.postgres.search
 import django.db.models.deletion
 import django.utils.timezone
 import django_countries.fields
-import s4c.uploads
+import core.uploads
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
                 ('kind', models.CharField(choices=[('government', 'Government'), ('employers', "Employers' organisation"), ('workers', "Workers' organisation"), ('un_agency', 'UN agency'), ('development_bank', 'Development bank'), ('development_partner', 'Development partner'), ('academic', 'Academic or research institution'), ('sse_entity', 'Social and solidarity economy entity'), ('civil_society', 'Civil society organisation'), ('social_partners', 'Social partners (employers and workers)'), ('media', 'Media')], max_length=32, verbose_name='kind')),
                 ('country', django_countries.fields.CountryField(blank=True, max_length=2, verbose_name='country')),
                 ('website', models.URLField(blank=True, verbose_name='website')),
-                ('logo', models.FileField(blank=True, upload_to='organisations/', validators=[s4c.uploads.UploadValidator(('png', 'jpeg'))], verbose_name='logo')),
+                ('logo', models.FileField(blank=True, upload_to='organisations/', validators=[core.uploads.UploadValidator(('png', 'jpeg'))], verbose_name='logo')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
             ],
@@ -105,7 +105,7 @@ class Migration(migrations.Migration):
                 ('kind', models.CharField(choices=[('government', 'Government'), ('employers', "Employers' organisation"), ('workers', "Workers' organisation"), ('un_agency', 'UN agency'), ('development_bank', 'Development bank'), ('development_partner', 'Development partner'), ('academic', 'Academic or research institution'), ('sse_entity', 'Social and solidarity economy entity'), ('civil_society', 'Civil society organisation'), ('social_partners', 'Social partners (employers and workers)'), ('media', 'Media')], max_length=32, verbose_name='kind')),
                 ('country', django_countries.fields.CountryField(blank=True, max_length=2, verbose_name='country')),
                 ('website', models.URLField(blank=True, verbose_name='website')),
-                ('logo', models.TextField(blank=True, max_length=100, validators=[s4c.uploads.UploadValidator(('png', 'jpeg'))], verbose_name='logo')),
+                ('logo', models.TextField(blank=True, max_length=100, validators=[core.uploads.UploadValidator(('png', 'jpeg'))], verbose_name='logo')),
                 ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='created')),
                 ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='updated')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
@@ -173,7 +173,7 @@ class Migration(migrations.Migration):
                 ('publication_month', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='month')),
                 ('publication_day', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='day')),
                 ('external_url', models.URLField(blank=True, max_length=500, verbose_name='external link')),
-                ('file', models.TextField(blank=True, max_length=100, validators=[s4c.uploads.UploadValidator(('pdf', 'docx', 'xlsx', 'odt', 'png', 'jpeg'))], verbose_name='file')),
+                ('file', models.TextField(blank=True, max_length=100, validators=[core.uploads.UploadValidator(('pdf', 'docx', 'xlsx', 'odt', 'png', 'jpeg'))], verbose_name='file')),
                 ('is_global', models.BooleanField(default=False, verbose_name='global')),
                 ('modality', models.CharField(blank=True, choices=[('', 'Not applicable'), ('south_south', 'South–South cooperation'), ('triangular', 'Triangular cooperation'), ('other', 'Other cooperation')], default='', max_length=16, verbose_name='cooperation modality')),
                 ('providing_countries', django_countries.fields.CountryField(blank=True, max_length=746, multiple=True, verbose_name='providing countries')),
@@ -256,7 +256,7 @@ class Migration(migrations.Migration):
                 ('publication_month', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='month')),
                 ('publication_day', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='day')),
                 ('external_url', models.URLField(blank=True, max_length=500, verbose_name='external link')),
-                ('file', models.FileField(blank=True, upload_to='resources/%Y/', validators=[s4c.uploads.UploadValidator(('pdf', 'docx', 'xlsx', 'odt', 'png', 'jpeg'))], verbose_name='file')),
+                ('file', models.FileField(blank=True, upload_to='resources/%Y/', validators=[core.uploads.UploadValidator(('pdf', 'docx', 'xlsx', 'odt', 'png', 'jpeg'))], verbose_name='file')),
                 ('is_global', models.BooleanField(default=False, verbose_name='global')),
                 ('modality', models.CharField(blank=True, choices=[('', 'Not applicable'), ('south_south', 'South–South cooperation'), ('triangular', 'Triangular cooperation'), ('other', 'Other cooperation')], default='', max_length=16, verbose_name='cooperation modality')),
                 ('providing_countries', django_countries.fields.CountryField(blank=True, max_length=746, multiple=True, verbose_name='providing countries')),

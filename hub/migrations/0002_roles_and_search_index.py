@@ -2,7 +2,7 @@ from functools import partial
 
 from django.db import migrations
 
-from s4c.groups import define_group, remove_group
+from core.groups import define_group, remove_group
 
 CURATOR = [
     "hub.view_resource", "hub.add_resource", "hub.change_resource", "hub.submit_resource",

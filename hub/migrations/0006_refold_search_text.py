@@ -1,6 +1,6 @@
 """Re-index the resources whose text the search folding now reads differently.
 
-`s4c.text.normalize_arabic` learnt to drop the zero-width (non-)joiners inside words, to read the
+`core.text.normalize_arabic` learnt to drop the zero-width (non-)joiners inside words, to read the
 letters of Persian and Urdu keyboards as their Arabic forms (ی ک ۀ …) and to drop the conjunction
 و typed apart from its word. Queries are folded the new way at once; stored documents (the SQLite
 fallback's `search_text`, PostgreSQL's `search_vector`, and through its triggers the list's
@@ -13,7 +13,7 @@ import re
 
 from django.db import migrations
 
-# What folds differently since this migration (see s4c.text).
+# What folds differently since this migration (see core.text).
 AFFECTED = re.compile(
     "[\u200c\u200d\u06cc\u06d2\u06a9\u06aa\u06c0\u06c1\u06c3\u06be\u06d5]|(?<!\\w)\u0648\\s+(?=\\w)"
 )

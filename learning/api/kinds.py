@@ -1,6 +1,6 @@
 """The Learning Hub's public kinds, for the change feed, webhooks and the API's timestamps."""
 
-from s4c.api.changes import Kind, register
+from partners.changes import Kind, register
 
 from ..models import Cohort, Commitment, Session, Speaker
 from ..selectors import commitments_public, sessions_public, speakers_public

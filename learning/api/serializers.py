@@ -1,7 +1,7 @@
 from django.urls import reverse
 from rest_framework import serializers
 
-from s4c.api.base import ApiModelSerializer, BilingualField, HtmlUrlField
+from core.api.base import ApiModelSerializer, BilingualField, HtmlUrlField
 
 from ..models import Cohort, Commitment, Phase, ProgressUpdate, Session, Speaker
 

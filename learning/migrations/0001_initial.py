@@ -5,7 +5,7 @@ import django.db.models.deletion
 import django.utils.timezone
 import django_countries.fields
 import learning.models
-import s4c.uploads
+import core.uploads
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -255,7 +255,7 @@ class Migration(migrations.Migration):
                 ('bio', models.TextField(blank=True, verbose_name='short biography')),
                 ('bio_en', models.TextField(blank=True, null=True, verbose_name='short biography')),
                 ('bio_ar', models.TextField(blank=True, null=True, verbose_name='short biography')),
-                ('photo', models.TextField(blank=True, max_length=100, validators=[s4c.uploads.UploadValidator(('png', 'jpeg'))], verbose_name='photo')),
+                ('photo', models.TextField(blank=True, max_length=100, validators=[core.uploads.UploadValidator(('png', 'jpeg'))], verbose_name='photo')),
                 ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='created')),
                 ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='updated')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
@@ -466,7 +466,7 @@ class Migration(migrations.Migration):
                 ('bio', models.TextField(blank=True, verbose_name='short biography')),
                 ('bio_en', models.TextField(blank=True, null=True, verbose_name='short biography')),
                 ('bio_ar', models.TextField(blank=True, null=True, verbose_name='short biography')),
-                ('photo', models.FileField(blank=True, upload_to='speakers/', validators=[s4c.uploads.UploadValidator(('png', 'jpeg'))], verbose_name='photo')),
+                ('photo', models.FileField(blank=True, upload_to='speakers/', validators=[core.uploads.UploadValidator(('png', 'jpeg'))], verbose_name='photo')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
                 ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='hub.organisation', verbose_name='organisation')),

@@ -2,7 +2,7 @@ from functools import partial
 
 from django.db import migrations
 
-from s4c.groups import define_group, remove_group
+from core.groups import define_group, remove_group
 
 COORDINATOR = [
     f"learning.{action}_{model}"

@@ -7,7 +7,7 @@ from functools import partial
 
 from django.db import migrations, models
 
-from s4c.groups import grant, revoke
+from core.groups import grant, revoke
 
 PRIVACY = [
     "learning.erase_personal_data",

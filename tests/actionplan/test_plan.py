@@ -14,7 +14,7 @@ from actionplan import services
 from actionplan.models import BudgetFigure, Deliverable, Outcome, ProgressReport
 from actionplan.money import Money, total
 from actionplan.selectors import budget_overview, plan_with_structure
-from s4c.errors import DomainError
+from core.errors import DomainError
 
 pytestmark = pytest.mark.django_db
 

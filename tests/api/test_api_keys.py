@@ -10,8 +10,8 @@ from django.core.management import call_command
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
 
-from s4c.api.keys import api_key_issue, api_key_revoke
-from s4c.models import ApiKey
+from partners.keys import api_key_issue, api_key_revoke
+from partners.models import ApiKey
 
 pytestmark = pytest.mark.django_db
 
@@ -100,7 +100,7 @@ def test_the_raw_key_is_never_stored():
     assert row["prefix"] == raw[:12]
     assert not any(raw in str(value) for value in row.values())
     dump = io.StringIO()
-    call_command("dumpdata", "s4c", stdout=dump)
+    call_command("dumpdata", "partners", stdout=dump)
     assert raw not in dump.getvalue()
 
 
@@ -120,7 +120,7 @@ def superuser_client(client):
 def test_the_admin_shows_the_new_key_once(superuser_client):
     client = superuser_client
     response = client.post(
-        "/ar/admin/s4c/apikey/add/",
+        "/ar/admin/partners/apikey/add/",
         {"name": "Global Care Policy Portal", "organisation": "ILO", "contact": "care@ilo.example"},
     )
 
@@ -132,12 +132,12 @@ def test_the_admin_shows_the_new_key_once(superuser_client):
     key = ApiKey.objects.get()
     assert (key.prefix, key.created_by.username) == (raw[:12], "root")
     assert client.get("/api/v1/themes/", headers={"x-api-key": raw}).status_code == 200
-    change_page = client.get(f"/en/admin/s4c/apikey/{key.pk}/change/").content.decode()
-    listing = client.get("/en/admin/s4c/apikey/").content.decode()
+    change_page = client.get(f"/en/admin/partners/apikey/{key.pk}/change/").content.decode()
+    listing = client.get("/en/admin/partners/apikey/").content.decode()
     assert raw[:12] in change_page and raw not in change_page and raw not in listing
 
     client.post(
-        "/en/admin/s4c/apikey/",
+        "/en/admin/partners/apikey/",
         {"action": "revoke", "_selected_action": [key.pk]},
     )
     key.refresh_from_db()
@@ -150,12 +150,12 @@ def test_only_superusers_or_the_dedicated_permission_manage_partners(client):
     reviewer.groups.add(Group.objects.get(name="Reviewer"))
     client.force_login(reviewer)
     for page in ("apikey", "webhookendpoint", "webhookdelivery"):
-        assert client.get(f"/en/admin/s4c/{page}/").status_code == 403
-    assert b"/admin/s4c/apikey/" not in client.get("/en/admin/").content
+        assert client.get(f"/en/admin/partners/{page}/").status_code == 403
+    assert b"/admin/partners/apikey/" not in client.get("/en/admin/").content
 
     permission = Permission.objects.get(codename="manage_partner_access")
     assert not Group.objects.filter(permissions=permission).exists()
     reviewer.user_permissions.add(permission)
     client.force_login(User.objects.get(pk=reviewer.pk))
-    assert client.get("/en/admin/s4c/apikey/").status_code == 200
-    assert client.get("/en/admin/s4c/webhookendpoint/add/").status_code == 200
+    assert client.get("/en/admin/partners/apikey/").status_code == 200
+    assert client.get("/en/admin/partners/webhookendpoint/add/").status_code == 200

@@ -17,9 +17,9 @@ from django.utils.translation import gettext_lazy
 from rest_framework.renderers import JSONRenderer
 from rest_framework.serializers import DateTimeField
 
+from core.api.base import UrlTemplate
+from core.api.renderers import OrjsonRenderer, escape_markup
 from hub.models import Resource
-from s4c.api.base import UrlTemplate
-from s4c.api.renderers import OrjsonRenderer, escape_markup
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +71,7 @@ def test_list_items_equal_details_and_urls_equal_reversed_ones(client, generated
             with translation.override(code):
                 expected_html[code] = f"{settings.SITE_URL}{resource.get_absolute_url()}"
         assert item["html_url"] == expected_html
-        # On the configured site, not the request's Host (s4c.links).
+        # On the configured site, not the request's Host (core.links).
         assert item["url"] == settings.SITE_URL + reverse(
             "api:resource-detail", kwargs={"identifier": resource.identifier}
         )
@@ -123,7 +123,7 @@ def test_orjson_renders_byte_for_byte_what_drf_renders():
         "empty": [],
     }
     drf = JSONRenderer()
-    # The same bytes as DRF's, with markup characters escaped (see s4c/api/renderers.py).
+    # The same bytes as DRF's, with markup characters escaped (see core/api/renderers.py).
     assert OrjsonRenderer().render(data) == escape_markup(drf.render(data))
     indented = "application/json; indent=4"
     assert OrjsonRenderer().render(data, indented) == escape_markup(drf.render(data, indented))

@@ -21,12 +21,12 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
+from core.caching import content_version
 from hub import services as hub_services
 from hub.models import Organisation, Resource, Theme
 from learning import services as learning_services
 from learning.models import Commitment, Session, Speaker
-from s4c.caching import content_version
-from s4c.models import ApiKey, CapturedRow, ChangeEvent, WebhookEndpoint, WebhookEvent
+from partners.models import ApiKey, CapturedRow, ChangeEvent, WebhookEndpoint, WebhookEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -91,7 +91,7 @@ def partner(db):
     """A partner's client: it reads with its API key, as the README says."""
     from django.test import Client
 
-    from s4c.api.keys import api_key_issue
+    from partners.keys import api_key_issue
 
     raw = api_key_issue(key=ApiKey(name="Mirror", organisation="ILO"), actor=None)
     return Client(headers={"x-api-key": raw})
@@ -310,7 +310,7 @@ def test_every_kind_of_write_reaches_the_mirror(
 
 def _age_states() -> None:
     """Move every public timestamp a second back, so that a change now is visibly later."""
-    from s4c.models import PublicState
+    from partners.models import PublicState
 
     PublicState.objects.update(updated_at=timezone.now() - dt.timedelta(seconds=2))
 
@@ -349,7 +349,7 @@ def test_private_writes_leave_the_content_version(
     cohort, reviewer, django_capture_on_commit_callbacks
 ):
     from learning.models import Application, SentEmail
-    from s4c.models import WebhookAttempt, WebhookDelivery
+    from partners.models import WebhookAttempt, WebhookDelivery
 
     endpoint = WebhookEndpoint.objects.create(
         name="Partner", organisation="ILO", url="https://partner.example.org/h", secret="s" * 32

@@ -7,7 +7,7 @@ from django.db import connection, transaction
 
 from hub import services
 from hub.models import Resource
-from s4c.models import ChangeEvent
+from partners.models import ChangeEvent
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -17,7 +17,7 @@ from hub import services as hub_services
 from hub.models import Resource
 from learning import services as learning_services
 from learning.models import Session
-from s4c.webhooks import sign
+from partners.webhooks import sign
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

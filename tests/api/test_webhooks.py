@@ -15,19 +15,19 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from core.models import OutboxTask
+from core.outbox import relay
 from hub import services as hub_services
 from hub.models import Resource
-from s4c.celery import app as celery_app
-from s4c.models import (
+from partners.models import (
     ChangeEvent,
-    OutboxTask,
     WebhookAttempt,
     WebhookDelivery,
     WebhookEndpoint,
     WebhookEvent,
 )
-from s4c.outbox import relay
-from s4c.webhooks import prune, retry_delay, retry_due
+from partners.webhooks import prune, retry_delay, retry_due
+from s4c.celery import app as celery_app
 from tests.conftest import reset_celery_pools
 
 SECRET = "a-partner-secret-of-at-least-thirty-two-characters"
@@ -343,13 +343,15 @@ def test_the_delivery_log_is_read_only_in_the_admin(
     admin = User.objects.create_superuser("root", "root@example.org", "a-long-password-123")
     client.force_login(admin)
 
-    page = client.get(f"/ar/admin/s4c/webhookdelivery/{delivery.pk}/change/")
+    page = client.get(f"/ar/admin/partners/webhookdelivery/{delivery.pk}/change/")
     assert page.status_code == 200
     html = page.content.decode()
     assert str(delivery.event_id) in html and "503" in html
     assert 'name="_save"' not in html
-    assert client.get("/en/admin/s4c/webhookdelivery/add/").status_code == 403
-    assert client.post(f"/en/admin/s4c/webhookdelivery/{delivery.pk}/delete/").status_code == 403
+    assert client.get("/en/admin/partners/webhookdelivery/add/").status_code == 403
+    assert (
+        client.post(f"/en/admin/partners/webhookdelivery/{delivery.pk}/delete/").status_code == 403
+    )
 
 
 @pytest.mark.redis
@@ -398,9 +400,9 @@ def test_endpoints_are_registered_in_the_admin(client, settings):
         "kinds": ["resource", "plan"],
         "is_active": "on",
     }
-    page = client.get("/ar/admin/s4c/webhookendpoint/add/")
+    page = client.get("/ar/admin/partners/webhookendpoint/add/")
     assert page.status_code == 200 and 'value="deliverable"' in page.content.decode()
-    assert client.post("/en/admin/s4c/webhookendpoint/add/", form).status_code == 302
+    assert client.post("/en/admin/partners/webhookendpoint/add/", form).status_code == 302
     endpoint = WebhookEndpoint.objects.get()
     assert (endpoint.url, endpoint.kinds, endpoint.is_active) == (
         form["url"],
@@ -410,7 +412,8 @@ def test_endpoints_are_registered_in_the_admin(client, settings):
 
     settings.WEBHOOK_ALLOW_HTTP = False
     refused = client.post(
-        "/ar/admin/s4c/webhookendpoint/add/", {**form, "url": "http://care-policy.example.org/"}
+        "/ar/admin/partners/webhookendpoint/add/",
+        {**form, "url": "http://care-policy.example.org/"},
     )
     assert refused.status_code == 200
     assert "يجب أن يستخدم عنوان خطاف الويب بروتوكول https." in refused.content.decode()

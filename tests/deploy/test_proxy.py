@@ -88,7 +88,7 @@ def stack(tmp_path_factory):
     (static / (HASHED_CSS + ".gz")).write_bytes(gzip.compress(css))
     (static / "robots.txt").write_text("User-agent: *\n")
     (static / "s4c" / "errors").mkdir()
-    shutil.copy(ROOT / "s4c/static/s4c/errors/413.html", static / "s4c/errors/413.html")
+    shutil.copy(ROOT / "core/static/s4c/errors/413.html", static / "s4c/errors/413.html")
     (media / "resources" / "2025").mkdir(parents=True)
     (media / "resources" / "2025" / "report.pdf").write_bytes(b"%PDF-1.4\n<html>not run</html>\n")
 

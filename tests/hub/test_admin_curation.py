@@ -9,10 +9,10 @@ from django.contrib.auth.models import User
 from django.core import mail
 from django.core.exceptions import ValidationError
 
+from core.errors import DomainError
+from core.permissions import CONTENT_LOADER, SCHEDULER, SystemActor
 from hub import permissions, services
 from hub.models import Resource, StatusChange
-from s4c.errors import DomainError
-from s4c.permissions import CONTENT_LOADER, SCHEDULER, SystemActor
 
 Status = Resource.Status
 pytestmark = pytest.mark.django_db

@@ -10,11 +10,11 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core.caching import bump_content_version
 from hub import services
 from hub.models import Resource
 from hub.search_backends import PostgresBackend, SQLiteFallback, search_backend
 from hub.selectors import HubQuery, hub_results, list_summary, related_resources
-from s4c.caching import bump_content_version
 
 pytestmark = pytest.mark.django_db
 

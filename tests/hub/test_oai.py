@@ -22,7 +22,7 @@ from lxml import etree
 
 from hub import services
 from hub.models import Organisation, Region, Resource
-from s4c.models import PublicState
+from partners.models import PublicState
 
 pytestmark = pytest.mark.django_db
 

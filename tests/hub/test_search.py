@@ -236,9 +236,9 @@ def test_a_deleted_theme_leaves_its_resources_search_data(
 
 
 def test_deleting_a_theme_needs_the_permission(themed, curator):
+    from core.errors import DomainError
     from hub import services
     from hub.models import Theme
-    from s4c.errors import DomainError
 
     assert not curator.has_perm("hub.delete_theme")
     with pytest.raises(DomainError):
@@ -257,7 +257,7 @@ def test_re_indexing_a_theme_takes_queries_per_batch_not_per_resource(make_theme
         make_resource(f"Small {n}", "", themes=[small])
     for n in range(7):
         make_resource(f"Large {n}", "", themes=[large])
-    from s4c.api.capture import sweep
+    from partners.capture import sweep
 
     sweep()  # what the factories wrote reaches the change feed before we count
     counts = {}

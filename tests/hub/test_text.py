@@ -2,7 +2,7 @@
 
 import pytest
 
-from s4c.text import normalize_arabic, search_tokens
+from core.text import normalize_arabic, search_tokens
 
 
 @pytest.mark.parametrize(

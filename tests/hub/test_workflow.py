@@ -2,9 +2,9 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
 
+from core.errors import DomainError
 from hub import services
 from hub.models import Resource, StatusChange
-from s4c.errors import DomainError
 
 pytestmark = pytest.mark.django_db
 Status = Resource.Status

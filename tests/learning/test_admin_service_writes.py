@@ -9,14 +9,14 @@ from django.test import RequestFactory
 
 from actionplan import permissions as actionplan_permissions
 from actionplan import services as actionplan_services
+from core.admin_tools import ServiceWritesMixin
+from core.errors import DomainError
+from core.permissions import SCHEDULER
 from hub import permissions as hub_permissions
 from hub.models import Theme
 from learning import permissions as learning_permissions
 from learning import services as learning_services
 from learning.models import Cohort, Speaker
-from s4c.admin_tools import ServiceWritesMixin
-from s4c.errors import DomainError
-from s4c.permissions import SCHEDULER
 
 pytestmark = pytest.mark.django_db
 APPS = {"hub", "learning", "actionplan"}

@@ -6,9 +6,9 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
+from core.errors import DomainError
 from learning import services
 from learning.models import Application, Commitment, ProgressUpdate
-from s4c.errors import DomainError
 
 from .conftest import make_application
 

@@ -11,8 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from core.models import OutboxTask
 from learning.models import Application, FormRateCounter
-from s4c.models import OutboxTask
 
 from .conftest import make_application
 from .test_applications import FORM

@@ -69,7 +69,7 @@ def test_a_view_that_forgets_to_say_so_is_still_not_cached(rf, page_cache):
     from django.http import HttpResponse
     from django.middleware.csrf import get_token
 
-    from s4c.caching import PublicPageCacheMiddleware
+    from core.caching import PublicPageCacheMiddleware
 
     def view(request):
         return HttpResponse(f"<form method=post><input value={get_token(request)}></form>")

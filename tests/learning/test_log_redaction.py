@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 
+from core.observability import RedactSecretsFilter
 from learning import services
-from s4c.observability import RedactSecretsFilter
 
 from .conftest import make_application
 
@@ -109,7 +109,7 @@ def test_gunicorn_access_log_redacts_tokens(tmp_path):
 
 
 def test_error_reports_carry_no_token():
-    from s4c.observability import scrub_event
+    from core.observability import scrub_event
 
     url = f"https://south4care.example.org/en/learning/sign-in/{TOKEN}/"
     event = {

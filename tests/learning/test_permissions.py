@@ -1,9 +1,9 @@
 import pytest
 from django.contrib.auth.models import Group, User
 
+from core.errors import DomainError
 from learning import services
 from learning.models import Application, Session
-from s4c.errors import DomainError
 
 from .conftest import make_application
 

@@ -9,6 +9,8 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
+from core.errors import DomainError
+from core.models import OutboxTask
 from learning import privacy, services, tasks
 from learning.models import (
     Application,
@@ -22,8 +24,6 @@ from learning.models import (
     Session,
     SignInToken,
 )
-from s4c.errors import DomainError
-from s4c.models import OutboxTask
 
 from .conftest import make_application
 

@@ -84,7 +84,7 @@ def test_a_changed_session_has_a_new_sequence_in_its_feed(admin_user, client, ti
 
 
 def test_cohort_page_offers_a_webcal_subscription(client, date_only_session, settings):
-    # On the configured site, never on the Host header the client sent (s4c.links).
+    # On the configured site, never on the Host header the client sent (core.links).
     settings.SITE_URL = "https://south4care.example.org"
     html = client.get("/en/learning/lh-test/").content.decode()
     assert 'href="webcal://south4care.example.org/en/learning/lh-test/calendar.ics"' in html

@@ -14,10 +14,10 @@ import pytest
 from django.db import transaction
 from django.test import Client
 
+from core.models import OutboxTask
+from core.outbox import enqueue_on_commit, relay
 from learning.models import Application
 from s4c.celery import app as celery_app
-from s4c.models import OutboxTask
-from s4c.outbox import enqueue_on_commit, relay
 from tests.conftest import reset_celery_pools
 
 from .test_applications import FORM
@@ -36,7 +36,7 @@ def _use_cache_at(settings, port: int) -> None:
     settings.REDIS_RETRY_SECONDS = 5
     settings.CACHES = {
         "default": {
-            "BACKEND": "s4c.outage.ResilientRedisCache",
+            "BACKEND": "core.outage.ResilientRedisCache",
             "LOCATION": f"redis://127.0.0.1:{port}/3",
             "KEY_PREFIX": "s4c",
             "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
@@ -60,7 +60,7 @@ def _visitors(n: int, cohort_slug: str, first: int = 0) -> list[int]:
 
 
 def _outage_logs(caplog) -> tuple[list, list]:
-    warnings = [r for r in caplog.records if r.name == "s4c.outage"]
+    warnings = [r for r in caplog.records if r.name == "core.outage"]
     noisy = [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
     return warnings, noisy
 

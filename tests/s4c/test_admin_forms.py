@@ -37,7 +37,7 @@ def test_every_admin_form_and_inline_builds_without_a_deprecation_warning(rf):
         ("hub.resource", "external_url"),
         ("learning.session", "recording_url"),
         ("actionplan.plan", "source_url"),
-        ("s4c.webhookendpoint", "url"),
+        ("partners.webhookendpoint", "url"),
     ],
 )
 def test_a_link_without_its_scheme_is_https_in_every_admin(rf, model, field):

@@ -6,17 +6,18 @@ import tarfile
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.test import Client
 
+from core.models import SiteText
 from hub import services as hub_services
 from hub.models import Resource
 from learning import privacy
 from learning.models import Application, Cohort, ErasureRecord
-from s4c.backup import EVENT_ID_MARGIN, _dump_data, restore_backup
-from s4c.models import ChangeEvent, FeedEpoch, SiteText, WebhookDelivery, WebhookEndpoint
+from partners.backup import EVENT_ID_MARGIN, _dump_data, restore_backup
+from partners.models import ChangeEvent, FeedEpoch, WebhookDelivery, WebhookEndpoint
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -50,7 +51,7 @@ def test_backup_and_restore_round_trip_the_whole_data_set_and_media(settings, tm
     call_command("restore", archive, interactive=False, stdout=io.StringIO())
 
     # The restore's one addition: the feed epoch it started.
-    after_data = re.sub(rb'<object model="s4c.feedepoch".*?</object>', b"", _dump_data())
+    after_data = re.sub(rb'<object model="partners.feedepoch".*?</object>', b"", _dump_data())
     if after_data != before_data:  # show the first differing line, not megabytes of XML
         diff = next(
             (b, a)
@@ -137,6 +138,49 @@ def test_secrets_that_another_secret_key_cannot_decrypt_are_replaced_and_deactiv
     assert endpoint.is_active is False
     assert endpoint.secret != SECRET and len(endpoint.secret) >= 32
     assert "1 webhook endpoints had a secret this SECRET_KEY cannot decrypt" in out.getvalue()
+
+
+def _as_format_3(archive: Path, out: Path) -> None:
+    """Rewrite a fresh archive as the release before the partner app wrote it: format 3, the
+    partner models and their content types under the library's label "s4c"."""
+    with tarfile.open(archive, "r:gz") as source, tarfile.open(out, "w:gz") as target:
+        for member in source.getmembers():
+            data = source.extractfile(member).read()
+            if member.name == "manifest.json":
+                data = data.replace(b'"format": 4', b'"format": 3')
+                assert b'"format": 3' in data
+            elif member.name == "data.xml":
+                data = re.sub(rb'model="partners\.', b'model="s4c.', data)
+                data = data.replace(b"<natural>partners</natural>", b"<natural>s4c</natural>")
+            member.size = len(data)
+            target.addfile(member, io.BytesIO(data))
+
+
+def test_an_archive_written_before_the_partner_app_restores(tmp_path):
+    _endpoint()
+    partner_admin = Group.objects.create(name="Partner admins")
+    partner_admin.permissions.add(
+        Permission.objects.get(codename="manage_partner_access", content_type__app_label="partners")
+    )
+    archive, old = tmp_path / "b.tar.gz", tmp_path / "old.tar.gz"
+    call_command("backup", output=archive, stdout=io.StringIO())
+    _as_format_3(archive, old)
+    assert b'model="s4c.webhookendpoint"' in _data_of(old)
+
+    WebhookEndpoint.objects.all().delete()
+    partner_admin.delete()
+    restore_backup(archive_path=old)
+    endpoint = WebhookEndpoint.objects.get()
+    assert (endpoint.secret, endpoint.is_active) == (SECRET, True)
+    restored = Group.objects.get(name="Partner admins")
+    assert list(restored.permissions.values_list("content_type__app_label", "codename")) == [
+        ("partners", "manage_partner_access")
+    ]
+
+
+def _data_of(archive: Path) -> bytes:
+    with tarfile.open(archive, "r:gz") as tar:
+        return tar.extractfile("data.xml").read()
 
 
 @pytest.mark.postgres

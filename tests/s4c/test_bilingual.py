@@ -3,11 +3,11 @@ from django.contrib.admin.sites import AdminSite
 from django.test import RequestFactory
 from django.utils import translation
 
-from s4c.admin import SiteTextAdmin
-from s4c.admin_tools import TranslationStateFilter
-from s4c.bilingual import bilingual_dict, translated_value
-from s4c.models import SiteText
-from s4c.templatetags.s4c import translated
+from core.admin import SiteTextAdmin
+from core.admin_tools import TranslationStateFilter
+from core.bilingual import bilingual_dict, translated_value
+from core.models import SiteText
+from core.templatetags.s4c import translated
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from s4c.caching import PublicPageCacheMiddleware
-from s4c.models import SiteText
+from core.caching import PublicPageCacheMiddleware
+from core.models import SiteText
 
 pytestmark = pytest.mark.django_db
 
@@ -102,7 +102,7 @@ def test_pages_keep_answering_when_redis_is_down_and_health_names_it(client, set
 def test_a_deployment_migrate_starts_a_new_content_version(db):
     from django.core.management import call_command
 
-    from s4c.caching import content_version
+    from core.caching import content_version
 
     before = content_version()
     call_command("migrate", verbosity=0)  # nothing to apply: only the deployment's signal

@@ -1,4 +1,4 @@
-"""One client address (s4c/net.py, TRUSTED_PROXY_COUNT) for the API throttles, django-axes, the
+"""One client address (core/net.py, TRUSTED_PROXY_COUNT) for the API throttles, django-axes, the
 public forms' rate limits and the request log: a client that writes its own X-Forwarded-For
 prefix stays one client."""
 
@@ -11,7 +11,7 @@ from django.test import RequestFactory
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
 
-from s4c.net import client_ip
+from core.net import client_ip
 
 pytestmark = pytest.mark.django_db
 

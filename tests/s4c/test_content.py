@@ -3,7 +3,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from s4c.models import SiteText
+from core.models import SiteText
 
 
 def _load() -> str:
@@ -114,7 +114,8 @@ def test_another_load_writes_nothing_and_tells_no_partner():
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from s4c.models import ChangeEvent, OutboxTask, WebhookDelivery, WebhookEndpoint, WebhookEvent
+    from core.models import OutboxTask
+    from partners.models import ChangeEvent, WebhookDelivery, WebhookEndpoint, WebhookEvent
 
     WebhookEndpoint.objects.create(
         name="Partner", organisation="Partner", url="https://partner.example.org/hooks"

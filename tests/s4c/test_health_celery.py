@@ -1,7 +1,7 @@
 import pytest
 
+from core.tasks import ping
 from s4c.celery import app as celery_app
-from s4c.tasks import ping
 
 
 @pytest.mark.django_db

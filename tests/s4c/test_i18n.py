@@ -7,7 +7,7 @@ import polib
 import pytest
 from django.utils import translation
 
-from s4c.management.commands.compiletranslations import catalogue_paths
+from core.management.commands.compiletranslations import catalogue_paths
 
 
 def _arabic_plural_category(n: int) -> int:

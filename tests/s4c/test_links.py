@@ -1,4 +1,4 @@
-"""Absolute links (s4c/links.py): from SITE_URL in production, whatever the Host header says;
+"""Absolute links (core/links.py): from SITE_URL in production, whatever the Host header says;
 from the request in debug mode unless SITE_URL is set explicitly (issue 14 item 7, 15 item 8)."""
 
 import re
@@ -7,9 +7,9 @@ import pytest
 from django.core import mail
 from django.test import Client
 
+from core import links
 from hub.models import Resource
 from learning.models import Cohort
-from s4c import links
 from tests.learning.conftest import make_application
 
 SITE = "https://south4care.example.org"

@@ -33,7 +33,7 @@ def test_a_sane_incoming_request_id_is_kept_and_a_hostile_one_replaced(client):
 
 
 def test_slow_queries_are_logged(client, settings, caplog):
-    from s4c.observability import _SlowQueryLogger
+    from core.observability import _SlowQueryLogger
 
     caplog.set_level(logging.WARNING, logger="s4c.slow_query")
     with connection.execute_wrapper(_SlowQueryLogger(threshold_ms=0)):

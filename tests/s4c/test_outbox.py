@@ -4,9 +4,9 @@ from datetime import timedelta
 import pytest
 from django.db import transaction
 
+from core.models import OutboxTask
+from core.outbox import enqueue_on_commit, redeliver, relay
 from s4c.celery import app as celery_app
-from s4c.models import OutboxTask
-from s4c.outbox import enqueue_on_commit, redeliver, relay
 from tests.conftest import reset_celery_pools
 
 

@@ -371,7 +371,7 @@ def test_sign_in_forms_never_fail_on_hostile_input(client, open_cohort, email, t
     response = _post(client, f"/{language}/learning/sign-in/", {"email": email})
     assert response.status_code in (200, 400), response.status_code
     link = _post(client, f"/{language}/learning/sign-in/{_encode(token) or 'x'}/", {})
-    if "\x00" in token:  # a NUL byte in a path names no page (s4c.errors)
+    if "\x00" in token:  # a NUL byte in a path names no page (core.errors)
         assert link.status_code == 404
         return
     assert link.status_code == 400

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from s4c.formats import LATIN_RUN
+from core.formats import LATIN_RUN
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

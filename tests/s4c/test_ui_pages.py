@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import translation
 
-from s4c.formats import arabic_text_digits, local_code, local_date, local_number
+from core.formats import arabic_text_digits, local_code, local_date, local_number
 
 pytestmark = pytest.mark.django_db
 

@@ -21,9 +21,9 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from core.models import OutboxTask
 from learning.models import Application, Cohort, SentEmail
 from s4c.celery import app
-from s4c.models import OutboxTask
 
 from ..learning.conftest import make_application
 
@@ -201,7 +201,7 @@ def _application_waiting_for_acknowledgement() -> tuple[Application, OutboxTask]
 
 
 def _send(row: OutboxTask, queue: str, *, task_id: str | None = None):
-    # As s4c.outbox.send does, with the message id derived from the row; on this test's queue.
+    # As core.outbox.send does, with the message id derived from the row; on this test's queue.
     return app.send_task(
         row.task_name, kwargs=row.kwargs, task_id=task_id or f"outbox-{row.pk}", queue=queue
     )

@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 from django_countries import countries as all_countries
 
+from core.caching import bump_content_version
 from hub.models import (
     DOCUMENT_LANGUAGES,
     Organisation,
@@ -33,7 +34,6 @@ from hub.search import (
     document_parts,
     search_text_from_parts,
 )
-from s4c.caching import bump_content_version
 
 PREFIX = "gen-"
 

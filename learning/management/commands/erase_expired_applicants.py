@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from core.permissions import SystemActor
 from learning import privacy
-from s4c.permissions import SystemActor
 
 
 class Command(BaseCommand):

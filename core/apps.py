@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    """The library the apps share (bilingual fields, text folding, caching, the outbox, errors,
+    roles, the API base), and the site's own texts.
+
+    Its label stays "s4c", the project package's label before the library was split out of it:
+    the tables, migration history, permissions and content types of deployed databases keep
+    their names."""
+
+    name = "core"
+    label = "s4c"
+    verbose_name = _("Site")
+
+    def ready(self):
+        from .caching import connect_invalidation
+
+        connect_invalidation()
