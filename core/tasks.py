@@ -1,5 +1,7 @@
 from celery import shared_task
 
+from core.outbox import redeliver, relay
+
 
 @shared_task(name="s4c.ping")
 def ping(*, value: int) -> dict:
@@ -13,6 +15,4 @@ def relay_outbox() -> int:
     hand it over, with the same row-derived message id, and the tasks themselves are
     idempotent (each says why), so the effect still happens once. The same holds for tasks
     sent again because the broker lost them (`redeliver`)."""
-    from core.outbox import redeliver, relay
-
     return relay() + redeliver()

@@ -12,6 +12,7 @@ from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from core.bilingual import TranslatedModel
+from core.formats import local_date, local_digits
 from core.uploads import validate_document, validate_image
 
 # ISO 639-1 codes of the languages documents exist in (the UN languages plus Portuguese).
@@ -301,8 +302,6 @@ class Resource(TranslatedModel):
     def publication_date_display(self):
         """The publication date as precise as it is known: a date, a month or a year."""
         import datetime as dt
-
-        from core.formats import local_date, local_digits
 
         if self.publication_month and self.publication_day:
             return local_date(

@@ -17,6 +17,7 @@ from core.permissions import SCHEDULER, as_user, note_for
 from partners.capture import captured
 
 from . import permissions
+from .linkcheck import check_urls
 from .models import (
     Organisation,
     Region,
@@ -395,8 +396,6 @@ def publish_scheduled(*, now=None, actor=SCHEDULER) -> int:
 
 def check_links(*, concurrency: int = 8, timeout: float = 10.0) -> dict[str, int]:
     """Check every external link of live resources and flag broken ones to curators."""
-    from .linkcheck import check_urls
-
     resources = list(Resource.objects.alive().exclude(external_url="").only("pk", "external_url"))
     results = check_urls(
         [r.external_url for r in resources], concurrency=concurrency, timeout=timeout

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.admin_tools import HTTPS_URL_FIELDS, https_formfield
+from partners.changes import KINDS
+from partners.keys import api_key_issue, api_key_revoke
 from partners.models import (
     PARTNER_PERMISSION,
     ApiKey,
@@ -59,8 +61,6 @@ class ApiKeyAdmin(PartnerAccessAdmin):
         return _("revoked") if obj.revoked_at else _("active")
 
     def save_model(self, request, obj, form, change):
-        from partners.keys import api_key_issue
-
         if change:
             obj.save()
         else:
@@ -81,8 +81,6 @@ class ApiKeyAdmin(PartnerAccessAdmin):
 
     @admin.action(description=_("Revoke the selected API keys"))
     def revoke(self, request, queryset):
-        from partners.keys import api_key_revoke
-
         keys = list(queryset.filter(revoked_at__isnull=True))
         for key in keys:
             api_key_revoke(key=key, actor=request.user)
@@ -108,8 +106,6 @@ class WebhookEndpointForm(forms.ModelForm):
         formfield_callback = https_formfield
 
     def __init__(self, *args, **kwargs):
-        from partners.changes import KINDS
-
         super().__init__(*args, **kwargs)
         self.fields["kinds"].choices = [(name, name) for name in sorted(KINDS)]
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from partners.capture import captured, paused  # noqa: F401 - the services' entry points
 from partners.models import ChangeEvent, PublicState
+from partners.webhooks import emit
 
 
 @dataclass
@@ -94,8 +95,6 @@ def _serialise_feed_writes() -> None:
 
 
 def _emit(kind: Kind, object_id: str, action: str, now) -> None:
-    from partners.webhooks import emit
-
     change = ChangeEvent.objects.create(
         kind=kind.name, object_id=object_id, action=action, changed_at=now
     )

@@ -7,6 +7,8 @@ The tables keep the names they had before this app was split out of the project 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.text import whole_number
+
 
 class PublicState(models.Model):
     """What the API last published of an object: a hash of its public representation.
@@ -111,8 +113,6 @@ class FeedEpoch(models.Model):
     def parse_cursor(text: str) -> tuple[int, int] | None:
         """(epoch, event id) of a cursor, or None if it is malformed. At most 18 digits keeps the
         id inside a 64-bit integer (and out of PostgreSQL's "bigint out of range")."""
-        from core.text import whole_number
-
         epoch_text, dash, id_text = text.rpartition("-")
         if epoch_text.startswith("0"):
             return None  # "01-5": the schema's pattern gives epochs without leading zeros

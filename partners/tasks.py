@@ -1,5 +1,9 @@
 from celery import shared_task
 
+from partners.webhooks import attempt, prune, retry_due
+
+from .capture import sweep
+
 # The task names keep their "s4c." prefix from before this app was split out: queued tasks and
 # outbox rows written by an earlier release name them.
 
@@ -7,24 +11,18 @@ from celery import shared_task
 @shared_task(name="s4c.deliver_webhook")
 def deliver_webhook(*, delivery_id: int) -> str:
     """One attempt of a webhook delivery (it schedules the next one itself if needed)."""
-    from partners.webhooks import attempt
-
     return attempt(delivery_id=delivery_id)
 
 
 @shared_task(name="s4c.retry_webhooks")
 def retry_webhooks() -> int:
     """Webhook attempts that are due but were never scheduled (the broker was down)."""
-    from partners.webhooks import retry_due
-
     return retry_due()
 
 
 @shared_task(name="s4c.prune_webhooks")
 def prune_webhooks() -> int:
     """The delivery log keeps WEBHOOK_LOG_DAYS days of finished deliveries."""
-    from partners.webhooks import prune
-
     return prune()
 
 
@@ -32,6 +30,4 @@ def prune_webhooks() -> int:
 def sweep_changes() -> int:
     """Safe twice: each captured row is claimed (deleted) by the flush that records it, and a
     representation already recorded emits nothing again."""
-    from .capture import sweep
-
     return sweep()

@@ -35,6 +35,7 @@ from rest_framework.reverse import reverse
 from rest_framework.settings import ISO_8601, api_settings
 
 from core.bilingual import LANGUAGE_CODES, translated_value
+from core.caching import content_version
 from core.links import absolute_url, site_origin
 from core.text import whole_number
 
@@ -788,8 +789,6 @@ class PublicReadViewSet(viewsets.ReadOnlyModelViewSet):
     def _answer_key(self, request) -> str | None:
         if not settings.API_CACHE_SECONDS or request.method not in ("GET", "HEAD"):
             return None
-        from core.caching import content_version
-
         # The absolute URL: answers carry absolute `url`s built from the request's host.
         identity = f"{request.build_absolute_uri()}|{request.accepted_media_type}"
         digest = hashlib.sha256(identity.encode()).hexdigest()

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from core.bilingual import missing_languages, translated_value
 from core.formats import LATIN_RUN, local_code, local_date, local_digits, local_number, local_time
+from core.seo import page_links
 
 register = template.Library()
 
@@ -120,8 +121,6 @@ def section_name(context) -> str:
 def head_links(context):
     """The page's canonical link and its hreflang alternates (with x-default), for the languages
     the view says the page exists in (`page_languages`; every language when it says nothing)."""
-    from core.seo import page_links
-
     request = context.get("request")
     if request is None:  # rendered outside a request: no page to link to
         return ""
