@@ -8,7 +8,7 @@ from django.views.static import serve
 
 from actionplan.sitemaps import PlanSitemap
 from hub import oai
-from hub.sitemaps import ResourceSitemap
+from hub.sitemaps import OrganisationSitemap, ResourceSitemap
 from learning.sitemaps import CohortSitemap, SessionSitemap
 
 from . import health, seo, views
@@ -27,6 +27,7 @@ class PagesSitemap(seo.PagesSitemap):
 SITEMAPS = {
     "pages": PagesSitemap,
     "resources": ResourceSitemap,
+    "organisations": OrganisationSitemap,
     "cohorts": CohortSitemap,
     "sessions": SessionSitemap,
     "plans": PlanSitemap,
