@@ -781,12 +781,12 @@ class PublicReadViewSet(viewsets.ReadOnlyModelViewSet):
         return response
 
     def _conditional(self, request, response):
-        """`ETag` (every answer) and `Last-Modified` (an object's), and 304s (RFC 9110, 13.1).
+        """`ETag` and `Last-Modified` on every answer, and 304s (RFC 9110, 13.1).
 
-        A list has no `Last-Modified`: an object leaving it changes the list without making any
-        date later. An object's is sent only once its second is over: within that second another
-        change could still follow with the same date, and a client revalidating with that date
-        alone would be told nothing changed (RFC 9110 8.8.2.2, "implicitly weak").
+        An object's date is its public one; a list's is `_list_last_modified`. Either is sent only
+        once its second is over: within that second another change could still follow with the
+        same date, and a client revalidating with that date alone would be told nothing changed
+        (RFC 9110 8.8.2.2, "implicitly weak").
         """
         frozen = getattr(response, "cached_answer", None)
         if frozen is not None:
@@ -801,7 +801,11 @@ class PublicReadViewSet(viewsets.ReadOnlyModelViewSet):
             response.render()
             etag = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
             response["ETag"] = etag
-            last_modified = None if self._is_list() else _latest_updated(response.data)
+            last_modified = (
+                self._list_last_modified(response.data)
+                if self._is_list()
+                else _latest_updated(response.data)
+            )
             self._store_answer(request, response, last_modified)
         if last_modified and int(last_modified) < int(time.time()):
             response["Last-Modified"] = http_date(last_modified)
@@ -821,6 +825,32 @@ class PublicReadViewSet(viewsets.ReadOnlyModelViewSet):
 
     def _is_list(self) -> bool:
         return getattr(self, "action", None) == "list"
+
+    def _list_last_modified(self, data) -> float | None:
+        """A list changes when an object enters, changes or leaves it, and the newest date of
+        the objects it shows says nothing of one that left. So its date is the latest of: its
+        objects' dates; the last change to any object of its kind, public or not (one that left
+        keeps a dated tombstone, s4c.models.PublicState); and the content version, moved after
+        every public change commits, in every process that shares the cache (a change's own date
+        is taken before its commit, so a reader in between could be sent a date it then
+        precedes). Later than the list's true date at worst: a needless 200, never a stale 304.
+        """
+        from s4c.caching import content_version
+        from s4c.models import PublicState
+
+        stamps = [_latest_updated(data)]
+        kind = getattr(self, "kind", None)
+        if isinstance(kind, str):
+            latest = PublicState.objects.filter(kind=kind).aggregate(
+                latest=models.Max("updated_at")
+            )
+            if latest["latest"] is not None:
+                stamps.append(latest["latest"].timestamp())
+        version = content_version()
+        if version.isdigit():  # nanoseconds since the epoch (s4c.caching)
+            stamps.append(int(version) / 1e9)
+        stamps = [stamp for stamp in stamps if stamp]
+        return max(stamps) if stamps else None
 
     def _store_answer(self, request, response, last_modified) -> None:
         from django.core.cache import cache
