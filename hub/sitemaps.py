@@ -1,5 +1,8 @@
+from django.urls import reverse
+
 from core.seo import BilingualSitemap
 
+from .models import Organisation
 from .selectors import resources_published
 
 
@@ -18,6 +21,22 @@ class ResourceSitemap(BilingualSitemap):
 
     def location(self, item):
         return item.get_absolute_url()
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
+class OrganisationSitemap(BilingualSitemap):
+    """Every organisation's page (the API's `html_url`), in the languages its name is in."""
+
+    language_field = "name"
+    changefreq = "monthly"
+
+    def items(self):
+        return Organisation.objects.order_by("pk").only("slug", "name_en", "name_ar", "updated_at")
+
+    def location(self, item):
+        return reverse("hub:organisation", kwargs={"slug": item.slug})
 
     def lastmod(self, item):
         return item.updated_at

@@ -77,7 +77,13 @@ def organisation(request, slug: str):
     return render(
         request,
         "hub/organisation.html",
-        {"page_title": item.name, "organisation": item, "resources": resources},
+        {
+            "page_title": item.name,
+            # As the sitemap says: the page exists in the languages its name is written in.
+            "page_languages": languages_of(item, "name"),
+            "organisation": item,
+            "resources": resources,
+        },
     )
 
 

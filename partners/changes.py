@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from partners.capture import captured, paused  # noqa: F401 - the services' entry points
@@ -247,6 +248,12 @@ def states_for(objects) -> dict:
 
 def was_public(kind_name: str, object_id: str) -> bool:
     return PublicState.objects.filter(kind=kind_name, object_id=object_id, deleted=True).exists()
+
+
+def kind_updated_at(kind_name: str):
+    """When an object of this kind last changed in public, including one that stopped being public
+    (its tombstone keeps the date): what a list's `Last-Modified` must not precede."""
+    return PublicState.objects.filter(kind=kind_name).aggregate(latest=Max("updated_at"))["latest"]
 
 
 def rebuild() -> int:

@@ -171,7 +171,8 @@ if CACHE_REDIS_URL:
             # breaker answers misses at once and logs one warning per outage (core/outage.py).
             "BACKEND": "core.outage.ResilientRedisCache",
             "LOCATION": CACHE_REDIS_URL,
-            "KEY_PREFIX": "s4c",
+            # Two portals on one Redis database (a test run's live servers) keep apart by prefix.
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="s4c"),
             "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
         }
     }

@@ -14,7 +14,7 @@ from core import health, seo
 from core.api.routers import Router
 from hub import oai
 from hub.api.urls import routes as hub_routes
-from hub.sitemaps import ResourceSitemap
+from hub.sitemaps import OrganisationSitemap, ResourceSitemap
 from learning.api.urls import routes as learning_routes
 from learning.sitemaps import CohortSitemap, SessionSitemap
 from pages import views
@@ -33,6 +33,7 @@ class PagesSitemap(seo.PagesSitemap):
 SITEMAPS = {
     "pages": PagesSitemap,
     "resources": ResourceSitemap,
+    "organisations": OrganisationSitemap,
     "cohorts": CohortSitemap,
     "sessions": SessionSitemap,
     "plans": PlanSitemap,

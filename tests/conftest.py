@@ -179,3 +179,7 @@ def _roles_after_a_flush(request):
             Permission.objects.get(content_type__app_label=app, codename=codename)
             for app, codename in permissions
         )
+
+
+# The portal under gunicorn on the test database, for the third-party clients' tests.
+from tests.live_portal import gunicorn_server  # noqa: E402, F401 - a fixture

@@ -1,4 +1,5 @@
-"""examples/mirror.py, the reference consumer, against a live server: a first sync (crawl plus the
+"""examples/mirror.py, the reference consumer, against the portal under gunicorn (DEBUG off, page
+and API caches on, tests/live_portal.py) on this test's database: a first sync (crawl plus the
 changes made during it), then publish / edit / archive through the services, each followed from
 the change feed or a signed webhook; after every step the copy equals a fresh crawl.
 
@@ -61,11 +62,13 @@ STEPS = [publish_a_resource, edit_a_resource, archive_a_resource, edit_a_session
 
 
 @pytest.fixture
-def portal(live_server, settings):
-    # The portal's links (`next`, `url`) are on its configured site: here, the live server.
-    settings.SITE_URL = live_server.url
+def portal(gunicorn_server, settings):
+    server = gunicorn_server()
+    # The portal's links (`next`, `url`) are on its configured site: the server's own address
+    # (the same here, where the writes are made).
+    settings.SITE_URL = server.url
     call_command("load_south4care", stdout=io.StringIO())
-    return live_server.url
+    return server.url
 
 
 def _fresh(url, tmp_path, name):

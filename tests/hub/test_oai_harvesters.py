@@ -1,4 +1,5 @@
-"""Sickle, the OAI-PMH harvester many catalogues run, against a live server (DEBUG off): a full
+"""Sickle, the OAI-PMH harvester many catalogues run, against the portal under gunicorn (DEBUG off,
+page cache on, tests/live_portal.py), on this test's database: a full
 harvest, an incremental one (`from=`), sets, and resumption tokens while curators edit, withdraw
 and re-type records between pages. What a harvester ends with after a harvest and an incremental
 harvest from its start is what a fresh harvest gives."""
@@ -15,13 +16,15 @@ from hub.models import Resource
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PREFIX = "oai:localhost:"
+# The server's SITE_URL is its own address: identifiers are under its host.
+PREFIX = "oai:127.0.0.1:"
 
 
 @pytest.fixture
-def harvester(live_server, settings):
-    settings.OAI_PAGE_SIZE = 2  # several pages from a few records
-    return Sickle(f"{live_server.url}/oai/", max_retries=0, timeout=30)
+def harvester(gunicorn_server):
+    server = gunicorn_server(OAI_PAGE_SIZE="2")  # several pages from a few records
+    assert server.host.startswith("127.0.0.1:")
+    return Sickle(f"{server.url}/oai/", max_retries=0, timeout=30)
 
 
 @pytest.fixture

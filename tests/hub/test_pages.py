@@ -226,6 +226,36 @@ def test_sitemap_lists_existing_translations_with_x_default(client, make_resourc
     assert not any(k.endswith(f"/ar/hub/{english_only.identifier}/") for k in locations)
 
 
+def test_every_organisation_page_is_in_the_sitemap_as_its_head_says(client, organisation):
+    from hub.models import Organisation
+
+    english_only = Organisation.objects.create(slug="acme", name_en="Acme Care", kind="media")
+    index = client.get("/sitemap.xml").content.decode()
+    assert "/sitemap-organisations.xml</loc>" in index
+    root = ET.fromstring(client.get("/sitemap-organisations.xml").content)
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    listed = {
+        u.find("s:loc", ns).text: {
+            link.get("hreflang"): link.get("href") for link in u.findall("x:link", ns)
+        }
+        for u in root.findall("s:url", ns)
+    }
+    site = next(iter(listed)).split("/en/", 1)[0].split("/ar/", 1)[0]
+    both = {code: f"{site}/{code}/hub/organisations/ilo/" for code in ("en", "ar")}
+    english = f"{site}/en/hub/organisations/acme/"
+    assert listed == {
+        both["en"]: {**both, "x-default": both["en"]},
+        both["ar"]: {**both, "x-default": both["en"]},
+        english: {"en": english, "x-default": english},
+    }
+    # The page's head says the same: its alternates are the sitemap's.
+    for url, alternates in listed.items():
+        html = client.get(url.removeprefix(site)).content.decode()
+        head = dict(re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)"', html))
+        assert head == alternates, url
+    assert english_only.slug == "acme"
+
+
 def test_a_long_facet_folds_its_less_frequent_values(client, make_resource):
     codes = ["BR", "QA", "MA", "JO", "EG", "KE", "SN", "IN", "ID", "AR", "MX", "LB", "HN", "MD"]
     for number, code in enumerate(codes):

@@ -1,5 +1,6 @@
 """The cohort and session calendars read by three iCalendar libraries people's tools are built on
-(icalendar, vobject, ics), served by a live server: every client gets the same UTC instants, in
+(icalendar, vobject, ics), served by the portal under gunicorn (DEBUG off, page cache on,
+tests/live_portal.py) from this test's database: every client gets the same UTC instants, in
 Rome summer and winter time and in Doha, and the same all-day dates."""
 
 import datetime as dt
@@ -16,6 +17,11 @@ from learning.models import Cohort, Phase, Session
 pytestmark = pytest.mark.django_db(transaction=True)
 
 UTC = dt.UTC
+
+
+@pytest.fixture
+def server(gunicorn_server):
+    return gunicorn_server()
 
 
 @pytest.fixture
@@ -135,28 +141,26 @@ def _get(url: str) -> bytes:
 
 
 @pytest.mark.parametrize("language", ["en", "ar"])
-def test_every_client_reads_the_same_instants_from_the_cohort_calendar(
-    live_server, programme, language
-):
+def test_every_client_reads_the_same_instants_from_the_cohort_calendar(server, programme, language):
     cohort, sessions, _ = programme
-    raw = _get(f"{live_server.url}/{language}/learning/{cohort.slug}/calendar.ics")
+    raw = _get(f"{server.url}/{language}/learning/{cohort.slug}/calendar.ics")
     expected = {f"session-{s.pk}@south4care": _expected(s) for s in sessions.values()}
     for name, read in READERS.items():
         assert read(raw) == expected, name
 
 
-def test_every_client_reads_the_same_instants_from_each_session_calendar(live_server, programme):
+def test_every_client_reads_the_same_instants_from_each_session_calendar(server, programme):
     cohort, sessions, _ = programme
     for slug, session in sessions.items():
-        raw = _get(f"{live_server.url}/en/learning/{cohort.slug}/{slug}/calendar.ics")
+        raw = _get(f"{server.url}/en/learning/{cohort.slug}/{slug}/calendar.ics")
         expected = {f"session-{session.pk}@south4care": _expected(session)}
         for name, read in READERS.items():
             assert read(raw) == expected, (name, slug)
 
 
-def test_the_time_zones_are_single_onsets_around_the_events(live_server, programme):
+def test_the_time_zones_are_single_onsets_around_the_events(server, programme):
     cohort, _, _ = programme
-    raw = _get(f"{live_server.url}/en/learning/{cohort.slug}/calendar.ics")
+    raw = _get(f"{server.url}/en/learning/{cohort.slug}/calendar.ics")
     zones = {str(z["TZID"]): z for z in icalendar.Calendar.from_ical(raw).walk("VTIMEZONE")}
     assert sorted(zones) == ["Asia/Qatar", "Europe/Rome"]
     assert b"RDATE" not in raw
@@ -174,10 +178,10 @@ def test_the_time_zones_are_single_onsets_around_the_events(live_server, program
     assert [c.name for c in zones["Asia/Qatar"].subcomponents] == ["STANDARD"]
 
 
-def test_a_session_with_no_date_has_no_calendar_nor_link(live_server, client, programme):
+def test_a_session_with_no_date_has_no_calendar_nor_link(server, client, programme):
     cohort, _, undated = programme
     with pytest.raises(urllib.error.HTTPError) as error:
-        _get(f"{live_server.url}/en/learning/{cohort.slug}/{undated.slug}/calendar.ics")
+        _get(f"{server.url}/en/learning/{cohort.slug}/{undated.slug}/calendar.ics")
     assert error.value.code == 404
     html = client.get(f"/en/learning/{cohort.slug}/{undated.slug}/").content.decode()
     assert "calendar.ics" not in html

@@ -30,7 +30,7 @@ import json
 from django.urls import reverse
 from django.utils import translation
 from actionplan.models import Plan
-from hub.models import Resource
+from hub.models import Organisation, Resource
 from learning.models import Cohort, Session
 
 pages = {}
@@ -48,6 +48,8 @@ for name in ["home", "hub:index", "learning:index", "learning:speakers", "learni
     add(name, None, both)
 for r in Resource.objects.published():
     add("hub:detail", {"identifier": r.identifier}, has(r, "title"))
+for o in Organisation.objects.all():
+    add("hub:organisation", {"slug": o.slug}, has(o, "name"))
 for c in Cohort.objects.all():
     add("learning:cohort", {"slug": c.slug}, has(c, "name"))
 for s in Session.objects.select_related("cohort"):
