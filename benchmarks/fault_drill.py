@@ -27,6 +27,7 @@ Then the acknowledgement e-mails recorded for accepted applications, and what th
 """
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
@@ -303,10 +304,9 @@ class Load:
         interval = 1 / self.rate
         next_tick = time.time()
         while not self.stop.is_set():
-            try:
+            # The clients all busy (an outage) drop the tick: the load stays bounded.
+            with contextlib.suppress(queue.Full):
                 self.tokens.put_nowait(1)
-            except queue.Full:
-                pass  # the clients are all busy (an outage): the load stays bounded
             next_tick += interval
             time.sleep(max(0.0, next_tick - time.time()))
 

@@ -101,14 +101,16 @@ class ServiceWritesMixin:
 
     def delete_queryset(self, request, queryset):
         if self.services is None:
-            return super().delete_queryset(request, queryset)
+            super().delete_queryset(request, queryset)
+            return
         with transaction.atomic():
             for obj in queryset:
                 self.services.delete_object(obj=obj, actor=request.user)
 
     def save_formset(self, request, form, formset, change):
         if self.services is None:
-            return super().save_formset(request, form, formset, change)
+            super().save_formset(request, form, formset, change)
+            return
         instances = formset.save(commit=False)
         for obj in formset.deleted_objects:
             self.services.delete_object(obj=obj, actor=request.user)

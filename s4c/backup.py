@@ -363,7 +363,8 @@ def restore_backup(*, archive_path: Path) -> dict:
     """Replace every table's data and the media with the archive's content; returns a report:
     the manifest and what the restore did (feed epoch, events, erasures replayed, secrets)."""
     try:
-        archive = tarfile.open(archive_path, "r:gz")
+        # Opened outside the `with` so that only the open's own errors become the message.
+        archive = tarfile.open(archive_path, "r:gz")  # noqa: SIM115 - closed by the `with` below
     except (OSError, tarfile.TarError) as exc:
         raise DomainError(_("This file is not a readable backup archive.")) from exc
     with archive, tempfile.TemporaryDirectory() as scratch:

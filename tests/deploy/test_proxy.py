@@ -115,26 +115,28 @@ def stack(tmp_path_factory):
         timeout=300,
     )
     assert migrated.returncode == 0, migrated.stderr[-2000:]
-    gunicorn = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "tests.deploy.probe_wsgi:application",
-            "--bind",
-            f"127.0.0.1:{stack.app_port}",
-            "--workers",
-            "1",
-            "--timeout",
-            "30",
-            "--access-logfile",
-            str(stack.access_log),
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=open(tmp / "gunicorn.log", "w"),
-    )
+    # The child keeps its own copy of the log's descriptor; ours closes once it is started.
+    with open(tmp / "gunicorn.log", "w") as gunicorn_log:
+        gunicorn = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "tests.deploy.probe_wsgi:application",
+                "--bind",
+                f"127.0.0.1:{stack.app_port}",
+                "--workers",
+                "1",
+                "--timeout",
+                "30",
+                "--access-logfile",
+                str(stack.access_log),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=gunicorn_log,
+        )
 
     subprocess.run(
         [
@@ -201,11 +203,12 @@ http {{
     include {tmp}/s4c.conf;
 }}
 """)
-    nginx = subprocess.Popen(
-        [NGINX, "-p", str(tmp), "-c", str(tmp / "nginx.conf")],
-        stdout=subprocess.DEVNULL,
-        stderr=open(tmp / "nginx-stderr.log", "w"),
-    )
+    with open(tmp / "nginx-stderr.log", "w") as nginx_log:
+        nginx = subprocess.Popen(
+            [NGINX, "-p", str(tmp), "-c", str(tmp / "nginx.conf")],
+            stdout=subprocess.DEVNULL,
+            stderr=nginx_log,
+        )
     try:
         _wait_for(stack.app_port)
         _wait_for(stack.https_port, 10)

@@ -131,9 +131,11 @@ def test_sign_in_does_the_same_work_for_known_and_unknown_addresses(
     client.post("/en/learning/sign-in/", {"email": "warm-up@example.org"})  # session, caches
     runs = {}
     for email in ("amina@example.org", "nobody@example.org"):
-        with CaptureQueriesContext(connection) as queries:
-            with django_capture_on_commit_callbacks(execute=False) as callbacks:
-                response = client.post("/en/learning/sign-in/", {"email": email})
+        with (
+            CaptureQueriesContext(connection) as queries,
+            django_capture_on_commit_callbacks(execute=False) as callbacks,
+        ):
+            response = client.post("/en/learning/sign-in/", {"email": email})
         runs[email] = (response.status_code, len(queries), len(callbacks))
     assert runs["amina@example.org"] == runs["nobody@example.org"]
     assert runs["amina@example.org"][2] == 1  # one message to the broker either way

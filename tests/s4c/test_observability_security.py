@@ -36,9 +36,11 @@ def test_slow_queries_are_logged(client, settings, caplog):
     from s4c.observability import _SlowQueryLogger
 
     caplog.set_level(logging.WARNING, logger="s4c.slow_query")
-    with connection.execute_wrapper(_SlowQueryLogger(threshold_ms=0)):
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
+    with (
+        connection.execute_wrapper(_SlowQueryLogger(threshold_ms=0)),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("SELECT 1")
     [record] = [r for r in caplog.records if r.name == "s4c.slow_query"]
     assert record.sql == "SELECT 1"
     assert record.duration_ms >= 0

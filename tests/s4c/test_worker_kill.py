@@ -6,6 +6,7 @@ first send pauses (TEST_PAUSE_BEFORE_SEND_FILE) inside the transaction that reco
 SIGKILLs the process running it, and the e-mail must then arrive exactly once.
 """
 
+import contextlib
 import os
 import signal
 import socketserver
@@ -160,20 +161,16 @@ def workers(transactional_db, smtp_server, tmp_path):
 
     def stop(process: subprocess.Popen, *, sig=signal.SIGTERM, timeout: float = 15) -> None:
         if process.poll() is None:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, sig)
-            except ProcessLookupError:
-                pass
             try:
                 process.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait(timeout=10)
         # The pool's children share the group: make sure none survives its parent.
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
 
     yield type(
         "Workers",
