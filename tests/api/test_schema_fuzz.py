@@ -111,7 +111,8 @@ def test_every_get_operation_passes_every_schemathesis_check(
     )
     output = run.stdout + run.stderr
     assert run.returncode == 0, output[-12000:]
-    assert "Selected: 21/21" in output and "Tested: 21" in output, output[-3000:]
+    assert "Selected: 21/21" in output, output[-3000:]
+    assert "Tested: 21" in output, output[-3000:]
     assert "No issues found" in output or "passed" in output.rsplit("SUMMARY", 1)[-1], output[
         -3000:
     ]

@@ -232,7 +232,8 @@ def test_an_oversized_body_to_a_public_form_is_refused_before_django(stack):
         "POST", "/ar/learning/sign-in/", body=b"email=" + b"x" * 70_000, headers=form
     )
 
-    assert small.status != 413 and stack.reached_django("/en/learning/a-cohort/apply/")
+    assert small.status != 413
+    assert stack.reached_django("/en/learning/a-cohort/apply/")
     assert (big.status, sign_in.status) == (413, 413)
     assert "البيانات المرسلة كثيرة جداً" in page.decode()  # a message in both languages
     assert not stack.reached_django("/other-cohort/apply/")
@@ -247,7 +248,8 @@ def test_body_limits_per_path(stack):
 
     assert elsewhere.status == 413
     # The admin takes uploads up to the limit: Django answers (whatever it makes of the body).
-    assert admin.status == 403 and stack.reached_django("POST /ar/admin/login/")  # CSRF
+    assert admin.status == 403  # CSRF
+    assert stack.reached_django("POST /ar/admin/login/")
     assert over_upload.status == 413
 
 
@@ -302,7 +304,8 @@ def test_a_slow_client_does_not_hold_the_app(stack):
 def test_uploaded_documents_are_downloads_never_rendered(stack):
     response, data = stack.request("GET", "/media/resources/2025/report.pdf")
 
-    assert response.status == 200 and data.startswith(b"%PDF")
+    assert response.status == 200
+    assert data.startswith(b"%PDF")
     assert response.getheader("Content-Disposition") == "attachment"
     assert response.getheader("X-Content-Type-Options") == "nosniff"
     assert "sandbox" in response.getheader("Content-Security-Policy")
@@ -349,7 +352,8 @@ def test_html_and_json_arrive_compressed(stack):
     page, html = stack.request("GET", "/en/", headers={"Accept-Encoding": "gzip, br"})
     api, body = stack.request("GET", "/api/v1/", headers={"Accept-Encoding": "gzip"})
 
-    assert page.status == 200 and page.getheader("Content-Encoding") == "gzip"
+    assert page.status == 200
+    assert page.getheader("Content-Encoding") == "gzip"
     assert b"<html" in gzip.decompress(html)
     assert api.getheader("Content-Encoding") == "gzip"
     assert json.loads(gzip.decompress(body))

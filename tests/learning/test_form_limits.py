@@ -120,7 +120,8 @@ def test_counters_hold_no_personal_data_and_old_hours_are_dropped(client, cohort
     )
     _apply(client, email="amina@example.org", REMOTE_ADDR="203.0.113.7")
     rows = list(FormRateCounter.objects.values_list("bucket", "count"))
-    assert len(rows) == 2 and all(count == 1 for _bucket, count in rows)
+    assert len(rows) == 2
+    assert all(count == 1 for _bucket, count in rows)
     assert not any("amina" in bucket or "203.0" in bucket for bucket, _count in rows)
 
 

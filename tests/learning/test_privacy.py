@@ -160,7 +160,8 @@ def test_erase_removes_the_person_from_live_tables_history_and_outbox(layla, oma
     assert SignInToken.objects.count() == 0
     assert list(SentEmail.objects.values_list("kind", "recipient")) == [("acknowledgement", "")]
     commitment.refresh_from_db()
-    assert commitment.owner_id is None and commitment.published
+    assert commitment.owner_id is None
+    assert commitment.published
     assert set(history.objects.values_list("owner_id", flat=True)) == {None}
     assert Attendance.objects.get().application_id == first.pk  # attendance counts stay
     assert list(OutboxTask.objects.values_list("task_name", "kwargs")) == [
@@ -171,7 +172,8 @@ def test_erase_removes_the_person_from_live_tables_history_and_outbox(layla, oma
     assert (omar.name, omar.email, omar.erased_at) == ("Omar Khalil", "omar@example.org", None)
     # The audit record: who, when, what, and a hash instead of the address.
     assert ErasureRecord.objects.get() == record
-    assert record.actor == coordinator and record.reason == "request"
+    assert record.actor == coordinator
+    assert record.reason == "request"
     assert record.subject_hash == privacy.subject_hash("layla@example.org")
     assert len(record.subject_hash) == 64
     assert record.counts == {
@@ -260,7 +262,8 @@ def test_admin_action_asks_for_confirmation_then_erases(client, layla, omar, coo
     )
     client.force_login(outsider)
     page = client.get(url).content.decode()
-    assert 'value="export_csv"' in page and 'value="erase_personal_data"' not in page
+    assert 'value="export_csv"' in page
+    assert 'value="erase_personal_data"' not in page
 
 
 def test_export_contains_exactly_the_persons_data(layla, omar, tmp_path):
@@ -376,7 +379,8 @@ def test_export_contains_exactly_the_persons_data(layla, omar, tmp_path):
         stderr=io.StringIO(),
     )
     written = json.loads(output.read_text(encoding="utf-8"))
-    assert written.pop("exported_at") and written == data
+    assert written.pop("exported_at")
+    assert written == data
     assert privacy.person_export(email="nobody@example.org")["applications"] == []
 
 
