@@ -10,7 +10,7 @@ from s4c.errors import DomainError
 from s4c.permissions import as_user
 
 from . import permissions
-from .models import BudgetFigure, Deliverable, Plan, ProgressReport
+from .models import BudgetFigure, Plan, ProgressReport
 
 
 @captured()
@@ -83,10 +83,6 @@ def budget_figure_add(*, figure: BudgetFigure, actor=None) -> BudgetFigure:
     figure.full_clean()
     figure.save()
     return figure
-
-
-def deliverable_years(deliverable: Deliverable) -> list[int]:
-    return list(range(deliverable.start_year, deliverable.end_year + 1))
 
 
 # --- the admin's one entry point for everything else it edits -----------------------------------

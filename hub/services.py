@@ -42,10 +42,6 @@ RICH_TEXT_FIELDS = ("body_en", "body_ar")
 FORBIDDEN = _("You do not have permission to do this.")
 
 
-def can_edit(*, resource: Resource, actor) -> bool:
-    return permissions.can_edit_resource(actor, resource)
-
-
 def publication_problems(resource: Resource) -> dict[str, str]:
     """What keeps a resource from going public, by form field (empty: it may be published).
 

@@ -19,7 +19,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlunsplit
 
 import pytest
 from django.conf import settings
@@ -159,7 +159,3 @@ def live_portal(tmp_path_factory):
             process.terminate()
             process.wait(timeout=30)
         drop_database()
-
-
-def same_origin(url: str, portal: LivePortal) -> bool:
-    return urlsplit(url).netloc == urlsplit(portal.url).netloc

@@ -72,11 +72,6 @@ def _digest(kind: Kind, data: dict, obj) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def representation_hash(kind: Kind, obj) -> str:
-    data = kind.serializer(obj, context={"lang": None, "request": None, "states": {}}).data
-    return _digest(kind, data, obj)
-
-
 # The key of the PostgreSQL advisory lock that orders feed writes (any constant of ours).
 FEED_LOCK = 0x53344346
 

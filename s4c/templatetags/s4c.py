@@ -4,7 +4,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from s4c.bilingual import missing_languages, translated_value
-from s4c.formats import LATIN_RUN, local_code, local_date, local_digits, local_number, local_time
+from s4c.formats import LATIN_RUN, local_code, local_date, local_digits, local_time
 
 register = template.Library()
 
@@ -92,12 +92,6 @@ register.filter("local_date", local_date)
 register.filter("local_time", local_time)
 register.filter("local_digits", local_digits)
 register.filter("local_code", local_code)
-
-
-@register.filter
-def local_decimal(value, decimal_pos=None):
-    """`{{ amount|local_decimal:1 }}`: "17.2" in English, "١٧٫٢" in Arabic."""
-    return local_number(value, None if decimal_pos in (None, "") else int(decimal_pos))
 
 
 SECTION_NAMES = {
