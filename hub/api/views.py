@@ -5,6 +5,17 @@ from django_countries import countries
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework.exceptions import ValidationError
 
+from hub.models import (
+    DOCUMENT_LANGUAGES,
+    Organisation,
+    Region,
+    Resource,
+    ResourceCountry,
+    ResourceLanguage,
+    Theme,
+)
+from hub.search_backends import search_backend
+from hub.selectors import resources_published
 from s4c.api.base import (
     LANG_PARAMETER,
     SLUG_PATTERN,
@@ -17,17 +28,6 @@ from s4c.api.base import (
 from s4c.bilingual import LANGUAGE_CODES
 from s4c.models import PublicState
 
-from ..models import (
-    DOCUMENT_LANGUAGES,
-    Organisation,
-    Region,
-    Resource,
-    ResourceCountry,
-    ResourceLanguage,
-    Theme,
-)
-from ..search_backends import search_backend
-from ..selectors import resources_published
 from .serializers import (
     OrganisationSerializer,
     RegionSerializer,

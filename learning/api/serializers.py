@@ -1,9 +1,8 @@
 from django.urls import reverse
 from rest_framework import serializers
 
+from learning.models import Cohort, Commitment, Phase, ProgressUpdate, Session, Speaker
 from s4c.api.base import ApiModelSerializer, BilingualField, HtmlUrlField
-
-from ..models import Cohort, Commitment, Phase, ProgressUpdate, Session, Speaker
 
 
 class PhaseSerializer(serializers.ModelSerializer):

@@ -3,10 +3,10 @@ from django.db.models import Prefetch
 from django_countries import countries
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
+from learning.models import Commitment, Phase, Session, SessionSpeaker
+from learning.selectors import cohorts_public, commitments_public, speakers_public
 from s4c.api.base import LANG_PARAMETER, PublicReadViewSet, StatesMixin, reference_filter
 
-from ..models import Commitment, Phase, Session, SessionSpeaker
-from ..selectors import cohorts_public, commitments_public, speakers_public
 from .serializers import (
     CohortSerializer,
     CommitmentSerializer,

@@ -25,8 +25,7 @@ from django.db import connection
 from learning.models import Application, Cohort, SentEmail
 from s4c.celery import app
 from s4c.models import OutboxTask
-
-from ..learning.conftest import make_application
+from tests.learning.conftest import make_application
 
 pytestmark = [
     pytest.mark.redis,
