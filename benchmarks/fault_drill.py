@@ -210,7 +210,7 @@ class Load:
         self.records: list[Record] = []
         self.lock = threading.Lock()
 
-    def _request(self, method, path, body=None, headers=None):
+    def request(self, method, path, body=None, headers=None):
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
         try:
             base = {"Host": f"127.0.0.1:{self.port}", "X-Forwarded-Proto": "https"}
@@ -228,7 +228,7 @@ class Load:
         phase_started = time.time()
         form = f"/en/learning/{COHORT}/apply/"
         try:
-            status, headers, body = self._request("GET", form)
+            status, headers, body = self.request("GET", form)
         except OSError:
             self._record("form", phase_started, 0)
             return
@@ -255,7 +255,7 @@ class Load:
         }
         started = time.time()
         try:
-            status, headers, _ = self._request(
+            status, headers, _ = self.request(
                 "POST",
                 form,
                 body=urlencode(fields),
@@ -287,7 +287,7 @@ class Load:
             path = "/api/v1/changes/"
         started = time.time()
         try:
-            status = self._request("GET", path)[0]
+            status = self.request("GET", path)[0]
         except OSError:
             status = 0
         self._record("page", started, status)
@@ -405,7 +405,7 @@ def main() -> None:
         archive = scratch / "drill-backup.tar.gz"
 
         def feed_cursor():
-            status, _, body = load._request("GET", "/api/v1/changes/")
+            status, _, body = load.request("GET", "/api/v1/changes/")
             notes["cursor_before"] = json.loads(body)["next"] if status == 200 else ""
 
         def backup():
@@ -422,7 +422,7 @@ def main() -> None:
             notes["restore"] = (result.stdout + result.stderr).strip()
 
         def old_cursor():
-            status, _, _ = load._request("GET", f"/api/v1/changes/?since={notes['cursor_before']}")
+            status, _, _ = load.request("GET", f"/api/v1/changes/?since={notes['cursor_before']}")
             notes["old_cursor_status"] = str(status)
 
         phase(

@@ -178,7 +178,8 @@ def history_delta(new, old, fields: list[str]):
     status, the countries' codes), which simple-history's diff leaves out."""
     from simple_history.models import ModelChange
 
-    m2m = {f.name for f in old._history_m2m_fields}
+    # simple-history names a model's tracked m2m fields only in this attribute.
+    m2m = {f.name for f in old._history_m2m_fields}  # noqa: SLF001 - no public accessor
     plain = [name for name in fields if name in m2m or new._meta.get_field(name).editable]
     delta = new.diff_against(old, included_fields=plain, foreign_keys_are_objs=True)
     for name in fields:
@@ -198,7 +199,8 @@ def _history_fields(model, record) -> list[str]:
     bookkeeping, and without modeltranslation's mirror of the active language (its `_en` and
     `_ar` fields are compared)."""
     mirrors = set(translated_field_names(model))
-    names = {f.name for f in record.tracked_fields} | {f.name for f in record._history_m2m_fields}
+    m2m = record._history_m2m_fields  # noqa: SLF001 - simple-history has no public accessor
+    names = {f.name for f in record.tracked_fields} | {f.name for f in m2m}
     return sorted(names - HISTORY_NOISE - mirrors - {"id"})
 
 
@@ -264,7 +266,7 @@ class BilingualAdmin(ServiceWritesMixin, SimpleHistoryAdmin, TranslationAdmin):
             raise Http404(version_id)
         # The form of an earlier version starts from that version's choices (its themes, its
         # countries…), not from the object's current ones: a restore restores them too.
-        request._s4c_restore_initial = self.restore_initial(record)
+        request._s4c_restore_initial = self.restore_initial(record)  # noqa: SLF001 - our own mark
         extra_context = {
             **(extra_context or {}),
             "revert_plan": self.revert_plan(request, current, record),

@@ -700,9 +700,10 @@ class PublicReadViewSet(viewsets.ReadOnlyModelViewSet):
         # Letting go of the page here frees it at once.
         for holder in (serializer, getattr(serializer, "child", None)):
             if holder is not None:
-                holder._args = ()  # kept by DRF for copying a field: (page,)
-                holder.instance = holder._data = None
-        serializer._context = {}
+                # DRF offers no way to release these; its own attributes, cleared once used.
+                holder._args = ()  # noqa: SLF001 - kept by DRF for copying a field: (page,)
+                holder.instance = holder._data = None  # noqa: SLF001 - the cached output
+        serializer._context = {}  # noqa: SLF001 - holds the request and the view
         self.paginator.page = None
         self._states = None
         return response

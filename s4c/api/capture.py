@@ -357,8 +357,9 @@ def _schedule_after_commit(sender, **kwargs) -> None:
         and any(entry[1] is pending for entry in conn.run_on_commit)
     ):
         return
-    conn._s4c_after_commit = _AfterCommit()
-    transaction.on_commit(conn._s4c_after_commit)
+    # Our own marks on the connection (the one object a transaction's writes share).
+    conn._s4c_after_commit = _AfterCommit()  # noqa: SLF001 - our mark, see above
+    transaction.on_commit(conn._s4c_after_commit)  # noqa: SLF001 - our mark
 
 
 def _schedule_m2m(sender, instance, action, **kwargs) -> None:
@@ -371,13 +372,13 @@ def paused():
     """Nothing recorded: a restore brings the feed's own tables back as they were, and whatever
     its writes captured is discarded."""
     conn = transaction.get_connection()
-    conn._s4c_capture_paused = True
+    conn._s4c_capture_paused = True  # noqa: SLF001 - our own mark on the connection
     try:
         yield
         with conn.cursor() as cursor:
             cursor.execute(f"DELETE FROM {CAPTURE_TABLE}")
     finally:
-        conn._s4c_capture_paused = False
+        conn._s4c_capture_paused = False  # noqa: SLF001 - our own mark on the connection
 
 
 def connect() -> None:
