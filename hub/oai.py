@@ -43,7 +43,7 @@ METADATA_FORMATS = {
 }
 REPOSITORY_NAME = "South-4-Care Knowledge Hub"
 GRANULARITY = "YYYY-MM-DDThh:mm:ssZ"
-TOKEN_SALT = "hub.oai.resumption"
+TOKEN_SALT = "hub.oai.resumption"  # noqa: S105 - a signing namespace, not a password
 
 # The arguments of each verb: (required, optional); `resumptionToken` is exclusive where allowed.
 VERBS = {

@@ -52,7 +52,7 @@ READABLE_FORMATS = {2, 3}
 # database the backup replaces may be unknown to the restore (restored onto a new database after
 # the old one was lost), and a partner must never see one id name two events.
 EVENT_ID_MARGIN = 1_000_000
-SECRET_MODEL = "s4c.webhookendpoint"
+SECRET_MODEL = "s4c.webhookendpoint"  # noqa: S105 - a model label, not a password
 # A restore under live traffic may lose a deadlock or wait too long for a lock: it is retried.
 RESTORE_ATTEMPTS = 5
 
