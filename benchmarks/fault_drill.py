@@ -145,7 +145,7 @@ class Stack:
         )  # fmt: skip
         for _ in range(50):
             if subprocess.run(["redis-cli", "-p", str(REDIS_PORT), "ping"],
-                              capture_output=True).stdout.strip() == b"PONG":  # fmt: skip
+                              capture_output=True, check=False).stdout.strip() == b"PONG":  # fmt: skip
                 return
             time.sleep(0.1)
         raise RuntimeError("the drill's Redis did not start")

@@ -128,7 +128,7 @@ def endpoint(request):
     return HttpResponse(body, content_type="text/xml; charset=utf-8")
 
 
-def _arguments(params) -> tuple[str, dict[str, str]]:
+def _arguments(params) -> tuple[str, dict[str, str]]:  # noqa: PLR0912 - one per OAI-PMH rule
     verbs = params.getlist("verb")
     if len(verbs) != 1 or verbs[0] not in VERBS:
         if not verbs:

@@ -76,7 +76,7 @@ def _clean_rich_text(resource: Resource) -> None:
 
 
 @captured()
-def resource_save(
+def resource_save(  # noqa: PLR0912 - each choice list (countries, themes…) its own step
     *,
     resource: Resource,
     actor,

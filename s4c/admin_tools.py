@@ -53,6 +53,8 @@ class TranslationStateFilter(admin.SimpleListFilter):
 # A link typed without its scheme ("www.ilo.org") means https: Django 6's default, asked for on
 # each form field until then (the transitional FORMS_URLFIELD_ASSUME_HTTPS setting is deprecated
 # itself). Every admin with a URL field uses these overrides.
+# A value longer than this is cut (at a word) in the history's list of changes.
+HISTORY_VALUE_CHARS = 300
 HTTPS_URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
 
@@ -168,7 +170,9 @@ class ReadableHistoryHelper(HistoricalRecordContextHelper):
             if isinstance(value, list):
                 value = separator.join(str(item) for item in value) or "—"
             value = str(value)
-            return value if len(value) <= 300 else value[:300].rsplit(" ", 1)[0] + " …"
+            if len(value) <= HISTORY_VALUE_CHARS:
+                return value
+            return value[:HISTORY_VALUE_CHARS].rsplit(" ", 1)[0] + " …"
 
         return conditional_escape(text(old)), conditional_escape(text(new))
 

@@ -46,6 +46,8 @@ from .errors import DomainError
 from .models import ChangeEvent, FeedEpoch, PublicState, WebhookDelivery, WebhookEvent
 
 FORMAT_VERSION = 3
+# The first format whose webhook secrets are encrypted.
+ENCRYPTED_SECRETS_FORMAT = 3
 # Format 2 (before secrets were encrypted) restores too: its secrets are in clear.
 READABLE_FORMATS = {2, 3}
 # New event ids start this far above the highest id known when restoring: ids handed out by the
@@ -379,7 +381,7 @@ def restore_backup(*, archive_path: Path) -> dict:
             raise DomainError(_("This backup was written in a format this version cannot read."))
         data_file = scratch_path / "data.xml"
         unreadable_secrets = 0
-        if manifest["format"] >= 3:
+        if manifest["format"] >= ENCRYPTED_SECRETS_FORMAT:
             data, unreadable_secrets = _decrypt_secrets(data_file.read_bytes())
             data_file.write_bytes(data)
         report = {"manifest": manifest, "webhook_endpoints_deactivated": unreadable_secrets}

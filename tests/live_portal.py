@@ -39,6 +39,7 @@ class LivePortal:
     def manage(self, *args: str) -> str:
         done = subprocess.run(
             [sys.executable, str(BASE_DIR / "manage.py"), *args],
+            check=False,
             env=self.env,
             cwd=BASE_DIR,
             capture_output=True,

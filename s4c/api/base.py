@@ -744,7 +744,7 @@ class PublicReadViewSet(viewsets.ReadOnlyModelViewSet):
             response["Content-Language"] = language
         if (
             request.method in ("GET", "HEAD")
-            and response.status_code == 200
+            and response.status_code == status.HTTP_200_OK
             and hasattr(response, "data")
         ):
             return self._conditional(request, response)

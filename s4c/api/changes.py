@@ -124,7 +124,7 @@ def _digests(kind: Kind, pks: list) -> dict:
 
 
 @transaction.atomic(savepoint=False)
-def record_many(kind: Kind, *, pks: Iterable, seen: dict | None = None) -> int:
+def record_many(kind: Kind, *, pks: Iterable, seen: dict | None = None) -> int:  # noqa: PLR0912 - the feed's one write step (upserts, tombstones)
     """Record the objects `pks` of `kind` as they now are; returns the events written.
 
     `seen` maps a pk to the public ids captured for it (old and new row images): an id that is no

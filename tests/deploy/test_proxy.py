@@ -108,6 +108,7 @@ def stack(tmp_path_factory):
     )
     migrated = subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput"],
+        check=False,
         cwd=ROOT,
         env=env,
         capture_output=True,

@@ -103,6 +103,7 @@ def _run(script: str, env: dict) -> str:
     base = {k: v for k, v in os.environ.items() if not k.startswith(("REDIS_", "CACHE_REDIS"))}
     result = subprocess.run(
         [sys.executable, "-c", script],
+        check=False,
         cwd=ROOT,
         env={**base, "S4C_TESTING": "1", "DJANGO_SETTINGS_MODULE": "s4c.settings", **env},
         capture_output=True,

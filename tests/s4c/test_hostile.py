@@ -92,8 +92,8 @@ def test_hostile_text_through_the_admin_is_stored_clean_and_rendered_inert(
     services.resource_submit(resource=resource, actor=reviewer)
     services.resource_publish(resource=resource, actor=None)
     client.logout()
-    for output in _public_outputs(client, resource):
-        output = _without_site_chrome(output)
+    for page in _public_outputs(client, resource):
+        output = _without_site_chrome(page)
         assert not EXECUTABLE.search(output), EXECUTABLE.search(output)
         assert not INVISIBLE.search(output)
 

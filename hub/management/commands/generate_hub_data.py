@@ -217,7 +217,7 @@ class Command(BaseCommand):
             model.objects.filter(resource_id__in=ids)._raw_delete(model.objects.db)  # noqa: SLF001
         return generated._raw_delete(generated.db)  # noqa: SLF001 - as above
 
-    def _batch(self, *, rng, first, size, themes, publishers, region_of, country_codes, names):
+    def _batch(self, *, rng, first, size, themes, publishers, region_of, country_codes, names):  # noqa: PLR0915 - one sample resource, field by field
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 # The search documents' triggers would resync each row several times over (insert,
