@@ -76,7 +76,7 @@ def budget_figure_add(*, figure: BudgetFigure, actor=None) -> BudgetFigure:
     """Record a new estimate or revision; refused if it breaks the objectives' sum."""
     if not permissions.can_save(actor, figure):
         raise DomainError(_("You do not have permission to do this."), code="forbidden")
-    figures = list(BudgetFigure.objects.filter(plan=figure.plan)) + [figure]
+    figures = [*BudgetFigure.objects.filter(plan=figure.plan), figure]
     message = budget_consistency_error(figures=figures, currency=figure.plan.currency)
     if message:
         raise DomainError(message, code="budget_mismatch")

@@ -107,7 +107,7 @@ class Stack:
         self.env.pop("S4C_TESTING", None)
 
     def _log(self, name: str):
-        return open(self.scratch / f"{name}.log", "ab")  # noqa: SIM115 - kept by the process
+        return open(self.scratch / f"{name}.log", "ab")  # kept open by the process it is given to
 
     # PostgreSQL: a private cluster
     def postgres_init(self) -> None:
@@ -117,11 +117,13 @@ class Stack:
             shutil.chown(self.data, "postgres")
             shutil.chown(self.scratch / "sock", "postgres")
             os.chmod(self.scratch, 0o755)
+        # fmt: off
         subprocess.run(
             _as_postgres([str(self.pg / "initdb"), "-D", str(self.data), "-U", "postgres",
-                          "-A", "trust", "-E", "UTF8", "--no-sync"]),  # fmt: skip
+                          "-A", "trust", "-E", "UTF8", "--no-sync"]),
             check=True, stdout=subprocess.DEVNULL,
-        )  # fmt: skip
+        )
+        # fmt: on
         self.postgres("start")
         subprocess.run(
             [str(self.pg / "createdb"), "-h", "127.0.0.1", "-p", str(PG_PORT), "-U", "postgres",

@@ -28,7 +28,7 @@ from django.utils import translation
 
 from .bilingual import LANGUAGE_CODES
 from .caching import content_version, single_flight
-from .links import absolute_url  # noqa: E402 - one way to build absolute links (s4c.links)
+from .links import absolute_url  # one way to build absolute links (s4c.links)
 
 
 def work_iri(path: str) -> str:

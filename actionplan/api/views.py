@@ -68,7 +68,7 @@ class DeliverableFilter(django_filters.FilterSet):
 
     class Meta:
         model = Deliverable
-        fields = []
+        fields = ()
 
     def filter_year(self, queryset, name, value):
         return queryset.active_in(int(value))

@@ -1,3 +1,5 @@
+from typing import ClassVar
+
 import django_filters
 from django.db.models import F, FloatField, Value
 from django.utils.translation import gettext as _
@@ -65,7 +67,7 @@ class ResourceFilter(django_filters.FilterSet):
 
     class Meta:
         model = Resource
-        fields = []
+        fields = ()
 
     def search(self, queryset, name, value):
         return search_backend().search(queryset, value)
@@ -139,7 +141,7 @@ class ResourceViewSet(StatesMixin, PublicReadViewSet):
     # In the cursor pagination (a filter's order_by would be replaced by the pagination's).
     # "relevance": the search backend's rank for `?q=` (without it every resource ranks the same,
     # so the most recently added come first).
-    orderings = {
+    orderings: ClassVar[dict[str, tuple[str, ...]]] = {
         "created_at": ("created_at", "pk"),
         "-created_at": ("-created_at", "-pk"),
         "relevance": ("-rank", "-pk"),

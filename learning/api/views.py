@@ -37,7 +37,7 @@ class SessionFilter(django_filters.FilterSet):
 
     class Meta:
         model = Session
-        fields = []
+        fields = ()
 
 
 class CommitmentFilter(django_filters.FilterSet):
@@ -47,7 +47,7 @@ class CommitmentFilter(django_filters.FilterSet):
 
     class Meta:
         model = Commitment
-        fields = []
+        fields = ()
 
 
 @LANG

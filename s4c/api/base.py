@@ -8,6 +8,7 @@ import operator
 import re
 import time
 from datetime import datetime
+from typing import ClassVar
 
 import django_filters
 from django import forms
@@ -601,10 +602,10 @@ class PublicReadViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = StrictCursorPagination
     schema = PublicAutoSchema()
     # Parameters every collection accepts besides its filters (and `ordering`, see below).
-    common_parameters = {"lang", "cursor", "page_size", "format"}
+    common_parameters = frozenset({"lang", "cursor", "page_size", "format"})
     # `?ordering=` value → the order it means, ending with the primary key (a cursor needs a
     # total order). A collection without any offers no `ordering` parameter: newest first.
-    orderings: dict[str, tuple[str, ...]] = {}
+    orderings: ClassVar[dict[str, tuple[str, ...]]] = {}
     # CharFilters that name an object (a slug or a code) rather than take free text.
     reference_filters: frozenset[str] = frozenset({"theme"})
 

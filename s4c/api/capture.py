@@ -319,7 +319,7 @@ class CapturedWritesMiddleware:
     save with its inlines and m2m fields, a bulk action, a history revert, a form — whatever the
     view calls — is recorded in its own transaction, whether or not the view remembered to."""
 
-    SAFE = {"GET", "HEAD", "OPTIONS", "TRACE"}
+    SAFE = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -1,6 +1,7 @@
 import csv
 import datetime as dt
 import io
+import re
 from collections import Counter
 from decimal import Decimal
 
@@ -96,7 +97,8 @@ def test_a_revision_keeps_the_history_and_must_add_up(plan):
         as_of=dt.date(2025, 1, 1),
     )
     with pytest.raises(
-        DomainError, match="add up to 37,800,000.00 USD, but the plan's total is 37,500,000.00 USD"
+        DomainError,
+        match=re.escape("add up to 37,800,000.00 USD, but the plan's total is 37,500,000.00 USD"),
     ):
         services.budget_figure_add(figure=revision)
     BudgetFigure.objects.create(

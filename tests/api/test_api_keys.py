@@ -40,7 +40,7 @@ def tiny_rates():
 
 def test_a_valid_key_gets_the_higher_rate(client, tiny_rates):
     key, raw = _issue()
-    other, other_raw = _issue("Another partner")
+    _other, other_raw = _issue("Another partner")
 
     anonymous = [client.get("/api/v1/themes/").status_code for _ in range(3)]
     with_key = [

@@ -328,7 +328,7 @@ def test_static_files_are_cached_long_when_their_name_is_hashed(stack):
 
 
 def test_the_client_address_is_the_real_one_for_exactly_one_hop(stack):
-    response, data = stack.request(
+    _response, data = stack.request(
         "GET",
         "/__probe__/headers",
         headers={"X-Forwarded-For": "203.0.113.9, 198.51.100.1", "X-Real-IP": "203.0.113.9"},

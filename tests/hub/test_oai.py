@@ -171,7 +171,7 @@ def _token(document, verb):
 
 
 def test_identify(oai, published):
-    first, second = published(2)
+    first, _second = published(2)
     _stamp(first, dt.datetime(2025, 9, 1, 8, 30, 15, 500000, tzinfo=dt.UTC))
     document = oai(verb="Identify")
     identify = document.find("o:Identify", NS)

@@ -456,7 +456,7 @@ def test_retention_erases_only_applicants_of_cohorts_ended_long_ago(settings, da
 
 
 def test_public_pages_and_api_never_show_applicant_personal_data(client, layla, omar):
-    first, _second, commitment = layla
+    _first, _second, commitment = layla
     secret = [*LAYLA_STRINGS, "omar@example.org", "Omar Khalil", "Ministry of Labour"]
     pages = [
         "/en/learning/",
@@ -499,7 +499,7 @@ def test_erase_removes_the_name_from_the_admin_log_and_history_reasons(layla, om
     from django.contrib.admin.models import CHANGE, LogEntry
     from django.contrib.admin.options import get_content_type_for_model
 
-    first, second, commitment = layla
+    first, _second, commitment = layla
     attendance = Attendance.objects.get(application=first)
     admin = User.objects.create_superuser("admin", "admin@example.org", "x")
     # What the admin writes when an application is changed, and when a page with an inline row

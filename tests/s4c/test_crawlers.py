@@ -243,7 +243,7 @@ def test_pyld_expands_every_kind_of_json_ld_without_relative_iri_garbage(
         ids = set()
         for code in ("en", "ar"):
             url = f"{base}/{code}{path}"
-            document, expanded = _expand(url)
+            _document, expanded = _expand(url)
             assert len(expanded) == 1, kind
             for iri in _expanded_iris(expanded, []):
                 parts = urlsplit(iri)

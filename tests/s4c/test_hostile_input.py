@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.hub.conftest import make_resource  # noqa: F401, F811 (a fixture, used by name)
+from tests.hub.conftest import make_resource  # noqa: F401 - a fixture, used by name
 
 pytestmark = pytest.mark.django_db
 

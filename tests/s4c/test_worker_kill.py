@@ -242,7 +242,7 @@ def test_a_pool_process_killed_mid_task_runs_it_again_and_mails_once(workers, sm
 
 
 def test_a_worker_killed_whole_mid_task_leaves_it_to_the_next_worker(workers, smtp_server):
-    application, row = _application_waiting_for_acknowledgement()
+    _application, row = _application_waiting_for_acknowledgement()
     first, first_log = workers.start("killall")
     result = _send(row, workers.queue)
     child = _paused_pid(workers, first_log)
@@ -255,7 +255,7 @@ def test_a_worker_killed_whole_mid_task_leaves_it_to_the_next_worker(workers, sm
 
     # Start a worker again once the unacknowledged message is due to be handed out again.
     time.sleep(max(0.0, delivered_at + VISIBILITY_TIMEOUT + 0.5 - time.monotonic()))
-    second, second_log = workers.start("restarted")
+    second, _second_log = workers.start("restarted")
     assert result.get(timeout=60) is True
     [(recipients, _message)] = smtp_server.messages
     assert recipients == ["killed@example.org"]
