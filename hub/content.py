@@ -220,8 +220,6 @@ ORGANISATIONS = [
     ),
 ]
 
-ILO_LEGAL = "© International Labour Organization"
-
 
 def _paragraphs(paragraphs: list[str]) -> str:
     return "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
