@@ -31,7 +31,7 @@ def _browser_available() -> bool:
     if not os.path.exists(CHROMIUM) and not shutil.which("chromium"):
         return False
     try:
-        import playwright  # noqa: F401
+        import playwright  # noqa: F401 - only whether it imports
     except ImportError:
         return False
     return True

@@ -131,12 +131,12 @@ def expected_pages(live_portal):  # noqa: F811 - the fixture imported above
 
 
 @pytest.fixture(scope="module")
-def sitemap_tree(live_portal):  # noqa: F811
+def sitemap_tree(live_portal):  # noqa: F811 - the fixture imported above
     # As a crawler finds it: robots.txt names the index, which names every section's pages.
     return sitemap_tree_for_homepage(live_portal.url + "/", use_known_paths=False)
 
 
-def test_robots_txt_opens_the_site_names_the_index_and_closes_the_admin(live_portal):  # noqa: F811
+def test_robots_txt_opens_the_site_names_the_index_and_closes_the_admin(live_portal):  # noqa: F811 - the fixture imported above
     robots = urllib.robotparser.RobotFileParser(live_portal.url + "/robots.txt")
     robots.read()
     assert robots.site_maps() == [live_portal.url + "/sitemap.xml"]
@@ -147,7 +147,7 @@ def test_robots_txt_opens_the_site_names_the_index_and_closes_the_admin(live_por
 
 
 def test_ultimate_sitemap_parser_finds_every_public_page_once(
-    live_portal,  # noqa: F811
+    live_portal,  # noqa: F811 - the fixture imported above
     sitemap_tree,
     expected_pages,
 ):
@@ -164,7 +164,7 @@ def test_ultimate_sitemap_parser_finds_every_public_page_once(
 
 
 def test_every_page_lists_its_alternates_and_only_existing_languages(
-    live_portal,  # noqa: F811
+    live_portal,  # noqa: F811 - the fixture imported above
     sitemap_tree,
     expected_pages,
 ):
@@ -180,7 +180,7 @@ def test_every_page_lists_its_alternates_and_only_existing_languages(
     assert english_only > 100  # the generator leaves about 3 in 10 resources without Arabic
 
 
-def test_the_pages_head_says_what_the_sitemap_says(live_portal, sitemap_tree):  # noqa: F811
+def test_the_pages_head_says_what_the_sitemap_says(live_portal, sitemap_tree):  # noqa: F811 - the fixture imported above
     pages = list(sitemap_tree.all_pages())
     not_resources = [p for p in pages if "/hub/" not in p.url or p.url.endswith("/hub/")]
     sample = not_resources + random.Random(13).sample(
@@ -193,7 +193,7 @@ def test_the_pages_head_says_what_the_sitemap_says(live_portal, sitemap_tree):  
 
 
 def test_an_english_only_resource_points_its_arabic_interface_to_the_english_page(
-    live_portal,  # noqa: F811
+    live_portal,  # noqa: F811 - the fixture imported above
     expected_pages,
 ):
     english_only = next(
@@ -227,7 +227,7 @@ def _expand(url):
 
 
 def test_pyld_expands_every_kind_of_json_ld_without_relative_iri_garbage(
-    live_portal,  # noqa: F811
+    live_portal,  # noqa: F811 - the fixture imported above
     expected_pages,
 ):
     base = live_portal.url
@@ -261,7 +261,7 @@ def test_pyld_expands_every_kind_of_json_ld_without_relative_iri_garbage(
     assert licences[("a seeded resource with a copyright notice", "ar")] is None
 
 
-def test_json_ld_countries_and_identifier_are_structured(live_portal):  # noqa: F811
+def test_json_ld_countries_and_identifier_are_structured(live_portal):  # noqa: F811 - the fixture imported above
     document, expanded = _expand(f"{live_portal.url}/ar/hub/south-4-care-launch-2025/")
     schema = "https://schema.org/"
     identifier = expanded[0][schema + "identifier"][0]
@@ -283,7 +283,7 @@ print(json.dumps({r.identifier: [r.publication_year, r.publication_month or 1, r
 
 @pytest.mark.parametrize("language", ["en", "ar"])
 @pytest.mark.parametrize("kind", ["rss", "atom"])
-def test_feedparser_reads_ids_dates_and_languages(live_portal, kind, language):  # noqa: F811
+def test_feedparser_reads_ids_dates_and_languages(live_portal, kind, language):  # noqa: F811 - the fixture imported above
     dates = live_portal.python(PUBLICATION_DATES)
     feed = feedparser.parse(f"{live_portal.url}/{language}/hub/feed/{kind}/")
     assert feed.bozo == 0
@@ -302,7 +302,7 @@ def test_feedparser_reads_ids_dates_and_languages(live_portal, kind, language): 
 
 
 @pytest.mark.parametrize("kind", ["rss", "atom"])
-def test_feedparser_gets_304_until_the_feed_changes(live_portal, kind):  # noqa: F811
+def test_feedparser_gets_304_until_the_feed_changes(live_portal, kind):  # noqa: F811 - the fixture imported above
     url = f"{live_portal.url}/en/hub/feed/{kind}/"
     first = feedparser.parse(url)
     assert first.etag

@@ -214,7 +214,7 @@ class Command(BaseCommand):
             StatusChange,
         ):
             # Generated rows only: one DELETE each, without the collector's per-row cascade walk.
-            model.objects.filter(resource_id__in=ids)._raw_delete(model.objects.db)  # noqa: SLF001
+            model.objects.filter(resource_id__in=ids)._raw_delete(model.objects.db)  # noqa: SLF001 - see above
         return generated._raw_delete(generated.db)  # noqa: SLF001 - as above
 
     def _batch(self, *, rng, first, size, themes, publishers, region_of, country_codes, names):  # noqa: PLR0915 - one sample resource, field by field
