@@ -50,11 +50,12 @@ class TranslationStateFilter(admin.SimpleListFilter):
         return queryset.filter(translation_state_q(queryset.model, state=state, language=language))
 
 
+# A value longer than this is cut (at a word) in the history's list of changes.
+HISTORY_VALUE_CHARS = 300
+
 # A link typed without its scheme ("www.ilo.org") means https: Django 6's default, asked for on
 # each form field until then (the transitional FORMS_URLFIELD_ASSUME_HTTPS setting is deprecated
 # itself). Every admin with a URL field uses these overrides.
-# A value longer than this is cut (at a word) in the history's list of changes.
-HISTORY_VALUE_CHARS = 300
 HTTPS_URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
 
