@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup install lint format messages clean
+.PHONY: run test setup install lint deadcode format messages clean
 
 run: setup ## Run the portal with its real content on SQLite (no Redis needed)
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
@@ -36,6 +36,13 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/vulture
+	$(BIN)/deptry .
+
+# Likely dead code, for a human sweep: grep templates, URLs, settings and task names before
+# deleting (Django reaches many names by string).
+deadcode: install
+	$(BIN)/vulture --min-confidence 60
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -359,7 +359,7 @@ ESTIMATES_AS_OF = dt.date(2022, 9, 29)
 
 
 def _paragraph_number(code: str) -> int:
-    return int(code.split("(")[0])
+    return int(code.split("(", maxsplit=1)[0])
 
 
 def load(*, stdout=None) -> int:

@@ -32,10 +32,6 @@ class Money:
             raise ValueError("cannot add amounts in different currencies")
         return Money(self.amount + other.amount, self.currency)
 
-    @property
-    def millions(self) -> Decimal:
-        return (self.amount / Decimal(1_000_000)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-
 
 def total(amounts, currency: str) -> Money:
     return sum((Money(a, currency) for a in amounts), Money(Decimal("0"), currency))

@@ -10,7 +10,7 @@ from core.permissions import as_user
 from partners.capture import captured
 
 from . import permissions
-from .models import BudgetFigure, Deliverable, Plan, ProgressReport
+from .models import BudgetFigure, Plan, ProgressReport
 
 
 @captured()
@@ -76,17 +76,13 @@ def budget_figure_add(*, figure: BudgetFigure, actor=None) -> BudgetFigure:
     """Record a new estimate or revision; refused if it breaks the objectives' sum."""
     if not permissions.can_save(actor, figure):
         raise DomainError(_("You do not have permission to do this."), code="forbidden")
-    figures = list(BudgetFigure.objects.filter(plan=figure.plan)) + [figure]
+    figures = [*BudgetFigure.objects.filter(plan=figure.plan), figure]
     message = budget_consistency_error(figures=figures, currency=figure.plan.currency)
     if message:
         raise DomainError(message, code="budget_mismatch")
     figure.full_clean()
     figure.save()
     return figure
-
-
-def deliverable_years(deliverable: Deliverable) -> list[int]:
-    return list(range(deliverable.start_year, deliverable.end_year + 1))
 
 
 # --- the admin's one entry point for everything else it edits -----------------------------------

@@ -23,7 +23,7 @@ from rest_framework.utils.urls import replace_query_param
 
 from hub.models import Resource, ResourceCountry, ResourceLanguage
 from partners.models import PublicState
-from s4c.urls import handler404, handler500  # noqa: F401
+from s4c.urls import handler404, handler500  # noqa: F401 - the reference URLconf keeps the portal's handlers
 from s4c.urls import urlpatterns as portal_urlpatterns
 
 FIELDS = [

@@ -27,6 +27,7 @@ Then the acknowledgement e-mails recorded for accepted applications, and what th
 """
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
@@ -106,7 +107,7 @@ class Stack:
         self.env.pop("S4C_TESTING", None)
 
     def _log(self, name: str):
-        return open(self.scratch / f"{name}.log", "ab")  # noqa: SIM115 - kept by the process
+        return open(self.scratch / f"{name}.log", "ab")  # kept open by the process it is given to
 
     # PostgreSQL: a private cluster
     def postgres_init(self) -> None:
@@ -116,11 +117,13 @@ class Stack:
             shutil.chown(self.data, "postgres")
             shutil.chown(self.scratch / "sock", "postgres")
             os.chmod(self.scratch, 0o755)
+        # fmt: off
         subprocess.run(
             _as_postgres([str(self.pg / "initdb"), "-D", str(self.data), "-U", "postgres",
-                          "-A", "trust", "-E", "UTF8", "--no-sync"]),  # fmt: skip
+                          "-A", "trust", "-E", "UTF8", "--no-sync"]),
             check=True, stdout=subprocess.DEVNULL,
-        )  # fmt: skip
+        )
+        # fmt: on
         self.postgres("start")
         subprocess.run(
             [str(self.pg / "createdb"), "-h", "127.0.0.1", "-p", str(PG_PORT), "-U", "postgres",
@@ -144,7 +147,7 @@ class Stack:
         )  # fmt: skip
         for _ in range(50):
             if subprocess.run(["redis-cli", "-p", str(REDIS_PORT), "ping"],
-                              capture_output=True).stdout.strip() == b"PONG":  # fmt: skip
+                              capture_output=True, check=False).stdout.strip() == b"PONG":  # fmt: skip
                 return
             time.sleep(0.1)
         raise RuntimeError("the drill's Redis did not start")
@@ -209,7 +212,7 @@ class Load:
         self.records: list[Record] = []
         self.lock = threading.Lock()
 
-    def _request(self, method, path, body=None, headers=None):
+    def request(self, method, path, body=None, headers=None):
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
         try:
             base = {"Host": f"127.0.0.1:{self.port}", "X-Forwarded-Proto": "https"}
@@ -227,7 +230,7 @@ class Load:
         phase_started = time.time()
         form = f"/en/learning/{COHORT}/apply/"
         try:
-            status, headers, body = self._request("GET", form)
+            status, headers, body = self.request("GET", form)
         except OSError:
             self._record("form", phase_started, 0)
             return
@@ -254,7 +257,7 @@ class Load:
         }
         started = time.time()
         try:
-            status, headers, _ = self._request(
+            status, headers, _ = self.request(
                 "POST",
                 form,
                 body=urlencode(fields),
@@ -286,7 +289,7 @@ class Load:
             path = "/api/v1/changes/"
         started = time.time()
         try:
-            status = self._request("GET", path)[0]
+            status = self.request("GET", path)[0]
         except OSError:
             status = 0
         self._record("page", started, status)
@@ -303,10 +306,9 @@ class Load:
         interval = 1 / self.rate
         next_tick = time.time()
         while not self.stop.is_set():
-            try:
+            # The clients all busy (an outage) drop the tick: the load stays bounded.
+            with contextlib.suppress(queue.Full):
                 self.tokens.put_nowait(1)
-            except queue.Full:
-                pass  # the clients are all busy (an outage): the load stays bounded
             next_tick += interval
             time.sleep(max(0.0, next_tick - time.time()))
 
@@ -405,7 +407,7 @@ def main() -> None:
         archive = scratch / "drill-backup.tar.gz"
 
         def feed_cursor():
-            status, _, body = load._request("GET", "/api/v1/changes/")
+            status, _, body = load.request("GET", "/api/v1/changes/")
             notes["cursor_before"] = json.loads(body)["next"] if status == 200 else ""
 
         def backup():
@@ -422,7 +424,7 @@ def main() -> None:
             notes["restore"] = (result.stdout + result.stderr).strip()
 
         def old_cursor():
-            status, _, _ = load._request("GET", f"/api/v1/changes/?since={notes['cursor_before']}")
+            status, _, _ = load.request("GET", f"/api/v1/changes/?since={notes['cursor_before']}")
             notes["old_cursor_status"] = str(status)
 
         phase(

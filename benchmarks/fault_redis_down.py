@@ -12,6 +12,7 @@ bytes written, tracebacks; and, at the end, whether every accepted sign-in reach
 """
 
 import argparse
+import itertools
 import os
 import re
 import secrets
@@ -80,7 +81,7 @@ class Redis:
 class Load:
     """`clients` threads looping over the mix until told to stop; counts per phase."""
 
-    PAGES = ["/en/", "/en/learning/", "/en/hub/?q=care", "/ar/hub/"]
+    PAGES = ("/en/", "/en/learning/", "/en/hub/?q=care", "/ar/hub/")
 
     def __init__(self, base: str, clients: int):
         self.base, self.clients = base, clients
@@ -253,7 +254,7 @@ def drill(redis: "Redis") -> None:
     )
     accepted = 0
     bounds = ["up", "down", "back", "end"]
-    for phase, end in zip(bounds, bounds[1:], strict=False):
+    for phase, end in itertools.pairwise(bounds):
         stats = load.stats.get(phase, {})
         chunk = text[offsets[phase] : offsets[end]]
         accepted += stats.get("sign_in_accepted", 0)

@@ -40,19 +40,19 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "s4c.settings")
 
-import django  # noqa: E402
+import django  # noqa: E402 - after the path and the settings module are set
 
 django.setup()
 # Request and slow-query log lines would interleave with the figures (and cost time).
 logging.disable(logging.WARNING)
 
-from django.conf import settings  # noqa: E402
-from django.core.cache import cache  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
+from django.conf import settings  # noqa: E402 - after django.setup()
+from django.core.cache import cache  # noqa: E402 - after django.setup()
+from django.db import connection  # noqa: E402 - after django.setup()
+from django.test import Client  # noqa: E402 - after django.setup()
 
-from hub.models import Resource  # noqa: E402
-from hub.search_backends import PostgresBackend, search_backend  # noqa: E402
+from hub.models import Resource  # noqa: E402 - after django.setup()
+from hub.search_backends import PostgresBackend, search_backend  # noqa: E402 - after django.setup()
 
 QUERIES = [
     # (language, query, filters)

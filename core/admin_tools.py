@@ -50,6 +50,9 @@ class TranslationStateFilter(admin.SimpleListFilter):
         return queryset.filter(translation_state_q(queryset.model, state=state, language=language))
 
 
+# A value longer than this is cut (at a word) in the history's list of changes.
+HISTORY_VALUE_CHARS = 300
+
 # A link typed without its scheme ("www.ilo.org") means https: Django 6's default, asked for on
 # each form field until then (the transitional FORMS_URLFIELD_ASSUME_HTTPS setting is deprecated
 # itself). Every admin with a URL field uses these overrides.
@@ -101,14 +104,16 @@ class ServiceWritesMixin:
 
     def delete_queryset(self, request, queryset):
         if self.services is None:
-            return super().delete_queryset(request, queryset)
+            super().delete_queryset(request, queryset)
+            return
         with transaction.atomic():
             for obj in queryset:
                 self.services.delete_object(obj=obj, actor=request.user)
 
     def save_formset(self, request, form, formset, change):
         if self.services is None:
-            return super().save_formset(request, form, formset, change)
+            super().save_formset(request, form, formset, change)
+            return
         instances = formset.save(commit=False)
         for obj in formset.deleted_objects:
             self.services.delete_object(obj=obj, actor=request.user)
@@ -166,7 +171,9 @@ class ReadableHistoryHelper(HistoricalRecordContextHelper):
             if isinstance(value, list):
                 value = separator.join(str(item) for item in value) or "—"
             value = str(value)
-            return value if len(value) <= 300 else value[:300].rsplit(" ", 1)[0] + " …"
+            if len(value) <= HISTORY_VALUE_CHARS:
+                return value
+            return value[:HISTORY_VALUE_CHARS].rsplit(" ", 1)[0] + " …"
 
         return conditional_escape(text(old)), conditional_escape(text(new))
 
@@ -176,7 +183,8 @@ def history_delta(new, old, fields: list[str]):
     status, the countries' codes), which simple-history's diff leaves out."""
     from simple_history.models import ModelChange
 
-    m2m = {f.name for f in old._history_m2m_fields}
+    # simple-history names a model's tracked m2m fields only in this attribute.
+    m2m = {f.name for f in old._history_m2m_fields}  # noqa: SLF001 - no public accessor
     plain = [name for name in fields if name in m2m or new._meta.get_field(name).editable]
     delta = new.diff_against(old, included_fields=plain, foreign_keys_are_objs=True)
     for name in fields:
@@ -196,7 +204,8 @@ def _history_fields(model, record) -> list[str]:
     bookkeeping, and without modeltranslation's mirror of the active language (its `_en` and
     `_ar` fields are compared)."""
     mirrors = set(translated_field_names(model))
-    names = {f.name for f in record.tracked_fields} | {f.name for f in record._history_m2m_fields}
+    m2m = record._history_m2m_fields  # noqa: SLF001 - simple-history has no public accessor
+    names = {f.name for f in record.tracked_fields} | {f.name for f in m2m}
     return sorted(names - HISTORY_NOISE - mirrors - {"id"})
 
 
@@ -262,7 +271,7 @@ class BilingualAdmin(ServiceWritesMixin, SimpleHistoryAdmin, TranslationAdmin):
             raise Http404(version_id)
         # The form of an earlier version starts from that version's choices (its themes, its
         # countries…), not from the object's current ones: a restore restores them too.
-        request._s4c_restore_initial = self.restore_initial(record)
+        request._s4c_restore_initial = self.restore_initial(record)  # noqa: SLF001 - our own mark
         extra_context = {
             **(extra_context or {}),
             "revert_plan": self.revert_plan(request, current, record),
@@ -516,14 +525,14 @@ __all__ = [
     "HTTPS_URL_FIELDS",
     "BilingualAdmin",
     "DropdownFilter",
-    "country_filter",
     "ServiceWritesMixin",
+    "TranslationStateFilter",
+    "autocomplete_source",
+    "country_filter",
     "dashboard",
+    "https_formfield",
+    "linked_ids",
     "register_dashboard",
     "searchable_multiple",
     "translation_items",
-    "TranslationStateFilter",
-    "autocomplete_source",
-    "https_formfield",
-    "linked_ids",
 ]

@@ -75,7 +75,7 @@ class TranslatedModel(models.Model):
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
-        instance._translation_snapshot = instance._translated_values()
+        instance._translation_snapshot = instance._translated_values()  # noqa: SLF001 - cls's own
         return instance
 
     def _translated_values(self) -> dict[str, object]:

@@ -21,6 +21,7 @@ import logging
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
+from http import HTTPStatus
 
 from django.conf import settings
 from django.core.cache import cache
@@ -89,7 +90,8 @@ def get_or_compute(key: str, compute: Callable[[], object], *, timeout: int):
     value = cache.get(key)
     if value is not None:
         return value
-    with single_flight(key) as value:
+    with single_flight(key) as cached:
+        value = cached
         if value is None:
             value = compute()
             if timeout:
@@ -117,7 +119,7 @@ def uses_visitor_token(request) -> bool:
 
 
 def _cacheable_response(request, response) -> bool:
-    if response.status_code != 200 or response.streaming or response.cookies:
+    if response.status_code != HTTPStatus.OK or response.streaming or response.cookies:
         return False
     if uses_visitor_token(request):
         return False

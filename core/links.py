@@ -46,10 +46,6 @@ def site_domain(request=None) -> str:
     return urlsplit(site_origin(request)).netloc
 
 
-def site_scheme(request=None) -> str:
-    return urlsplit(site_origin(request)).scheme
-
-
 class RequestOriginMiddleware:
     """Remembers the current request for `site_origin` in debug mode (a no-op in production)."""
 

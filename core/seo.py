@@ -13,6 +13,7 @@ came to, and none of them redirects.
 import functools
 import hashlib
 import json
+from http import HTTPStatus
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -25,9 +26,9 @@ from django.template.response import TemplateResponse
 from django.urls import reverse, translate_url
 from django.utils import translation
 
-from core.bilingual import LANGUAGE_CODES
-from core.caching import content_version, single_flight
-from core.links import absolute_url  # noqa: E402 - one way to build absolute links (core.links)
+from .bilingual import LANGUAGE_CODES
+from .caching import content_version, single_flight
+from .links import absolute_url  # one way to build absolute links (core.links)
 
 
 def work_iri(path: str) -> str:
@@ -162,12 +163,13 @@ def cached_per_content_version(view):
         key = f"s4c:sitemap:{content_version()}:{digest}"
         frozen = cache.get(key)
         if frozen is None:
-            with single_flight(key) as frozen:
+            with single_flight(key) as cached:
+                frozen = cached
                 if frozen is None:
                     response = view(request, *args, **kwargs)
                     if hasattr(response, "render"):
                         response.render()
-                    if response.status_code != 200:
+                    if response.status_code != HTTPStatus.OK:
                         return response
                     frozen = {"content": response.content, "headers": dict(response.items())}
                     cache.set(key, frozen, SITEMAP_CACHE_SECONDS)

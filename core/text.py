@@ -36,6 +36,8 @@ _LONE_WAW = re.compile(r"(?<!\w)و\s+(?=\w)")
 _WAW_ARTICLE = re.compile(r"(?<!\w)و(ال\w{2,})")
 # Article and its fused prepositions, removed from search tokens (بالرعاية, للرعاية, الرعاية → رعايه).
 _ARTICLE_PREFIXES = ("وال", "فال", "بال", "كال", "لل", "ال")
+# What is left of a word once its article is removed is at least this long (ال alone stays).
+MIN_STEM_CHARS = 2
 
 
 def normalize_arabic(text: str | None) -> str:
@@ -51,11 +53,12 @@ def search_tokens(text: str | None) -> list[str]:
     """Normalised, lower-cased word tokens with the Arabic article stripped."""
     tokens = []
     for word in _WORD.findall(normalize_arabic(text).lower()):
+        token = word
         for prefix in _ARTICLE_PREFIXES:
-            if word.startswith(prefix) and len(word) - len(prefix) >= 2:
-                word = word[len(prefix) :]
+            if word.startswith(prefix) and len(word) - len(prefix) >= MIN_STEM_CHARS:
+                token = word[len(prefix) :]
                 break
-        tokens.append(word)
+        tokens.append(token)
     return tokens
 
 

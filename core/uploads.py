@@ -131,6 +131,9 @@ class UploadValidator:
     def __eq__(self, other):
         return isinstance(other, UploadValidator) and self.kinds == other.kinds
 
+    # Compared (by migrations), never hashed: as unhashable as Python makes a class with __eq__.
+    __hash__ = None
+
 
 validate_document = UploadValidator(DOCUMENT_KINDS)
 validate_image = UploadValidator(IMAGE_KINDS)

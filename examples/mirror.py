@@ -29,7 +29,10 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from http import HTTPStatus
 
+# Tries of one request before giving up (a throttled one waits as told between them).
+ATTEMPTS = 5
 NOT_COLLECTIONS = {"changes", "schema", "docs"}  # what the API root lists besides collections
 
 
@@ -62,17 +65,18 @@ class Mirror:
 
     def _get(self, url: str):
         """The decoded JSON of a 200, or None for a 404/410 (the object is not public)."""
-        request = urllib.request.Request(url, headers={"Accept": "application/json"})
+        request = urllib.request.Request(url, headers={"Accept": "application/json"})  # noqa: S310 - the operator's portal URL, http(s)
         if self.api_key:
             request.add_header("Authorization", f"Api-Key {self.api_key}")
-        for attempt in range(5):
+        for attempt in range(ATTEMPTS):
             try:
-                with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 - the operator's portal URL, http(s)
                     return json.loads(response.read())
             except urllib.error.HTTPError as error:
                 if error.code in (404, 410):
                     return None
-                if error.code == 429 and attempt < 4:  # throttled: wait as told, then retry
+                # Throttled: wait as told, then retry.
+                if error.code == HTTPStatus.TOO_MANY_REQUESTS and attempt < ATTEMPTS - 1:
                     time.sleep(float(error.headers.get("Retry-After", "1")))
                     continue
                 raise

@@ -238,8 +238,8 @@ class ResourceAdmin(BilingualAdmin):
         services.resource_save(
             resource=obj,
             actor=request.user,
-            themes=data["themes"] if "themes" in data else None,
-            regions=data["regions"] if "regions" in data else None,
+            themes=data.get("themes"),
+            regions=data.get("regions"),
             countries=data.get("countries", []),
             languages=data.get("document_languages", []),
         )

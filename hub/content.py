@@ -220,14 +220,12 @@ ORGANISATIONS = [
     ),
 ]
 
-ILO_LEGAL = "© International Labour Organization"
-
 
 def _paragraphs(paragraphs: list[str]) -> str:
     return "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
 
 
-def _instrument(
+def _instrument(  # noqa: PLR0917 - a seed table: each row gives the fields in this order
     title_en,
     title_ar,
     summary_en,

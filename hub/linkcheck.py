@@ -17,7 +17,7 @@ class LinkResult:
 
 
 def _request(url: str, method: str, timeout: float) -> int:
-    request = urllib.request.Request(url, method=method, headers={"User-Agent": USER_AGENT})
+    request = urllib.request.Request(url, method=method, headers={"User-Agent": USER_AGENT})  # noqa: S310 - http(s) only, checked by check_url
     # urllib follows redirects (301, 302, 303, 307, 308) for HEAD and GET.
     with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - http(s) only, checked below
         return response.status

@@ -16,6 +16,10 @@ from core.formats import local_date, local_digits
 from core.uploads import validate_document, validate_image
 
 # ISO 639-1 codes of the languages documents exist in (the UN languages plus Portuguese).
+# The publication years a resource may give (the messages below say them in words).
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
+MONTHS_IN_YEAR = 12
+
 DOCUMENT_LANGUAGES = [
     ("ar", _("Arabic")),
     ("en", _("English")),
@@ -245,7 +249,7 @@ class Resource(TranslatedModel):
                 ),
             ),
             models.CheckConstraint(
-                condition=Q(publication_year__gte=1900, publication_year__lte=2100),
+                condition=Q(publication_year__gte=EARLIEST_YEAR, publication_year__lte=LATEST_YEAR),
                 name="resource_year_plausible",
                 violation_error_code="implausible_year",
                 violation_error_message=_("The publication year must be between 1900 and 2100."),
@@ -279,11 +283,13 @@ class Resource(TranslatedModel):
         errors = {}
         # Said on the field, in the user's language (the check constraint says it for writes
         # that skip the form, with the same message).
-        if self.publication_year is not None and not 1900 <= self.publication_year <= 2100:
+        if self.publication_year is not None and not (
+            EARLIEST_YEAR <= self.publication_year <= LATEST_YEAR
+        ):
             errors["publication_year"] = _("The publication year must be between 1900 and 2100.")
         if self.publication_day and not self.publication_month:
             errors["publication_day"] = _("Give the month too, or leave the day empty.")
-        if self.publication_month and not 1 <= self.publication_month <= 12:
+        if self.publication_month and not 1 <= self.publication_month <= MONTHS_IN_YEAR:
             errors["publication_month"] = _("The month must be between 1 and 12.")
         if self.publication_day and self.publication_month:
             import calendar

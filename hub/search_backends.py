@@ -110,16 +110,16 @@ def _facet_predicate(facet: str) -> str:
 def _facet_counts_sql(facet: str, where: str) -> str:
     column, is_array = DOCUMENT_FACETS[facet]
     if not is_array:
-        counted = f"SELECT {column}::text AS v, count(*) AS n FROM m WHERE {where} GROUP BY 1"
+        counted = f"SELECT {column}::text AS v, count(*) AS n FROM m WHERE {where} GROUP BY 1"  # noqa: S608 - names from this module's constants; values are parameters
     else:
         # Grouped by the whole array first (a few hundred distinct theme sets among tens of
         # thousands of documents), then each distinct array unnested once: cheaper than unnesting
         # every document's array.
         counted = (
-            f"SELECT v, sum(n) AS n FROM (SELECT {column} AS a, count(*) AS n FROM m "
+            f"SELECT v, sum(n) AS n FROM (SELECT {column} AS a, count(*) AS n FROM m "  # noqa: S608 - names from this module's constants; values are parameters
             f"WHERE {where} GROUP BY 1) AS sets, unnest(sets.a) AS v GROUP BY 1"
         )
-    return f"'{facet}', (SELECT coalesce(json_object_agg(v, n), '{{}}') FROM ({counted}) AS c)"
+    return f"'{facet}', (SELECT coalesce(json_object_agg(v, n), '{{}}') FROM ({counted}) AS c)"  # noqa: S608 - names from this module's constants; values are parameters
 
 
 class PostgresBackend(SearchBackend):
@@ -159,7 +159,7 @@ class PostgresBackend(SearchBackend):
                     SELECT id FROM m WHERE {passing()} ORDER BY {_ORDER[order_key]}
                     LIMIT %(limit)s OFFSET %(offset)s) AS page),
                 {", ".join(_facet_counts_sql(f, passing(f)) for f in FACETS)})
-        """
+        """  # noqa: S608 - names from this module's constants; values are parameters
         with transaction.atomic(), connection.cursor() as cursor:
             # For this statement only: room to keep a broad query's matches in memory for the
             # aggregates (rather than spilling them to disk), and no JIT compilation, which the
@@ -186,7 +186,7 @@ class PostgresBackend(SearchBackend):
             # Those sharing every theme come first: when there are enough of them, the answer is
             # theirs, without counting the shared themes of every document sharing one.
             cursor.execute(
-                f"SELECT resource_id FROM {SEARCH_DOCUMENT_TABLE} WHERE theme_slugs @> "
+                f"SELECT resource_id FROM {SEARCH_DOCUMENT_TABLE} WHERE theme_slugs @> "  # noqa: S608 - names from this module's constants; values are parameters
                 f"%(slugs)s::text[] AND resource_id <> %(id)s ORDER BY {order} LIMIT %(limit)s",
                 params,
             )
@@ -195,7 +195,7 @@ class PostgresBackend(SearchBackend):
                 return ids
             shared = "(SELECT count(*) FROM unnest(theme_slugs) AS s WHERE s = ANY(%(slugs)s))"
             cursor.execute(
-                f"SELECT resource_id FROM {SEARCH_DOCUMENT_TABLE} WHERE theme_slugs && "
+                f"SELECT resource_id FROM {SEARCH_DOCUMENT_TABLE} WHERE theme_slugs && "  # noqa: S608 - names from this module's constants; values are parameters
                 f"%(slugs)s::text[] AND resource_id <> %(id)s ORDER BY {shared} DESC, {order} "
                 "LIMIT %(limit)s",
                 params,

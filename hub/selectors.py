@@ -98,6 +98,8 @@ def resource_link_codes(resource_ids) -> dict[int, dict[str, list[str]]]:
     return codes
 
 
+# A year filter is four digits.
+YEAR_DIGITS = 4
 LINK_CODES = ("document_languages", "countries", "regions", "themes")
 
 
@@ -150,7 +152,9 @@ def parse_hub_query(params) -> HubQuery:
         values = [v.strip() for v in params.getlist(facet) if v.strip()][:20]
         if facet == "year":
             values = [
-                v for v in values if len(v) == 4 and whole_number(v, max_digits=4) is not None
+                v
+                for v in values
+                if len(v) == YEAR_DIGITS and whole_number(v, max_digits=YEAR_DIGITS) is not None
             ]
         if values:
             filters[facet] = sorted(set(values))

@@ -43,10 +43,6 @@ RICH_TEXT_FIELDS = ("body_en", "body_ar")
 FORBIDDEN = _("You do not have permission to do this.")
 
 
-def can_edit(*, resource: Resource, actor) -> bool:
-    return permissions.can_edit_resource(actor, resource)
-
-
 def publication_problems(resource: Resource) -> dict[str, str]:
     """What keeps a resource from going public, by form field (empty: it may be published).
 
@@ -81,7 +77,7 @@ def _clean_rich_text(resource: Resource) -> None:
 
 
 @captured()
-def resource_save(
+def resource_save(  # noqa: PLR0912 - each choice list (countries, themes…) its own step
     *,
     resource: Resource,
     actor,
@@ -298,7 +294,7 @@ def resources_reindex(*, ids: Iterable[int]) -> int:
         parts = document_parts(resource)
         resource.search_text = search_text_from_parts(parts)
         if connection.vendor == "postgresql":
-            resource.search_vector = RawSQL(
+            resource.search_vector = RawSQL(  # noqa: S611 - a constant expression; values are parameters
                 VECTOR_SQL,
                 [parts[w][lang] for w, lang in VECTOR_PARAMETER_ORDER],
                 output_field=SearchVectorField(),

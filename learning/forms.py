@@ -61,10 +61,11 @@ class ApplicationForm(forms.Form):
         # Nothing is chosen for the applicant: an empty first choice, and the field is required.
         # Country names come from django-countries in the active language (Arabic on /ar/),
         # sorted as that language sorts them, as on the Knowledge Hub.
-        self.fields["country"].choices = [("", _("Choose a country"))] + list(countries)
-        self.fields["constituency"].choices = [("", _("Choose a group"))] + list(
-            Application.Constituency.choices
-        )
+        self.fields["country"].choices = [("", _("Choose a country")), *countries]
+        self.fields["constituency"].choices = [
+            ("", _("Choose a group")),
+            *Application.Constituency.choices,
+        ]
 
     def clean_website(self):
         if self.cleaned_data.get("website"):

@@ -12,8 +12,6 @@ from django_countries.fields import CountryField
 from core.bilingual import TranslatedModel
 from core.uploads import validate_image
 
-TIME_ZONES = sorted(zoneinfo.available_timezones())
-
 
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():

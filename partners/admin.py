@@ -65,7 +65,7 @@ class ApiKeyAdmin(PartnerAccessAdmin):
             obj.save()
         else:
             # Kept on the instance only, to be shown once by response_add: never stored.
-            obj._raw_key = api_key_issue(key=obj, actor=request.user)
+            obj._raw_key = api_key_issue(key=obj, actor=request.user)  # noqa: SLF001 - ours, see above
 
     def response_add(self, request, obj, post_url_continue=None):
         context = {

@@ -46,6 +46,10 @@ from partners import changes
 from partners.models import ChangeEvent, FeedEpoch, PublicState, WebhookDelivery, WebhookEvent
 
 FORMAT_VERSION = 4
+# The first format whose webhook secrets are encrypted.
+ENCRYPTED_SECRETS_FORMAT = 3
+# The first format written after the partner models moved to this app.
+PARTNERS_APP_FORMAT = 4
 # Format 2 (before secrets were encrypted) restores too: its secrets are in clear. Formats 2 and 3
 # (before the partner models moved to this app) name them "s4c.…": `_relabel_moved_models`.
 READABLE_FORMATS = {2, 3, 4}
@@ -64,7 +68,7 @@ MOVED_MODELS = {
 # database the backup replaces may be unknown to the restore (restored onto a new database after
 # the old one was lost), and a partner must never see one id name two events.
 EVENT_ID_MARGIN = 1_000_000
-SECRET_MODEL = "partners.webhookendpoint"
+SECRET_MODEL = "partners.webhookendpoint"  # noqa: S105 - a model label, not a password
 # A restore under live traffic may lose a deadlock or wait too long for a lock: it is retried.
 RESTORE_ATTEMPTS = 5
 
@@ -392,11 +396,24 @@ def _replace_data(data_file: Path, manifest: dict, report: dict) -> None:
     report["feed"]["events"] = _announce_changes(live_feed)
 
 
+def _readable_data(data_file: Path, archive_format: int) -> int:
+    """Rewrite the archive's data as this version loads it: the partner models under their app's
+    label, the secrets decrypted. Returns how many secrets could not be decrypted."""
+    if archive_format < PARTNERS_APP_FORMAT:
+        data_file.write_bytes(_relabel_moved_models(data_file.read_bytes()))
+    if archive_format < ENCRYPTED_SECRETS_FORMAT:
+        return 0
+    data, unreadable = _decrypt_secrets(data_file.read_bytes())
+    data_file.write_bytes(data)
+    return unreadable
+
+
 def restore_backup(*, archive_path: Path) -> dict:
     """Replace every table's data and the media with the archive's content; returns a report:
     the manifest and what the restore did (feed epoch, events, erasures replayed, secrets)."""
     try:
-        archive = tarfile.open(archive_path, "r:gz")
+        # Opened outside the `with` so that only the open's own errors become the message.
+        archive = tarfile.open(archive_path, "r:gz")  # noqa: SIM115 - closed by the `with` below
     except (OSError, tarfile.TarError) as exc:
         raise DomainError(_("This file is not a readable backup archive.")) from exc
     with archive, tempfile.TemporaryDirectory() as scratch:
@@ -410,12 +427,7 @@ def restore_backup(*, archive_path: Path) -> dict:
         if manifest.get("format") not in READABLE_FORMATS:
             raise DomainError(_("This backup was written in a format this version cannot read."))
         data_file = scratch_path / "data.xml"
-        unreadable_secrets = 0
-        if manifest["format"] < 4:
-            data_file.write_bytes(_relabel_moved_models(data_file.read_bytes()))
-        if manifest["format"] >= 3:
-            data, unreadable_secrets = _decrypt_secrets(data_file.read_bytes())
-            data_file.write_bytes(data)
+        unreadable_secrets = _readable_data(data_file, manifest["format"])
         report = {"manifest": manifest, "webhook_endpoints_deactivated": unreadable_secrets}
         for attempt in range(1, RESTORE_ATTEMPTS + 1):
             try:

@@ -139,7 +139,7 @@ def _sqlite_ddl(table: str, columns: list[str]) -> list[str]:
     def image(row: str) -> str:
         pairs = ", ".join(f"'{c}', {row}.\"{c}\"" for c in columns)
         return (
-            f"INSERT INTO {CAPTURE_TABLE} (table_name, data) "
+            f"INSERT INTO {CAPTURE_TABLE} (table_name, data) "  # noqa: S608 - trigger DDL: names from the models' metadata
             f"VALUES ('{table}', json_object({pairs}));"
         )
 
@@ -209,7 +209,7 @@ def _claim() -> list[tuple[str, dict]]:
         if conn.vendor == "postgresql":
             # SKIP LOCKED: rows another flush is taking are its own to handle, never waited for.
             cursor.execute(
-                f"DELETE FROM {CAPTURE_TABLE} WHERE id IN (SELECT id FROM {CAPTURE_TABLE} "
+                f"DELETE FROM {CAPTURE_TABLE} WHERE id IN (SELECT id FROM {CAPTURE_TABLE} "  # noqa: S608 - names from this module's constants; values are parameters
                 "ORDER BY id FOR UPDATE SKIP LOCKED) RETURNING table_name, data"
             )
             # Django reads jsonb as text (JSONField decodes it): so do we.
@@ -217,10 +217,10 @@ def _claim() -> list[tuple[str, dict]]:
                 (table, json.loads(data) if isinstance(data, str) else data)
                 for table, data in cursor.fetchall()
             ]
-        cursor.execute(f"SELECT id, table_name, data FROM {CAPTURE_TABLE} ORDER BY id")
+        cursor.execute(f"SELECT id, table_name, data FROM {CAPTURE_TABLE} ORDER BY id")  # noqa: S608 - names from this module's constants; values are parameters
         rows = cursor.fetchall()
         if rows:
-            cursor.execute(f"DELETE FROM {CAPTURE_TABLE} WHERE id <= %s", [rows[-1][0]])
+            cursor.execute(f"DELETE FROM {CAPTURE_TABLE} WHERE id <= %s", [rows[-1][0]])  # noqa: S608 - names from this module's constants; values are parameters
         return [(table, json.loads(data)) for _id, table, data in rows]
 
 
@@ -319,7 +319,7 @@ class CapturedWritesMiddleware:
     save with its inlines and m2m fields, a bulk action, a history revert, a form — whatever the
     view calls — is recorded in its own transaction, whether or not the view remembered to."""
 
-    SAFE = {"GET", "HEAD", "OPTIONS", "TRACE"}
+    SAFE = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -357,8 +357,9 @@ def _schedule_after_commit(sender, **kwargs) -> None:
         and any(entry[1] is pending for entry in conn.run_on_commit)
     ):
         return
-    conn._s4c_after_commit = _AfterCommit()
-    transaction.on_commit(conn._s4c_after_commit)
+    # Our own marks on the connection (the one object a transaction's writes share).
+    conn._s4c_after_commit = _AfterCommit()  # noqa: SLF001 - our mark, see above
+    transaction.on_commit(conn._s4c_after_commit)  # noqa: SLF001 - our mark
 
 
 def _schedule_m2m(sender, instance, action, **kwargs) -> None:
@@ -371,13 +372,13 @@ def paused():
     """Nothing recorded: a restore brings the feed's own tables back as they were, and whatever
     its writes captured is discarded."""
     conn = transaction.get_connection()
-    conn._s4c_capture_paused = True
+    conn._s4c_capture_paused = True  # noqa: SLF001 - our own mark on the connection
     try:
         yield
         with conn.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {CAPTURE_TABLE}")
+            cursor.execute(f"DELETE FROM {CAPTURE_TABLE}")  # noqa: S608 - names from this module's constants; values are parameters
     finally:
-        conn._s4c_capture_paused = False
+        conn._s4c_capture_paused = False  # noqa: SLF001 - our own mark on the connection
 
 
 def connect() -> None:

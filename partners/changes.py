@@ -73,11 +73,6 @@ def _digest(kind: Kind, data: dict, obj) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def representation_hash(kind: Kind, obj) -> str:
-    data = kind.serializer(obj, context={"lang": None, "request": None, "states": {}}).data
-    return _digest(kind, data, obj)
-
-
 # The key of the PostgreSQL advisory lock that orders feed writes (any constant of ours).
 FEED_LOCK = 0x53344346
 
@@ -128,7 +123,7 @@ def _digests(kind: Kind, pks: list) -> dict:
 
 
 @transaction.atomic(savepoint=False)
-def record_many(kind: Kind, *, pks: Iterable, seen: dict | None = None) -> int:
+def record_many(kind: Kind, *, pks: Iterable, seen: dict | None = None) -> int:  # noqa: PLR0912 - the feed's one write step (upserts, tombstones)
     """Record the objects `pks` of `kind` as they now are; returns the events written.
 
     `seen` maps a pk to the public ids captured for it (old and new row images): an id that is no

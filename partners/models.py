@@ -180,6 +180,10 @@ def webhook_url_refusal(url: str):
     return None
 
 
+# The shortest signing secret an endpoint may have (its help text and message say it in words).
+WEBHOOK_SECRET_MIN_CHARS = 32
+
+
 def _webhook_secret() -> str:
     import secrets
 
@@ -226,7 +230,7 @@ class WebhookEndpoint(models.Model):
         refusal = webhook_url_refusal(self.url)
         if refusal:
             raise ValidationError({"url": refusal})
-        if len(self.secret or "") < 32:
+        if len(self.secret or "") < WEBHOOK_SECRET_MIN_CHARS:
             raise ValidationError(
                 {"secret": _("The signing secret must have at least 32 characters.")}
             )

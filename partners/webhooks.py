@@ -21,6 +21,7 @@ import random
 import time
 import uuid
 from datetime import timedelta
+from http import HTTPStatus
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -136,7 +137,11 @@ def _post(url: str, body: bytes, headers: dict) -> int:
 
 
 def _retryable(status_code: int | None) -> bool:
-    return status_code is None or status_code in (408, 429) or status_code >= 500
+    return (
+        status_code is None
+        or status_code in (HTTPStatus.REQUEST_TIMEOUT, HTTPStatus.TOO_MANY_REQUESTS)
+        or status_code >= HTTPStatus.INTERNAL_SERVER_ERROR
+    )
 
 
 def attempt(*, delivery_id: int) -> str:
@@ -179,7 +184,8 @@ def attempt(*, delivery_id: int) -> str:
     duration_ms = round((time.monotonic() - started) * 1000)
     finished = timezone.now()
 
-    if status_code is not None and 200 <= status_code < 300:
+    # A 2xx: delivered.
+    if status_code is not None and HTTPStatus.OK <= status_code < HTTPStatus.MULTIPLE_CHOICES:
         outcome = "delivered"
     elif refused or not _retryable(status_code) or number >= settings.WEBHOOK_MAX_ATTEMPTS:
         outcome = "failed"

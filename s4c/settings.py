@@ -45,11 +45,13 @@ def _required(name: str) -> str:
 DEBUG = _bool("DEBUG", default=False)
 TESTING = _bool("S4C_TESTING", default=False)
 
+# Django's own deployment check asks for at least 50 characters.
+_SECRET_KEY_MIN_CHARS = 50
 if DEBUG:
     SECRET_KEY = env.str("SECRET_KEY", default="insecure-development-key-only-for-debug-mode")
 else:
     SECRET_KEY = _required("SECRET_KEY")
-    if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("insecure"):
+    if len(SECRET_KEY) < _SECRET_KEY_MIN_CHARS or SECRET_KEY.startswith("insecure"):
         raise ImproperlyConfigured(
             "The setting SECRET_KEY is too weak for production: use at least 50 random characters."
         )

@@ -7,6 +7,7 @@ With S4C_REQUIRE_SERVICES=1 (set by CI) a missing service fails the run instead 
 so CI can never pass without having exercised PostgreSQL, Redis and the browser.
 """
 
+import contextlib
 import os
 import shutil
 
@@ -30,7 +31,7 @@ def _browser_available() -> bool:
     if not os.path.exists(CHROMIUM) and not shutil.which("chromium"):
         return False
     try:
-        import playwright  # noqa: F401
+        import playwright  # noqa: F401 - only whether it imports
     except ImportError:
         return False
     return True
@@ -98,10 +99,9 @@ def celery_worker_app():
 
 def reset_celery_pools(app) -> None:
     """Forget pooled broker connections (after a broker switch, or one closed by a stopped worker)."""
-    try:
+    # A pool that is already closed is what we want.
+    with contextlib.suppress(Exception):
         app.pool.force_close_all()
-    except Exception:  # noqa: BLE001 - a pool that is already closed is what we want
-        pass
     app._pool = None
     app.amqp._producer_pool = None
     # kombu keeps producer pools in a global registry keyed by connection: a closed one stays there.

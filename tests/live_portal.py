@@ -47,6 +47,7 @@ class LivePortal:
     def manage(self, *args: str) -> str:
         done = subprocess.run(
             [sys.executable, str(BASE_DIR / "manage.py"), *args],
+            check=False,
             env=self.env,
             cwd=BASE_DIR,
             capture_output=True,
@@ -268,7 +269,3 @@ def gunicorn_server(django_db_setup, tmp_path_factory):
     finally:
         for process in processes:
             _stop(process)
-
-
-def same_origin(url: str, portal: LivePortal) -> bool:
-    return urlsplit(url).netloc == urlsplit(portal.url).netloc

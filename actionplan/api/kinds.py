@@ -1,9 +1,9 @@
 """The action plan's public kinds, for the change feed, webhooks and the API's timestamps."""
 
+from actionplan.models import Deliverable, Plan
+from actionplan.selectors import deliverables_public
 from partners.changes import Kind, register
 
-from ..models import Deliverable, Plan
-from ..selectors import deliverables_public
 from .serializers import DeliverableSerializer, PlanDetailSerializer
 from .views import plans_with_structure
 

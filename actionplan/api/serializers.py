@@ -1,10 +1,9 @@
 from django.urls import reverse
 from rest_framework import serializers
 
+from actionplan.models import Deliverable, Objective, OperationalPrinciple, Outcome, Plan
+from actionplan.money import Money
 from core.api.base import ApiModelSerializer, BilingualField, HtmlUrlField
-
-from ..models import Deliverable, Objective, OperationalPrinciple, Outcome, Plan
-from ..money import Money
 
 
 def _money(amount, currency):

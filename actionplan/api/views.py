@@ -2,15 +2,7 @@ import django_filters
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
-from core.api.base import (
-    LANG_PARAMETER,
-    PublicReadViewSet,
-    StatesMixin,
-    YearFilter,
-    reference_filter,
-)
-
-from ..models import (
+from actionplan.models import (
     BudgetFigure,
     ConclusionParagraph,
     Deliverable,
@@ -20,7 +12,15 @@ from ..models import (
     ProgrammeOutcome,
     ProgressReport,
 )
-from ..selectors import deliverables_public
+from actionplan.selectors import deliverables_public
+from core.api.base import (
+    LANG_PARAMETER,
+    PublicReadViewSet,
+    StatesMixin,
+    YearFilter,
+    reference_filter,
+)
+
 from .serializers import DeliverableSerializer, PlanDetailSerializer, PlanSerializer
 
 LANG = extend_schema_view(
@@ -68,7 +68,7 @@ class DeliverableFilter(django_filters.FilterSet):
 
     class Meta:
         model = Deliverable
-        fields = []
+        fields = ()
 
     def filter_year(self, queryset, name, value):
         return queryset.active_in(int(value))

@@ -8,7 +8,7 @@ import operator
 import re
 import time
 from datetime import datetime
-from typing import Protocol
+from typing import ClassVar, Protocol
 
 import django_filters
 from django import forms
@@ -643,10 +643,10 @@ class PublicReadViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = StrictCursorPagination
     schema = PublicAutoSchema()
     # Parameters every collection accepts besides its filters (and `ordering`, see below).
-    common_parameters = {"lang", "cursor", "page_size", "format"}
+    common_parameters = frozenset({"lang", "cursor", "page_size", "format"})
     # `?ordering=` value → the order it means, ending with the primary key (a cursor needs a
     # total order). A collection without any offers no `ordering` parameter: newest first.
-    orderings: dict[str, tuple[str, ...]] = {}
+    orderings: ClassVar[dict[str, tuple[str, ...]]] = {}
     # CharFilters that name an object (a slug or a code) rather than take free text.
     reference_filters: frozenset[str] = frozenset({"theme"})
 
@@ -742,9 +742,10 @@ class PublicReadViewSet(viewsets.ReadOnlyModelViewSet):
         # Letting go of the page here frees it at once.
         for holder in (serializer, getattr(serializer, "child", None)):
             if holder is not None:
-                holder._args = ()  # kept by DRF for copying a field: (page,)
-                holder.instance = holder._data = None
-        serializer._context = {}
+                # DRF offers no way to release these; its own attributes, cleared once used.
+                holder._args = ()  # noqa: SLF001 - kept by DRF for copying a field: (page,)
+                holder.instance = holder._data = None  # noqa: SLF001 - the cached output
+        serializer._context = {}  # noqa: SLF001 - holds the request and the view
         self.paginator.page = None
         self._states = None
         return response
@@ -783,7 +784,7 @@ class PublicReadViewSet(viewsets.ReadOnlyModelViewSet):
             response["Content-Language"] = language
         if (
             request.method in ("GET", "HEAD")
-            and response.status_code == 200
+            and response.status_code == status.HTTP_200_OK
             and hasattr(response, "data")
         ):
             return self._conditional(request, response)

@@ -1,5 +1,7 @@
 """The API's router: each app hands it its routes; the root also links what is not a collection."""
 
+from typing import ClassVar
+
 from rest_framework.reverse import reverse
 from rest_framework.routers import APIRootView, DefaultRouter
 
@@ -8,7 +10,7 @@ class RootView(APIRootView):
     """The API's collections, and what a client needs besides them (`Router.links`: the change
     feed to sync from a cursor, the OpenAPI schema and its documentation)."""
 
-    links: dict[str, str] = {}
+    links: ClassVar[dict[str, str]] = {}
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)

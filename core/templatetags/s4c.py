@@ -4,7 +4,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from core.bilingual import missing_languages, translated_value
-from core.formats import LATIN_RUN, local_code, local_date, local_digits, local_number, local_time
+from core.formats import LATIN_RUN, local_code, local_date, local_digits, local_time
 from core.seo import page_links
 
 register = template.Library()
@@ -95,12 +95,6 @@ register.filter("local_digits", local_digits)
 register.filter("local_code", local_code)
 
 
-@register.filter
-def local_decimal(value, decimal_pos=None):
-    """`{{ amount|local_decimal:1 }}`: "17.2" in English, "١٧٫٢" in Arabic."""
-    return local_number(value, None if decimal_pos in (None, "") else int(decimal_pos))
-
-
 SECTION_NAMES = {
     "hub": lambda: _("Knowledge Hub"),
     "learning": lambda: _("Learning Hub"),
@@ -132,4 +126,4 @@ def head_links(context):
         format_html('<link rel="alternate" hreflang="{}" href="{}">', alt["hreflang"], alt["href"])
         for alt in links["alternates"]
     ]
-    return mark_safe("\n".join(html))
+    return mark_safe("\n".join(html))  # noqa: S308 - each part built by format_html

@@ -2,10 +2,10 @@
 
 from django.db.models import Prefetch
 
+from hub.models import Organisation, Region, Resource, Theme
+from hub.selectors import resources_published
 from partners.changes import Kind, register
 
-from ..models import Organisation, Region, Resource, Theme
-from ..selectors import resources_published
 from .serializers import (
     OrganisationSerializer,
     RegionSerializer,

@@ -5,9 +5,8 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from core.api.base import ApiModelSerializer, BilingualField, HtmlUrlField
-
-from ..models import Organisation, Region, Resource, Theme
-from ..selectors import resource_link_codes
+from hub.models import Organisation, Region, Resource, Theme
+from hub.selectors import resource_link_codes
 
 
 def _hub_filtered(facet: str, attribute: str):

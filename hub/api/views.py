@@ -1,3 +1,5 @@
+from typing import ClassVar
+
 import django_filters
 from django.db.models import F, FloatField, Value
 from django.utils.translation import gettext as _
@@ -15,9 +17,7 @@ from core.api.base import (
     reference_filter,
 )
 from core.bilingual import LANGUAGE_CODES
-from partners.models import PublicState
-
-from ..models import (
+from hub.models import (
     DOCUMENT_LANGUAGES,
     Organisation,
     Region,
@@ -26,8 +26,10 @@ from ..models import (
     ResourceLanguage,
     Theme,
 )
-from ..search_backends import search_backend
-from ..selectors import resources_published
+from hub.search_backends import search_backend
+from hub.selectors import resources_published
+from partners.models import PublicState
+
 from .serializers import (
     OrganisationSerializer,
     RegionSerializer,
@@ -65,7 +67,7 @@ class ResourceFilter(django_filters.FilterSet):
 
     class Meta:
         model = Resource
-        fields = []
+        fields = ()
 
     def search(self, queryset, name, value):
         return search_backend().search(queryset, value)
@@ -139,7 +141,7 @@ class ResourceViewSet(StatesMixin, PublicReadViewSet):
     # In the cursor pagination (a filter's order_by would be replaced by the pagination's).
     # "relevance": the search backend's rank for `?q=` (without it every resource ranks the same,
     # so the most recently added come first).
-    orderings = {
+    orderings: ClassVar[dict[str, tuple[str, ...]]] = {
         "created_at": ("created_at", "pk"),
         "-created_at": ("-created_at", "-pk"),
         "relevance": ("-rank", "-pk"),

@@ -1,9 +1,9 @@
 """The Learning Hub's public kinds, for the change feed, webhooks and the API's timestamps."""
 
+from learning.models import Cohort, Commitment, Session, Speaker
+from learning.selectors import commitments_public, sessions_public, speakers_public
 from partners.changes import Kind, register
 
-from ..models import Cohort, Commitment, Session, Speaker
-from ..selectors import commitments_public, sessions_public, speakers_public
 from .serializers import (
     CohortSerializer,
     CommitmentSerializer,

@@ -2,8 +2,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from core.api.base import ApiModelSerializer, BilingualField, HtmlUrlField
-
-from ..models import Cohort, Commitment, Phase, ProgressUpdate, Session, Speaker
+from learning.models import Cohort, Commitment, Phase, ProgressUpdate, Session, Speaker
 
 
 class PhaseSerializer(serializers.ModelSerializer):

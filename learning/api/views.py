@@ -4,9 +4,9 @@ from django_countries import countries
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
 from core.api.base import LANG_PARAMETER, PublicReadViewSet, StatesMixin, reference_filter
+from learning.models import Commitment, Phase, Session, SessionSpeaker
+from learning.selectors import cohorts_public, commitments_public, speakers_public
 
-from ..models import Commitment, Phase, Session, SessionSpeaker
-from ..selectors import cohorts_public, commitments_public, speakers_public
 from .serializers import (
     CohortSerializer,
     CommitmentSerializer,
@@ -37,7 +37,7 @@ class SessionFilter(django_filters.FilterSet):
 
     class Meta:
         model = Session
-        fields = []
+        fields = ()
 
 
 class CommitmentFilter(django_filters.FilterSet):
@@ -47,7 +47,7 @@ class CommitmentFilter(django_filters.FilterSet):
 
     class Meta:
         model = Commitment
-        fields = []
+        fields = ()
 
 
 @LANG

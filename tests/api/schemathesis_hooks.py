@@ -16,10 +16,11 @@ import json
 import os
 import re
 import zlib
+from pathlib import Path
 
 import schemathesis
 
-REFERENCES = json.loads(open(os.environ["S4C_FUZZ_REFERENCES"], encoding="utf-8").read())
+REFERENCES = json.loads(Path(os.environ["S4C_FUZZ_REFERENCES"]).read_text(encoding="utf-8"))
 
 
 def _pick(choices, seed: str):

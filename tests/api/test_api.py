@@ -38,7 +38,8 @@ def test_every_collection_answers_in_both_modes(client, content, collection):
     bilingual = client.get(f"/api/v1/{collection}/")
     assert bilingual.status_code == 200
     arabic = client.get(f"/api/v1/{collection}/", {"lang": "ar"})
-    assert arabic.status_code == 200 and arabic["Content-Language"] == "ar"
+    assert arabic.status_code == 200
+    assert arabic["Content-Language"] == "ar"
     for item in bilingual.json()["results"]:
         assert {"id", "url", "created_at", "updated_at"} <= set(item)
         detail = client.get(item["url"].replace("http://testserver", ""))
@@ -55,7 +56,8 @@ def test_bilingual_representation_and_lang_mode(client, content):
     }
     assert data["updated_at"].endswith("Z")
     arabic = client.get("/api/v1/resources/south-4-care-launch-2025/", {"lang": "ar"}).json()
-    assert arabic["title"].startswith("الجلسة الافتتاحية") and arabic["fallbacks"] == []
+    assert arabic["title"].startswith("الجلسة الافتتاحية")
+    assert arabic["fallbacks"] == []
 
 
 def test_missing_translation_is_null_and_falls_back_in_lang_mode(client, make_resource_factory):
@@ -63,7 +65,8 @@ def test_missing_translation_is_null_and_falls_back_in_lang_mode(client, make_re
     data = client.get(f"/api/v1/resources/{resource.identifier}/").json()
     assert data["title"] == {"en": "English only title", "ar": None}
     arabic = client.get(f"/api/v1/resources/{resource.identifier}/", {"lang": "ar"}).json()
-    assert arabic["title"] == "English only title" and "title" in arabic["fallbacks"]
+    assert arabic["title"] == "English only title"
+    assert "title" in arabic["fallbacks"]
 
 
 @pytest.fixture
@@ -192,7 +195,9 @@ def test_no_personal_data_ever(client, content):
     )
     for collection in COLLECTIONS:
         body = client.get(f"/api/v1/{collection}/", {"page_size": 200}).content.decode()
-        assert "private.person" not in body and "Private Person" not in body and "owner" not in body
+        assert "private.person" not in body
+        assert "Private Person" not in body
+        assert "owner" not in body
 
 
 def test_change_feed_replay_reconstructs_the_public_data_set(
@@ -211,10 +216,8 @@ def test_change_feed_replay_reconstructs_the_public_data_set(
         )
         hub_services.resource_save(resource=untouched, actor=reviewer_user)
     after = client.get(f"/api/v1/resources/{untouched.identifier}/")
-    assert (
-        before["ETag"] == after["ETag"]
-        and before.json()["updated_at"] == after.json()["updated_at"]
-    )
+    assert before["ETag"] == after["ETag"]
+    assert before.json()["updated_at"] == after.json()["updated_at"]
 
     mirror, cursor = {}, "0"
     while True:
@@ -270,7 +273,8 @@ def test_schema_json_by_default_and_yaml_on_request(client):
     )
     assert client.get("/api/v1/schema/", {"format": "yaml"}).content.startswith(b"openapi:")
     docs = client.get("/api/v1/docs/")
-    assert docs.status_code == 200 and b"<script>" not in docs.content
+    assert docs.status_code == 200
+    assert b"<script>" not in docs.content
 
 
 def test_errors_speak_the_clients_language(client):
@@ -408,13 +412,15 @@ def test_a_cursor_of_another_order_is_a_400_not_a_500(client, dated):
     by_date = client.get("/api/v1/resources/", {"ordering": "created_at", "page_size": 2}).json()
     cursor = by_date["next"].split("cursor=")[1].split("&")[0]
     response = client.get("/api/v1/resources/", {"cursor": cursor})  # an id order: not a date
-    assert response.status_code == 400 and "cursor" in response.json()
+    assert response.status_code == 400
+    assert "cursor" in response.json()
     import base64
 
     for position in ("2025-01-01", "9999-12-31 23:59:59-23:00", "1; DROP"):
         made = base64.b64encode(f"p={position}".encode()).decode()
         response = client.get("/api/v1/resources/", {"ordering": "created_at", "cursor": made})
-        assert response.status_code == 400 and "cursor" in response.json(), position
+        assert response.status_code == 400, position
+        assert "cursor" in response.json(), position
 
 
 def test_the_schema_lists_the_orderings_each_collection_offers(client, db):

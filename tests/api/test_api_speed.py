@@ -148,4 +148,5 @@ def test_url_templates_give_what_reverse_gives():
         return f"/numbers/{value}/"
 
     numbers = UrlTemplate(only_digits)
-    assert numbers.parts is None and numbers(42) == "/numbers/42/"
+    assert numbers.parts is None
+    assert numbers(42) == "/numbers/42/"

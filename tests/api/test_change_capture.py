@@ -266,7 +266,7 @@ def test_every_kind_of_write_reaches_the_mirror(
             created_at=timezone.now() - dt.timedelta(days=400), inactive=False
         )
     )
-    changed = step(lambda: learning_services.commitments_mark_inactive())
+    changed = step(learning_services.commitments_mark_inactive)
     assert changed == sorted(("commitment", str(pk), "upsert") for pk in public)
 
     # Raw SQL around every service and signal: recorded by the next read of the feed at the latest.

@@ -42,7 +42,7 @@ def test_a_transaction_that_commits_later_cannot_slip_an_event_behind_a_read_cur
         try:
             services.resource_publish(resource=fast, actor=None)
             fast_done.set()
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
             errors.append(exc)
         finally:
             connection.close()
@@ -59,7 +59,8 @@ def test_a_transaction_that_commits_later_cannot_slip_an_event_behind_a_read_cur
     release_slow.set()
     slow_thread.join(10)
     fast_thread.join(10)
-    assert errors == [] and fast_done.is_set()
+    assert errors == []
+    assert fast_done.is_set()
     order = list(
         ChangeEvent.objects.filter(object_id__in=[slow.identifier, fast.identifier])
         .order_by("id")

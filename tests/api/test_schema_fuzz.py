@@ -101,6 +101,7 @@ def test_every_get_operation_passes_every_schemathesis_check(
     }
     run = subprocess.run(
         command,
+        check=False,
         env=environment,
         capture_output=True,
         text=True,
@@ -109,7 +110,8 @@ def test_every_get_operation_passes_every_schemathesis_check(
     )
     output = run.stdout + run.stderr
     assert run.returncode == 0, output[-12000:]
-    assert "Selected: 21/21" in output and "Tested: 21" in output, output[-3000:]
+    assert "Selected: 21/21" in output, output[-3000:]
+    assert "Tested: 21" in output, output[-3000:]
     assert "No issues found" in output or "passed" in output.rsplit("SUMMARY", 1)[-1], output[
         -3000:
     ]

@@ -189,10 +189,12 @@ def test_failures_are_retried_with_growing_delays_and_the_same_event_id(
         retry_due(grace=timedelta(0))  # what beat and `manage.py relay_outbox` run
         delivery.refresh_from_db()
 
-    assert delivery.status == "delivered" and delivery.attempts == 3
+    assert delivery.status == "delivered"
+    assert delivery.attempts == 3
     first, second, third = receiver.requests
     # Base 0.2 s, doubling, with equal jitter: at least 0.1 s, then 0.2 s.
-    assert first["at"] + 0.1 <= second["at"] and second["at"] + 0.2 <= third["at"]
+    assert first["at"] + 0.1 <= second["at"]
+    assert second["at"] + 0.2 <= third["at"]
     assert {r["headers"]["X-S4C-Event-Id"] for r in receiver.requests} == {str(delivery.event_id)}
     assert [r["headers"]["X-S4C-Attempt"] for r in receiver.requests] == ["1", "2", "3"]
     assert first["body"] == second["body"] == third["body"]
@@ -249,7 +251,7 @@ def test_the_event_is_written_in_the_changes_transaction(receiver_factory, eager
     receiver = receiver_factory([200])
     _endpoint(receiver)
 
-    with pytest.raises(RuntimeError), transaction.atomic():
+    with pytest.raises(RuntimeError), transaction.atomic():  # noqa: PT012 - the raise inside the atomic block is what rolls it back
         _publish("Rolled back")
         raise RuntimeError("the curator's change failed")
     assert (WebhookEvent.objects.count(), ChangeEvent.objects.count()) == (0, 0)
@@ -261,7 +263,7 @@ def test_the_event_is_written_in_the_changes_transaction(receiver_factory, eager
         Resource.objects.create(
             title_en="Draft", resource_type="publication", publication_year=2025
         )
-        with pytest.raises(RuntimeError), transaction.atomic():
+        with pytest.raises(RuntimeError), transaction.atomic():  # noqa: PT012 - the raise inside the atomic block is what rolls it back
             _publish("Rolled back savepoint")
             raise RuntimeError("this part failed")
     assert (WebhookEvent.objects.count(), ChangeEvent.objects.count()) == (0, 0)
@@ -346,7 +348,8 @@ def test_the_delivery_log_is_read_only_in_the_admin(
     page = client.get(f"/ar/admin/partners/webhookdelivery/{delivery.pk}/change/")
     assert page.status_code == 200
     html = page.content.decode()
-    assert str(delivery.event_id) in html and "503" in html
+    assert str(delivery.event_id) in html
+    assert "503" in html
     assert 'name="_save"' not in html
     assert client.get("/en/admin/partners/webhookdelivery/add/").status_code == 403
     assert (
@@ -370,7 +373,8 @@ def test_an_event_made_while_the_broker_is_down_is_delivered_by_a_real_worker_on
         celery_app.conf.broker_url = real_broker
         reset_celery_pools(celery_app)
     [row] = OutboxTask.objects.filter(task_name="s4c.deliver_webhook")
-    assert row.sent_at is None and "Error" in row.last_error
+    assert row.sent_at is None
+    assert "Error" in row.last_error
     assert receiver.requests == []
 
     assert relay(older_than=timedelta(0)) == 1
@@ -401,7 +405,8 @@ def test_endpoints_are_registered_in_the_admin(client, settings):
         "is_active": "on",
     }
     page = client.get("/ar/admin/partners/webhookendpoint/add/")
-    assert page.status_code == 200 and 'value="deliverable"' in page.content.decode()
+    assert page.status_code == 200
+    assert 'value="deliverable"' in page.content.decode()
     assert client.post("/en/admin/partners/webhookendpoint/add/", form).status_code == 302
     endpoint = WebhookEndpoint.objects.get()
     assert (endpoint.url, endpoint.kinds, endpoint.is_active) == (

@@ -108,6 +108,7 @@ def stack(tmp_path_factory):
     )
     migrated = subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput"],
+        check=False,
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -115,26 +116,28 @@ def stack(tmp_path_factory):
         timeout=300,
     )
     assert migrated.returncode == 0, migrated.stderr[-2000:]
-    gunicorn = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "tests.deploy.probe_wsgi:application",
-            "--bind",
-            f"127.0.0.1:{stack.app_port}",
-            "--workers",
-            "1",
-            "--timeout",
-            "30",
-            "--access-logfile",
-            str(stack.access_log),
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=open(tmp / "gunicorn.log", "w"),
-    )
+    # The child keeps its own copy of the log's descriptor; ours closes once it is started.
+    with open(tmp / "gunicorn.log", "w") as gunicorn_log:
+        gunicorn = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "tests.deploy.probe_wsgi:application",
+                "--bind",
+                f"127.0.0.1:{stack.app_port}",
+                "--workers",
+                "1",
+                "--timeout",
+                "30",
+                "--access-logfile",
+                str(stack.access_log),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=gunicorn_log,
+        )
 
     subprocess.run(
         [
@@ -201,11 +204,12 @@ http {{
     include {tmp}/s4c.conf;
 }}
 """)
-    nginx = subprocess.Popen(
-        [NGINX, "-p", str(tmp), "-c", str(tmp / "nginx.conf")],
-        stdout=subprocess.DEVNULL,
-        stderr=open(tmp / "nginx-stderr.log", "w"),
-    )
+    with open(tmp / "nginx-stderr.log", "w") as nginx_log:
+        nginx = subprocess.Popen(
+            [NGINX, "-p", str(tmp), "-c", str(tmp / "nginx.conf")],
+            stdout=subprocess.DEVNULL,
+            stderr=nginx_log,
+        )
     try:
         _wait_for(stack.app_port)
         _wait_for(stack.https_port, 10)
@@ -229,7 +233,8 @@ def test_an_oversized_body_to_a_public_form_is_refused_before_django(stack):
         "POST", "/ar/learning/sign-in/", body=b"email=" + b"x" * 70_000, headers=form
     )
 
-    assert small.status != 413 and stack.reached_django("/en/learning/a-cohort/apply/")
+    assert small.status != 413
+    assert stack.reached_django("/en/learning/a-cohort/apply/")
     assert (big.status, sign_in.status) == (413, 413)
     assert "البيانات المرسلة كثيرة جداً" in page.decode()  # a message in both languages
     assert not stack.reached_django("/other-cohort/apply/")
@@ -244,7 +249,8 @@ def test_body_limits_per_path(stack):
 
     assert elsewhere.status == 413
     # The admin takes uploads up to the limit: Django answers (whatever it makes of the body).
-    assert admin.status == 403 and stack.reached_django("POST /ar/admin/login/")  # CSRF
+    assert admin.status == 403  # CSRF
+    assert stack.reached_django("POST /ar/admin/login/")
     assert over_upload.status == 413
 
 
@@ -299,7 +305,8 @@ def test_a_slow_client_does_not_hold_the_app(stack):
 def test_uploaded_documents_are_downloads_never_rendered(stack):
     response, data = stack.request("GET", "/media/resources/2025/report.pdf")
 
-    assert response.status == 200 and data.startswith(b"%PDF")
+    assert response.status == 200
+    assert data.startswith(b"%PDF")
     assert response.getheader("Content-Disposition") == "attachment"
     assert response.getheader("X-Content-Type-Options") == "nosniff"
     assert "sandbox" in response.getheader("Content-Security-Policy")
@@ -321,7 +328,7 @@ def test_static_files_are_cached_long_when_their_name_is_hashed(stack):
 
 
 def test_the_client_address_is_the_real_one_for_exactly_one_hop(stack):
-    response, data = stack.request(
+    _response, data = stack.request(
         "GET",
         "/__probe__/headers",
         headers={"X-Forwarded-For": "203.0.113.9, 198.51.100.1", "X-Real-IP": "203.0.113.9"},
@@ -346,7 +353,8 @@ def test_html_and_json_arrive_compressed(stack):
     page, html = stack.request("GET", "/en/", headers={"Accept-Encoding": "gzip, br"})
     api, body = stack.request("GET", "/api/v1/", headers={"Accept-Encoding": "gzip"})
 
-    assert page.status == 200 and page.getheader("Content-Encoding") == "gzip"
+    assert page.status == 200
+    assert page.getheader("Content-Encoding") == "gzip"
     assert b"<html" in gzip.decompress(html)
     assert api.getheader("Content-Encoding") == "gzip"
     assert json.loads(gzip.decompress(body))

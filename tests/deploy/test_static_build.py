@@ -55,7 +55,7 @@ def _production_env(tmp_path: Path, static_root: Path) -> dict:
 
 def _run(args, env, **kwargs):
     return subprocess.run(
-        args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, **kwargs
+        args, check=False, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, **kwargs
     )
 
 

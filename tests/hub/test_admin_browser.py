@@ -141,7 +141,8 @@ def test_a_curator_writes_arabic_rich_text_and_submits_from_the_edit_page(
     resource = Resource.objects.get()
     assert resource.body_ar == "<p><strong>الرعاية عمل</strong></p>"
     assert list(resource.country_links.values_list("country", flat=True)) == ["JO"]
-    assert list(resource.themes.all()) == [theme] and resource.publisher == publisher
+    assert list(resource.themes.all()) == [theme]
+    assert resource.publisher == publisher
     # The workflow, on the edit page.
     page.get_by_role("button", name=submit).click()
     page.wait_for_url("**/change/")

@@ -112,7 +112,9 @@ def test_renames_and_deletes_of_themes_never_deadlock_with_edits(make_resource, 
     for thread in threads:
         thread.join(SECONDS + 60)
     assert not errors, errors
-    assert counts["renames"] and counts["deletes"] and counts["edits"] >= len(resources)
+    assert counts["renames"]
+    assert counts["deletes"]
+    assert counts["edits"] >= len(resources)
     assert _documents_match_resources() == ([], [])
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*), count(DISTINCT resource_id) FROM hub_search_document")

@@ -110,7 +110,8 @@ def test_a_theme_renamed_by_staff_keeps_its_name_and_index_through_another_load(
     with django_capture_on_commit_callbacks(execute=True):
         services.theme_save(theme=theme, actor=staff)
     carrying = set(theme.resources.published().values_list("identifier", flat=True))
-    assert carrying and found("zebrawood") == carrying
+    assert carrying
+    assert found("zebrawood") == carrying
     with django_capture_on_commit_callbacks(execute=True):
         call_command("load_south4care", stdout=io.StringIO())
     assert Theme.objects.get(pk=theme.pk).name_en == "Zebrawood"

@@ -60,7 +60,8 @@ def test_generated_resources_are_found_and_counted(loaded):
     generated = resources_published().filter(identifier__startswith="gen-")
     found = search_resources(queryset=generated, query="الرعايه", language="ar")
     expected = [r.pk for r in generated if "رعايه" in r.search_text.split()]
-    assert expected and sorted(r.pk for r in found) == sorted(expected)
+    assert expected
+    assert sorted(r.pk for r in found) == sorted(expected)
     # The list counts every published resource once per type, generated or not, on either engine.
     facets = hub_results(hub_query=HubQuery(), page_number=1).facets
     assert sum(v.count for v in facets["type"]) == resources_published().count()
@@ -72,7 +73,8 @@ def test_continues_numbering_and_purges(loaded):
     identifiers = set(
         Resource.objects.filter(identifier__startswith="gen-").values_list("identifier", flat=True)
     )
-    assert len(identifiers) == 20 and "gen-0000019" in identifiers
+    assert len(identifiers) == 20
+    assert "gen-0000019" in identifiers
     _generate(0, "--purge")
     assert not Resource.objects.filter(identifier__startswith="gen-").exists()
     assert Resource.objects.exists()  # the real content stays

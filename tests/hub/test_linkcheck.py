@@ -56,7 +56,8 @@ def test_check_url_follows_redirects_and_falls_back_to_get(server, path, ok, sta
 def test_timeouts_and_refused_connections_are_broken_links(server):
     assert check_url(server + "/slow", timeout=0.3).ok is False
     refused = check_url("http://127.0.0.1:1/", timeout=1)
-    assert refused.ok is False and refused.error
+    assert refused.ok is False
+    assert refused.error
     assert check_url("ftp://example.org/file").ok is False
 
 
@@ -71,4 +72,5 @@ def test_broken_links_are_flagged_for_curators(server, make_resource, client, re
     assert (flagged.link_status, flagged.link_error) == ("broken", "HTTP 404")
     client.force_login(reviewer)
     html = client.get("/en/admin/hub/resource/", {"link": "broken"}).content.decode()
-    assert "Bad link" in html and "Good link" not in html
+    assert "Bad link" in html
+    assert "Good link" not in html

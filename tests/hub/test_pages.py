@@ -203,7 +203,8 @@ def test_unpublished_and_deleted_resources_answer_410_unknown_404(client, make_r
 def test_rss_and_atom_feeds_per_language(client, catalogue):
     rss = feedparser.parse(client.get("/ar/hub/feed/rss/").content)
     atom = feedparser.parse(client.get("/en/hub/feed/atom/").content)
-    assert rss.bozo == 0 and atom.bozo == 0
+    assert rss.bozo == 0
+    assert atom.bozo == 0
     assert rss.feed.language == "ar"
     assert {e.title for e in rss.entries} == {"سياسة الرعاية أ", "قانون الرعاية ب", "أداة ج"}
     assert len(atom.entries) == 3
@@ -266,7 +267,8 @@ def test_a_long_facet_folds_its_less_frequent_values(client, make_resource):
     ]
     shown, _, folded = facet.partition("<details>")
     # Ten shown plus the selected one (Moldova) kept in sight; the other three folded.
-    assert shown.count('name="country"') == 11 and 'value="MD" checked' in shown
+    assert shown.count('name="country"') == 11
+    assert 'value="MD" checked' in shown
     assert folded.count('name="country"') == 3
     assert "<summary>٣ قيم أخرى</summary>" in folded  # in the Arabic digit convention
 
@@ -286,8 +288,10 @@ def test_an_edited_result_shows_at_once_in_both_languages(
         client.get("/en/hub/").content.decode(),
         client.get("/ar/hub/").content.decode(),
     )
-    assert "Care in Qatar" in english and "Care in Doha" not in english
-    assert "الرعاية في قطر" in arabic and "الدوحة" not in arabic
+    assert "Care in Qatar" in english
+    assert "Care in Doha" not in english
+    assert "الرعاية في قطر" in arabic
+    assert "الدوحة" not in arabic
 
 
 def test_feeds_date_items_by_their_publication_not_by_the_content_load(client):

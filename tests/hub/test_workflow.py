@@ -36,7 +36,8 @@ def test_reviewer_publishes_and_archives_and_every_move_is_recorded(
         ("published", "archived", "reviewer"),
     ]
     resource.refresh_from_db()
-    assert resource.status == Status.ARCHIVED and resource.published_at is not None
+    assert resource.status == Status.ARCHIVED
+    assert resource.published_at is not None
 
 
 def test_impossible_transition_is_refused_clearly(make_resource, reviewer):
@@ -110,7 +111,8 @@ def test_history_keeps_every_version_with_its_author_and_restores(make_resource,
     resource._history_user = reviewer
     services.resource_save(resource=resource, actor=reviewer)
     versions = list(resource.history.order_by("history_date").values_list("title_en", flat=True))
-    assert versions[0] == "First title" and versions[-1] == "Second title"
+    assert versions[0] == "First title"
+    assert versions[-1] == "Second title"
     assert resource.history.first().history_user == reviewer
     first = resource.history.filter(title_en="First title").last().instance
     first._history_user = reviewer

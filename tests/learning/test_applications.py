@@ -82,7 +82,8 @@ def test_honeypot(client, cohort):
     response = client.post(
         "/en/learning/lh-test/apply/", {**FORM, "website": "http://spam.example"}
     )
-    assert response.status_code == 400 and not Application.objects.exists()
+    assert response.status_code == 400
+    assert not Application.objects.exists()
 
 
 def test_applications_only_while_the_window_is_open(client, cohort):
@@ -157,9 +158,9 @@ def test_personal_data_never_appears_on_public_pages(client, cohort, timed_sessi
         "/en/learning/speakers/",
     ):
         html = client.get(path).content.decode()
-        assert "secret.person" not in html and "Zainab" not in html and "Secret-Name" not in html, (
-            path
-        )
+        assert "secret.person" not in html, path
+        assert "Zainab" not in html, path
+        assert "Secret-Name" not in html, path
     assert "Extend maternity protection" in client.get("/en/learning/commitments/").content.decode()
 
 
@@ -277,10 +278,8 @@ def test_inactive_commitments_are_marked_and_owners_reminded_once(
     ProgressUpdate.objects.create(commitment=fresh, light="on_track", text_en="ok")
     with django_capture_on_commit_callbacks(execute=True):
         assert mark_inactive_commitments() == 1
-    assert (
-        Commitment.objects.get(pk=stale.pk).inactive
-        and not Commitment.objects.get(pk=fresh.pk).inactive
-    )
+    assert Commitment.objects.get(pk=stale.pk).inactive
+    assert not Commitment.objects.get(pk=fresh.pk).inactive
     assert [m.subject for m in mail.outbox] == [
         "كيف يتقدم التزامك في إطار منصة جنوب من أجل الرعاية؟"
     ]

@@ -77,4 +77,5 @@ def test_plain_text_emails_are_not_html_escaped(
     assert "Dear Siobhán O'Brien," in message.body
     assert "Care & Work <2027>" in message.body
     assert message.subject == "We received your application to Care & Work <2027>"
-    assert "&#x27;" not in message.body and "&amp;" not in message.body
+    assert "&#x27;" not in message.body
+    assert "&amp;" not in message.body

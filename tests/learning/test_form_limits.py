@@ -120,7 +120,8 @@ def test_counters_hold_no_personal_data_and_old_hours_are_dropped(client, cohort
     )
     _apply(client, email="amina@example.org", REMOTE_ADDR="203.0.113.7")
     rows = list(FormRateCounter.objects.values_list("bucket", "count"))
-    assert len(rows) == 2 and all(count == 1 for _bucket, count in rows)
+    assert len(rows) == 2
+    assert all(count == 1 for _bucket, count in rows)
     assert not any("amina" in bucket or "203.0" in bucket for bucket, _count in rows)
 
 
@@ -131,9 +132,11 @@ def test_sign_in_does_the_same_work_for_known_and_unknown_addresses(
     client.post("/en/learning/sign-in/", {"email": "warm-up@example.org"})  # session, caches
     runs = {}
     for email in ("amina@example.org", "nobody@example.org"):
-        with CaptureQueriesContext(connection) as queries:
-            with django_capture_on_commit_callbacks(execute=False) as callbacks:
-                response = client.post("/en/learning/sign-in/", {"email": email})
+        with (
+            CaptureQueriesContext(connection) as queries,
+            django_capture_on_commit_callbacks(execute=False) as callbacks,
+        ):
+            response = client.post("/en/learning/sign-in/", {"email": email})
         runs[email] = (response.status_code, len(queries), len(callbacks))
     assert runs["amina@example.org"] == runs["nobody@example.org"]
     assert runs["amina@example.org"][2] == 1  # one message to the broker either way

@@ -35,13 +35,15 @@ def test_the_coordinator_group_cannot_delete(coordinator):
 
 def test_self_service_needs_a_sign_in_link(client, cohort):
     response = client.get("/en/learning/me/")
-    assert response.status_code == 302 and response["Location"] == "/en/learning/sign-in/"
+    assert response.status_code == 302
+    assert response["Location"] == "/en/learning/sign-in/"
 
 
 def test_admin_pages_and_csv_export_are_for_staff_only(client, cohort, coordinator):
     make_application(cohort, "amina@example.org")
     anonymous = client.get("/en/admin/learning/application/")
-    assert anonymous.status_code == 302 and "/login/" in anonymous["Location"]
+    assert anonymous.status_code == 302
+    assert "/login/" in anonymous["Location"]
     client.force_login(coordinator)
     response = client.post(
         "/en/admin/learning/application/",

@@ -160,7 +160,8 @@ def test_erase_removes_the_person_from_live_tables_history_and_outbox(layla, oma
     assert SignInToken.objects.count() == 0
     assert list(SentEmail.objects.values_list("kind", "recipient")) == [("acknowledgement", "")]
     commitment.refresh_from_db()
-    assert commitment.owner_id is None and commitment.published
+    assert commitment.owner_id is None
+    assert commitment.published
     assert set(history.objects.values_list("owner_id", flat=True)) == {None}
     assert Attendance.objects.get().application_id == first.pk  # attendance counts stay
     assert list(OutboxTask.objects.values_list("task_name", "kwargs")) == [
@@ -171,7 +172,8 @@ def test_erase_removes_the_person_from_live_tables_history_and_outbox(layla, oma
     assert (omar.name, omar.email, omar.erased_at) == ("Omar Khalil", "omar@example.org", None)
     # The audit record: who, when, what, and a hash instead of the address.
     assert ErasureRecord.objects.get() == record
-    assert record.actor == coordinator and record.reason == "request"
+    assert record.actor == coordinator
+    assert record.reason == "request"
     assert record.subject_hash == privacy.subject_hash("layla@example.org")
     assert len(record.subject_hash) == 64
     assert record.counts == {
@@ -260,7 +262,8 @@ def test_admin_action_asks_for_confirmation_then_erases(client, layla, omar, coo
     )
     client.force_login(outsider)
     page = client.get(url).content.decode()
-    assert 'value="export_csv"' in page and 'value="erase_personal_data"' not in page
+    assert 'value="export_csv"' in page
+    assert 'value="erase_personal_data"' not in page
 
 
 def test_export_contains_exactly_the_persons_data(layla, omar, tmp_path):
@@ -376,7 +379,8 @@ def test_export_contains_exactly_the_persons_data(layla, omar, tmp_path):
         stderr=io.StringIO(),
     )
     written = json.loads(output.read_text(encoding="utf-8"))
-    assert written.pop("exported_at") and written == data
+    assert written.pop("exported_at")
+    assert written == data
     assert privacy.person_export(email="nobody@example.org")["applications"] == []
 
 
@@ -452,7 +456,7 @@ def test_retention_erases_only_applicants_of_cohorts_ended_long_ago(settings, da
 
 
 def test_public_pages_and_api_never_show_applicant_personal_data(client, layla, omar):
-    first, _second, commitment = layla
+    _first, _second, commitment = layla
     secret = [*LAYLA_STRINGS, "omar@example.org", "Omar Khalil", "Ministry of Labour"]
     pages = [
         "/en/learning/",
@@ -495,7 +499,7 @@ def test_erase_removes_the_name_from_the_admin_log_and_history_reasons(layla, om
     from django.contrib.admin.models import CHANGE, LogEntry
     from django.contrib.admin.options import get_content_type_for_model
 
-    first, second, commitment = layla
+    first, _second, commitment = layla
     attendance = Attendance.objects.get(application=first)
     admin = User.objects.create_superuser("admin", "admin@example.org", "x")
     # What the admin writes when an application is changed, and when a page with an inline row

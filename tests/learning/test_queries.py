@@ -41,7 +41,7 @@ def add_commitments(cohort, n):
 
 
 @pytest.mark.parametrize(
-    "url,grow",
+    ("url", "grow"),
     [
         ("/ar/learning/lh-test/", add_sessions),
         ("/ar/learning/speakers/", add_sessions),

@@ -76,7 +76,8 @@ def test_forms_accept_submissions_with_redis_unreachable_and_log_one_warning(
     assert signed_in.status_code == 200
     assert Application.objects.count() == 4
     warnings, noisy = _outage_logs(caplog)
-    assert len(warnings) == 1 and "unreachable" in warnings[0].getMessage()
+    assert len(warnings) == 1
+    assert "unreachable" in warnings[0].getMessage()
     assert noisy == []
 
 
@@ -99,7 +100,8 @@ def test_a_redis_that_never_answers_costs_one_timeout_per_retry_interval(setting
     # Without the breaker: 7 to 8 cache calls per visitor wait 1 s each (37 s measured).
     assert elapsed < 10
     warnings, noisy = _outage_logs(caplog)
-    assert len(warnings) == 1 and noisy == []
+    assert len(warnings) == 1
+    assert noisy == []
 
 
 @pytest.fixture
@@ -173,6 +175,7 @@ def test_a_broker_that_is_down_is_tried_once_per_interval_and_logged_once(settin
     )
     assert attempts == [0, 0, 0, 0, 1]  # only the first waited for the broker
     warnings, noisy = _outage_logs(caplog)
-    assert len(warnings) == 1 and noisy == []
+    assert len(warnings) == 1
+    assert noisy == []
     # Nothing is lost: the relay sends them all through the broker that is up.
     assert relay(older_than=timedelta(0)) == 5

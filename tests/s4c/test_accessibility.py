@@ -89,7 +89,8 @@ def test_pages_stay_within_the_weight_budget_and_request_nothing_from_third_part
         assert weight > 1000, template  # the page itself was measured
         if weight > PAGE_BUDGET_BYTES:
             over[template] = weight
-    assert over == {} and foreign == set()
+    assert over == {}
+    assert foreign == set()
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
@@ -103,4 +104,5 @@ def test_keyboard_focus_is_visible(page, live_server, lang):
             " return [document.activeElement.tagName, s.outlineStyle, s.outlineWidth]; })()"
         )
         assert style[0] in {"A", "INPUT", "BUTTON", "SELECT"}, style
-        assert style[1] != "none" and style[2] != "0px", style
+        assert style[1] != "none", style
+        assert style[2] != "0px", style

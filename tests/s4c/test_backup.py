@@ -136,7 +136,8 @@ def test_secrets_that_another_secret_key_cannot_decrypt_are_replaced_and_deactiv
     call_command("restore", archive, interactive=False, stdout=out)
     endpoint = WebhookEndpoint.objects.get()
     assert endpoint.is_active is False
-    assert endpoint.secret != SECRET and len(endpoint.secret) >= 32
+    assert endpoint.secret != SECRET
+    assert len(endpoint.secret) >= 32
     assert "1 webhook endpoints had a secret this SECRET_KEY cannot decrypt" in out.getvalue()
 
 
@@ -223,7 +224,8 @@ def test_after_a_restore_the_feed_stays_monotonic_and_old_cursors_ask_for_a_recr
     assert kept.identifier not in {e.object_id for e in restore_events}
     assert page["next"] == f"2-{restore_events[-1].id}"
     assert client.get(f"/api/v1/resources/{created.identifier}/").status_code == 410
-    assert "epoch 2" in out.getvalue() and "1 upsert and 1 delete events" in out.getvalue()
+    assert "epoch 2" in out.getvalue()
+    assert "1 upsert and 1 delete events" in out.getvalue()
 
     # The sequence itself continues above them.
     _publish("Care after the restore")

@@ -135,7 +135,8 @@ def test_admin_change_list_filters_by_translation_state(admin_client):
 def test_admin_arabic_inputs_are_right_to_left(admin_client):
     html = admin_client.get("/en/admin/s4c/sitetext/add/").content.decode()
     assert 'name="title_ar"' in html
-    assert 'dir="rtl"' in html and 'lang="ar"' in html
+    assert 'dir="rtl"' in html
+    assert 'lang="ar"' in html
 
 
 def test_fallback_is_marked_on_the_arabic_home_page(client):

@@ -1,5 +1,6 @@
 """The Arabic home page in a real browser: right-to-left, no English left, switcher to English."""
 
+import io
 import re
 from pathlib import Path
 
@@ -37,7 +38,7 @@ VISIBLE_LATIN_WORDS = """
 
 @pytest.fixture
 def content():
-    call_command("load_south4care", stdout=open("/dev/null", "w"))
+    call_command("load_south4care", stdout=io.StringIO())
 
 
 @pytest.mark.parametrize("width", [1280, 360])

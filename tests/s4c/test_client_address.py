@@ -84,7 +84,8 @@ def test_wrong_api_keys_are_throttled_like_anonymous_requests(client, settings, 
     ]
     assert statuses == [401, 401, 429, 429]
     response = client.get("/api/v1/themes/", headers={"x-api-key": "s4c_x"}, **_through_proxy())
-    assert response.status_code == 429 and int(response["Retry-After"]) > 0
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
 
 
 def test_rotating_x_forwarded_for_does_not_escape_the_admin_lockout(client, settings):

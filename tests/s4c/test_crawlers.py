@@ -133,12 +133,12 @@ def expected_pages(live_portal):  # noqa: F811 - the fixture imported above
 
 
 @pytest.fixture(scope="module")
-def sitemap_tree(live_portal):  # noqa: F811
+def sitemap_tree(live_portal):  # noqa: F811 - the fixture imported above
     # As a crawler finds it: robots.txt names the index, which names every section's pages.
     return sitemap_tree_for_homepage(live_portal.url + "/", use_known_paths=False)
 
 
-def test_robots_txt_opens_the_site_names_the_index_and_closes_the_admin(live_portal):  # noqa: F811
+def test_robots_txt_opens_the_site_names_the_index_and_closes_the_admin(live_portal):  # noqa: F811 - the fixture imported above
     robots = urllib.robotparser.RobotFileParser(live_portal.url + "/robots.txt")
     robots.read()
     assert robots.site_maps() == [live_portal.url + "/sitemap.xml"]
@@ -149,7 +149,7 @@ def test_robots_txt_opens_the_site_names_the_index_and_closes_the_admin(live_por
 
 
 def test_ultimate_sitemap_parser_finds_every_public_page_once(
-    live_portal,  # noqa: F811
+    live_portal,  # noqa: F811 - the fixture imported above
     sitemap_tree,
     expected_pages,
 ):
@@ -159,13 +159,14 @@ def test_ultimate_sitemap_parser_finds_every_public_page_once(
     # At this size one sitemap is not enough: the resources take several pages of the index.
     sitemaps = {sitemap.url for sitemap in sitemap_tree.all_sitemaps()}
     assert f"{live_portal.url}/sitemap-resources.xml?p=2" in sitemaps
-    assert len(found) > 2000 and GENERATED_RESOURCES >= 2000
+    assert len(found) > 2000
+    assert GENERATED_RESOURCES >= 2000
     # Nothing listed redirects: the action-plan list, which sends to its only plan, is left out.
     assert f"{live_portal.url}/en/action-plan/" not in found
 
 
 def test_every_page_lists_its_alternates_and_only_existing_languages(
-    live_portal,  # noqa: F811
+    live_portal,  # noqa: F811 - the fixture imported above
     sitemap_tree,
     expected_pages,
 ):
@@ -181,7 +182,7 @@ def test_every_page_lists_its_alternates_and_only_existing_languages(
     assert english_only > 100  # the generator leaves about 3 in 10 resources without Arabic
 
 
-def test_the_pages_head_says_what_the_sitemap_says(live_portal, sitemap_tree):  # noqa: F811
+def test_the_pages_head_says_what_the_sitemap_says(live_portal, sitemap_tree):  # noqa: F811 - the fixture imported above
     pages = list(sitemap_tree.all_pages())
     not_resources = [p for p in pages if "/hub/" not in p.url or p.url.endswith("/hub/")]
     sample = not_resources + random.Random(13).sample(
@@ -194,7 +195,7 @@ def test_the_pages_head_says_what_the_sitemap_says(live_portal, sitemap_tree):  
 
 
 def test_an_english_only_resource_points_its_arabic_interface_to_the_english_page(
-    live_portal,  # noqa: F811
+    live_portal,  # noqa: F811 - the fixture imported above
     expected_pages,
 ):
     english_only = next(
@@ -228,7 +229,7 @@ def _expand(url):
 
 
 def test_pyld_expands_every_kind_of_json_ld_without_relative_iri_garbage(
-    live_portal,  # noqa: F811
+    live_portal,  # noqa: F811 - the fixture imported above
     expected_pages,
 ):
     base = live_portal.url
@@ -244,11 +245,12 @@ def test_pyld_expands_every_kind_of_json_ld_without_relative_iri_garbage(
         ids = set()
         for code in ("en", "ar"):
             url = f"{base}/{code}{path}"
-            document, expanded = _expand(url)
+            _document, expanded = _expand(url)
             assert len(expanded) == 1, kind
             for iri in _expanded_iris(expanded, []):
                 parts = urlsplit(iri)
-                assert parts.scheme in ("http", "https") and parts.netloc, (kind, iri)
+                assert parts.scheme in ("http", "https"), (kind, iri)
+                assert parts.netloc, (kind, iri)
                 # A text value read as a relative IRI lands under the page.
                 assert not iri.startswith(url) or iri == url, (kind, iri)
             ids.add(expanded[0]["@id"])
@@ -261,7 +263,7 @@ def test_pyld_expands_every_kind_of_json_ld_without_relative_iri_garbage(
     assert licences[("a seeded resource with a copyright notice", "ar")] is None
 
 
-def test_json_ld_countries_and_identifier_are_structured(live_portal):  # noqa: F811
+def test_json_ld_countries_and_identifier_are_structured(live_portal):  # noqa: F811 - the fixture imported above
     document, expanded = _expand(f"{live_portal.url}/ar/hub/south-4-care-launch-2025/")
     schema = "https://schema.org/"
     identifier = expanded[0][schema + "identifier"][0]
@@ -283,10 +285,11 @@ print(json.dumps({r.identifier: [r.publication_year, r.publication_month or 1, r
 
 @pytest.mark.parametrize("language", ["en", "ar"])
 @pytest.mark.parametrize("kind", ["rss", "atom"])
-def test_feedparser_reads_ids_dates_and_languages(live_portal, kind, language):  # noqa: F811
+def test_feedparser_reads_ids_dates_and_languages(live_portal, kind, language):  # noqa: F811 - the fixture imported above
     dates = live_portal.python(PUBLICATION_DATES)
     feed = feedparser.parse(f"{live_portal.url}/{language}/hub/feed/{kind}/")
-    assert feed.bozo == 0 and feed.status == 200
+    assert feed.bozo == 0
+    assert feed.status == 200
     if kind == "rss":
         assert feed.feed.language == language
     assert len(feed.entries) == 30
@@ -301,10 +304,11 @@ def test_feedparser_reads_ids_dates_and_languages(live_portal, kind, language): 
 
 
 @pytest.mark.parametrize("kind", ["rss", "atom"])
-def test_feedparser_gets_304_until_the_feed_changes(live_portal, kind):  # noqa: F811
+def test_feedparser_gets_304_until_the_feed_changes(live_portal, kind):  # noqa: F811 - the fixture imported above
     url = f"{live_portal.url}/en/hub/feed/{kind}/"
     first = feedparser.parse(url)
-    assert first.etag and first.modified
+    assert first.etag
+    assert first.modified
     assert feedparser.parse(url, etag=first.etag).status == 304
     assert feedparser.parse(url, modified=first.modified).status == 304
     newest = first.entries[0].id.rstrip("/").rsplit("/", 1)[1]
@@ -318,9 +322,11 @@ def test_feedparser_gets_304_until_the_feed_changes(live_portal, kind):  # noqa:
     # Straight after the change, in the same second as it: a changed ETag, and no date to
     # validate against (a second change in that second would make it stale).
     changed = feedparser.parse(url, etag=first.etag)
-    assert changed.status == 200 and changed.entries[0].title.startswith("Renamed ")
+    assert changed.status == 200
+    assert changed.entries[0].title.startswith("Renamed ")
     assert feedparser.parse(url, modified=first.modified).status == 200
     time.sleep(1.1)
     later = feedparser.parse(url)
-    assert later.modified and later.modified != first.modified
+    assert later.modified
+    assert later.modified != first.modified
     assert feedparser.parse(url, modified=later.modified).status == 304

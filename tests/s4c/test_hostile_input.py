@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.hub.conftest import make_resource  # noqa: F401, F811 (a fixture, used by name)
+from tests.hub.conftest import make_resource  # noqa: F401 - a fixture, used by name
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,7 @@ def test_a_nul_byte_in_a_page_path_is_a_404_page(client):
 
 @pytest.mark.postgres
 @pytest.mark.parametrize("page", ["461168601842738791", "9" * 40, "-9223372036854775809"])
-def test_a_phrase_search_with_a_huge_page_answers_the_last_page(client, make_resource, page):  # noqa: F811
+def test_a_phrase_search_with_a_huge_page_answers_the_last_page(client, make_resource, page):  # noqa: F811 - the fixture imported above
     make_resource(title_en="Care economy in Qatar")
     response = client.get("/en/hub/", {"q": '"care economy"', "page": page})
     assert response.status_code == 200

@@ -54,7 +54,7 @@ def test_arabic_plural_forms_are_the_six_forms(po_path):
     nplurals, _, plural = catalogue.metadata["Plural-Forms"].partition(";")
     assert nplurals.replace(" ", "") == "nplurals=6"
     rule = gettext.c2py(plural.strip().removeprefix("plural=").rstrip(";"))
-    assert [rule(n) for n in range(0, 1201)] == [_arabic_plural_category(n) for n in range(0, 1201)]
+    assert [rule(n) for n in range(1201)] == [_arabic_plural_category(n) for n in range(1201)]
     for entry in catalogue:
         if entry.msgid_plural:
             assert sorted(entry.msgstr_plural) == [0, 1, 2, 3, 4, 5], entry.msgid

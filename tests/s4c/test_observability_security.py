@@ -29,16 +29,19 @@ def test_a_sane_incoming_request_id_is_kept_and_a_hostile_one_replaced(client):
     replaced = client.get("/en/", headers={"x-request-id": "bad id\r\nSet-Cookie: x"}).headers[
         "X-Request-ID"
     ]
-    assert replaced != "bad id" and len(replaced) == 32
+    assert replaced != "bad id"
+    assert len(replaced) == 32
 
 
 def test_slow_queries_are_logged(client, settings, caplog):
     from core.observability import _SlowQueryLogger
 
     caplog.set_level(logging.WARNING, logger="s4c.slow_query")
-    with connection.execute_wrapper(_SlowQueryLogger(threshold_ms=0)):
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
+    with (
+        connection.execute_wrapper(_SlowQueryLogger(threshold_ms=0)),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("SELECT 1")
     [record] = [r for r in caplog.records if r.name == "s4c.slow_query"]
     assert record.sql == "SELECT 1"
     assert record.duration_ms >= 0

@@ -1,4 +1,5 @@
 import datetime as dt
+import io
 import re
 
 import pytest
@@ -11,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def content():
-    call_command("load_south4care", stdout=open("/dev/null", "w"))
+    call_command("load_south4care", stdout=io.StringIO())
 
 
 @pytest.mark.parametrize(

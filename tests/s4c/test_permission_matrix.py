@@ -387,7 +387,8 @@ def test_admin_permission_matrix(client, objects, role, target, action, expected
             },
         )
         if expected == "login":
-            assert response.status_code == 302 and "/admin/login/" in response["Location"]
+            assert response.status_code == 302
+            assert "/admin/login/" in response["Location"]
             return
         found = response.status_code == 200 and str(obj.pk) in {
             r["id"] for r in response.json()["results"]
@@ -429,7 +430,8 @@ def test_admin_permission_matrix(client, objects, role, target, action, expected
     else:
         assert after == before
         if expected == "login":
-            assert response.status_code == 302 and "/admin/login/" in response["Location"]
+            assert response.status_code == 302
+            assert "/admin/login/" in response["Location"]
         elif action in {"change", "revert", "delete"}:
             assert response.status_code == 403
 
@@ -455,4 +457,5 @@ def test_the_api_reads_for_everyone_and_writes_for_no_one(client, objects, role)
         response = getattr(client, method)(detail, {"title": "x"}, content_type="application/json")
         assert response.status_code == 405, method
     assert client.get("/api/v1/resources/", {"q": ""}).status_code == 200
-    assert _fresh(published).title_en == published.title_en and _fresh(published).deleted_at is None
+    assert _fresh(published).title_en == published.title_en
+    assert _fresh(published).deleted_at is None

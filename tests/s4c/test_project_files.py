@@ -69,8 +69,10 @@ def test_a_deploy_or_restart_runs_migrations_only_and_only_the_proxy_is_publishe
 def test_the_cache_may_evict_and_the_broker_never_does():
     services = _compose()["services"]
     cache, broker = services["cache"]["command"], services["broker"]["command"]
-    assert "--maxmemory " in cache and "--maxmemory-policy allkeys-lru" in cache
-    assert "--maxmemory-policy noeviction" in broker and "--appendonly yes" in broker
+    assert "--maxmemory " in cache
+    assert "--maxmemory-policy allkeys-lru" in cache
+    assert "--maxmemory-policy noeviction" in broker
+    assert "--appendonly yes" in broker
     environment = services["web"]["environment"]
     assert environment["REDIS_URL"].startswith("redis://broker:")
     assert environment["CACHE_REDIS_URL"].startswith("redis://cache:")

@@ -36,6 +36,7 @@ def _manage(*args, env_overrides: dict, drop: tuple = ()):
     env["S4C_ENV_FILE"] = "/dev/null"
     return subprocess.run(
         [sys.executable, "manage.py", *args],
+        check=False,
         cwd=ROOT,
         env=env,
         capture_output=True,

@@ -134,12 +134,15 @@ def test_phone_pages_do_not_overflow_and_the_plan_reflows(browser, live_server, 
                          getComputedStyle(td, '::before').content];
                })"""
         )
-        assert cells and all(inside for inside, _label, _before in cells)
+        assert cells
+        assert all(inside for inside, _label, _before in cells)
         labelled = [before for _inside, label, before in cells if label]
-        assert labelled and all(before not in ("none", "normal") for before in labelled)
+        assert labelled
+        assert all(before not in ("none", "normal") for before in labelled)
         # The budget chart drawn for a phone: labels at a legible size.
         chart = phone.locator("svg.chart-narrow").first
-        assert chart.is_visible() and not phone.locator("svg.chart-wide").first.is_visible()
+        assert chart.is_visible()
+        assert not phone.locator("svg.chart-wide").first.is_visible()
         heights = chart.locator("text").evaluate_all(
             "texts => texts.map(t => t.getBoundingClientRect().height)"
         )
@@ -155,7 +158,8 @@ def test_phone_pages_do_not_overflow_and_the_plan_reflows(browser, live_server, 
         box = chart.bounding_box()
         for text in chart.locator("text").all():
             t = text.bounding_box()
-            assert box["x"] - 1 <= t["x"] and t["x"] + t["width"] <= box["x"] + box["width"] + 1
+            assert box["x"] - 1 <= t["x"]
+            assert t["x"] + t["width"] <= box["x"] + box["width"] + 1
         chart.screenshot(path=str(SHOTS / f"plan-chart-{lang}-1366.png"))
         wide.close()
 

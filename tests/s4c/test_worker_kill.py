@@ -6,6 +6,7 @@ first send pauses (TEST_PAUSE_BEFORE_SEND_FILE) inside the transaction that reco
 SIGKILLs the process running it, and the e-mail must then arrive exactly once.
 """
 
+import contextlib
 import os
 import signal
 import socketserver
@@ -24,8 +25,7 @@ from django.db import connection
 from core.models import OutboxTask
 from learning.models import Application, Cohort, SentEmail
 from s4c.celery import app
-
-from ..learning.conftest import make_application
+from tests.learning.conftest import make_application
 
 pytestmark = [
     pytest.mark.redis,
@@ -160,20 +160,16 @@ def workers(transactional_db, smtp_server, tmp_path):
 
     def stop(process: subprocess.Popen, *, sig=signal.SIGTERM, timeout: float = 15) -> None:
         if process.poll() is None:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, sig)
-            except ProcessLookupError:
-                pass
             try:
                 process.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait(timeout=10)
         # The pool's children share the group: make sure none survives its parent.
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
 
     yield type(
         "Workers",
@@ -246,7 +242,7 @@ def test_a_pool_process_killed_mid_task_runs_it_again_and_mails_once(workers, sm
 
 
 def test_a_worker_killed_whole_mid_task_leaves_it_to_the_next_worker(workers, smtp_server):
-    application, row = _application_waiting_for_acknowledgement()
+    _application, row = _application_waiting_for_acknowledgement()
     first, first_log = workers.start("killall")
     result = _send(row, workers.queue)
     child = _paused_pid(workers, first_log)
@@ -259,7 +255,7 @@ def test_a_worker_killed_whole_mid_task_leaves_it_to_the_next_worker(workers, sm
 
     # Start a worker again once the unacknowledged message is due to be handed out again.
     time.sleep(max(0.0, delivered_at + VISIBILITY_TIMEOUT + 0.5 - time.monotonic()))
-    second, second_log = workers.start("restarted")
+    second, _second_log = workers.start("restarted")
     assert result.get(timeout=60) is True
     [(recipients, _message)] = smtp_server.messages
     assert recipients == ["killed@example.org"]

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from core.errors import DomainError
-from partners.backup import restore_backup
+from partners.backup import ENCRYPTED_SECRETS_FORMAT, restore_backup
 
 
 class Command(BaseCommand):
@@ -50,6 +50,6 @@ class Command(BaseCommand):
                 "SECRET_KEY cannot decrypt (a backup from another installation): they are "
                 "deactivated with a new secret; share it with the partner and reactivate them."
             )
-        elif manifest["format"] < 3:
+        elif manifest["format"] < ENCRYPTED_SECRETS_FORMAT:
             lines.append("Webhook secrets were restored from a format-2 archive (unencrypted).")
         self.stdout.write(self.style.SUCCESS("\n".join(lines)))
