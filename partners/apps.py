@@ -14,10 +14,9 @@ class PartnersConfig(AppConfig):
         from core.api import base
 
         from . import capture, changes
-        from .changes import register_page_model
 
         capture.connect()
         # The API's `updated_at`, conditional requests and 410s read this app's ledger.
         base.use_ledger(changes)
         # The library's site texts are shown on pages (the home page) but are not a feed kind.
-        register_page_model(self.apps.get_model("s4c", "SiteText"))
+        changes.register_page_model(self.apps.get_model("s4c", "SiteText"))

@@ -53,17 +53,6 @@ PARTNERS_APP_FORMAT = 4
 # Format 2 (before secrets were encrypted) restores too: its secrets are in clear. Formats 2 and 3
 # (before the partner models moved to this app) name them "s4c.…": `_relabel_moved_models`.
 READABLE_FORMATS = {2, 3, 4}
-MOVED_MODELS = {
-    "apikey",
-    "capturedrow",
-    "changeevent",
-    "feedepoch",
-    "publicstate",
-    "webhookattempt",
-    "webhookdelivery",
-    "webhookendpoint",
-    "webhookevent",
-}
 # New event ids start this far above the highest id known when restoring: ids handed out by the
 # database the backup replaces may be unknown to the restore (restored onto a new database after
 # the old one was lost), and a partner must never see one id name two events.
@@ -175,10 +164,11 @@ def _relabel_moved_models(data: bytes) -> bytes:
     """An archive written before format 4 names the partner models with the library's label: as
     objects (`model="s4c.apikey"`) and in natural keys of content types (a group's permissions, the
     admin's log), which come as `<natural>s4c</natural><natural>apikey</natural>`."""
+    moved = {model._meta.model_name for model in apps.get_app_config("partners").get_models()}
     root = etree.fromstring(data)
     for obj in root.iter("object"):
         app_label, _dot, model = (obj.get("model") or "").partition(".")
-        if app_label == "s4c" and model in MOVED_MODELS:
+        if app_label == "s4c" and model in moved:
             obj.set("model", f"partners.{model}")
     for natural in root.iter("natural"):
         following = natural.getnext()
@@ -186,7 +176,7 @@ def _relabel_moved_models(data: bytes) -> bytes:
             natural.text == "s4c"
             and following is not None
             and following.tag == "natural"
-            and following.text in MOVED_MODELS
+            and following.text in moved
         ):
             natural.text = "partners"
     return etree.tostring(root, xml_declaration=True, encoding="utf-8")

@@ -54,23 +54,8 @@ class Ledger(Protocol):
     def kind_updated_at(self, kind_name: str): ...
 
 
-class _NoLedger:
-    """Without the partner app: an object's own `updated_at`, and no object was ever withdrawn."""
-
-    def public_updated_at(self, obj, *, states=None):
-        return getattr(obj, "updated_at", None)
-
-    def states_for(self, objects) -> dict:
-        return {}
-
-    def was_public(self, kind_name: str, object_id: str) -> bool:
-        return False
-
-    def kind_updated_at(self, kind_name: str):
-        return None
-
-
-ledger: Ledger = _NoLedger()
+# Set once at start-up by the partner app (`use_ledger`), before any request.
+ledger: Ledger | None = None
 
 
 def use_ledger(source: Ledger) -> None:
