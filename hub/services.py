@@ -92,7 +92,14 @@ def resource_save(  # noqa: PLR0912 - each choice list (countries, themes…) it
     Rich text is sanitised here. Themes and regions given here are set before the version is
     recorded, so the history holds one entry per edit, with the choices it made.
     """
-    current = Resource.objects.filter(pk=resource.pk).first() if resource.pk else None
+    # The row first, before any of its links or its search document: every writer of a resource
+    # queues here (re-indexing and a theme's delete take their rows in id order), so none holds a
+    # link or a document that another, already holding this row, waits for.
+    current = (
+        Resource.objects.select_for_update(no_key=True).filter(pk=resource.pk).first()
+        if resource.pk
+        else None
+    )
     if current is not None:
         # The workflow fields belong to resource_transition and resource_delete: an edit, or an
         # earlier version being restored, never changes them (a restore would otherwise publish or
@@ -227,6 +234,15 @@ def theme_delete(*, theme: Theme, actor) -> None:
         Resource.themes.through.objects.filter(theme_id=theme.pk)
         .order_by("resource_id")
         .values_list("resource_id", flat=True)
+    )
+    # Its resources first, in id order (as re-indexing takes them; an edit takes its one row
+    # first, see resource_save): the cascade's link deletes then wait for no writer that could be
+    # waiting for this delete.
+    list(
+        Resource.objects.filter(pk__in=ids)
+        .select_for_update(no_key=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
     theme.delete()
     # The links are gone now: the task is told which resources carried it.

@@ -83,10 +83,18 @@ def _serialise_feed_writes() -> None:
     Without it, a transaction could take event id 9, another id 10 and commit first: a consumer
     reading then gets 10, resumes after it, and never sees 9. Events are written just before
     commit, so the lock is held for an instant. SQLite serialises writers by itself.
+
+    The foreign-key checks Django defers to the commit run first, before the lock is taken: a
+    check can wait for another transaction (one deleting the theme a new link names), and that
+    one, at its own end, for this lock: "deadlock detected". Checked here, a refused link waits
+    holding nothing of the feed. (Django's constraints are all deferred: setting them back to
+    deferred restores the transaction's rule for what it writes next.)
     """
     connection = transaction.get_connection()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [FEED_LOCK])
 
 
