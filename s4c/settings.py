@@ -157,6 +157,14 @@ DATABASES = {
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 # Reconnect transparently after a database restart instead of failing one request per worker.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A database host that is down or silent fails a request (a 503) and /healthz after this many
+# seconds instead of holding a gunicorn worker for the kernel's TCP timeout (libpq: 2 at least).
+DB_CONNECT_TIMEOUT = env.int("DB_CONNECT_TIMEOUT", default=3)
+# The longest /healthz's own query may run (milliseconds): a database that accepts connections
+# but cannot answer (locked, overloaded) is reported down within a bound.
+HEALTH_STATEMENT_TIMEOUT_MS = env.int("HEALTH_STATEMENT_TIMEOUT_MS", default=1000)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = DB_CONNECT_TIMEOUT
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis: the Celery broker (REDIS_URL) and the cache (CACHE_REDIS_URL, by default the same
