@@ -206,8 +206,14 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
-CELERY_TASK_TIME_LIMIT = 10 * 60
-CELERY_TASK_SOFT_TIME_LIMIT = 9 * 60
+# Every task is stopped after these many seconds (the soft limit first, so it can clean up); the
+# long ones (link check, re-indexing) have their own, longer limits. The broker hands a message
+# of a vanished worker to another after CELERY_VISIBILITY_TIMEOUT, which must exceed the longest
+# task (a longer task would be run twice at once): `check --deploy` says so (core/checks.py).
+CELERY_TASK_TIME_LIMIT = env.int("TASK_TIME_LIMIT", default=5 * 60)
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("TASK_SOFT_TIME_LIMIT", default=4 * 60)
+TASK_LONG_TIME_LIMIT = env.int("TASK_LONG_TIME_LIMIT", default=13 * 60)
+TASK_LONG_SOFT_TIME_LIMIT = env.int("TASK_LONG_SOFT_TIME_LIMIT", default=12 * 60)
 # A task whose worker dies mid-way is delivered again; tasks are written to be idempotent.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -216,7 +222,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Fail fast when the broker is unreachable: the outbox (core/outbox.py) keeps the task for later.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     # A message whose worker vanished (killed with its pool) is handed out again after this long.
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=15 * 60),
     "socket_connect_timeout": 2,
     "socket_timeout": 5,
 }
@@ -366,6 +372,9 @@ WEBHOOK_RETRY_BASE_SECONDS = env.float("WEBHOOK_RETRY_BASE_SECONDS", default=30.
 WEBHOOK_RETRY_MAX_SECONDS = env.float("WEBHOOK_RETRY_MAX_SECONDS", default=3600.0)
 WEBHOOK_CONNECT_TIMEOUT = env.float("WEBHOOK_CONNECT_TIMEOUT", default=3.0)
 WEBHOOK_READ_TIMEOUT = env.float("WEBHOOK_READ_TIMEOUT", default=5.0)
+# A webhook attempt holds its delivery this long (more than a POST's connect and read timeouts);
+# a worker killed mid-attempt leaves it to the sweep (s4c.retry_webhooks) once the lease is over.
+WEBHOOK_LEASE_SECONDS = env.int("WEBHOOK_LEASE_SECONDS", default=120)
 WEBHOOK_LOG_DAYS = env.int("WEBHOOK_LOG_DAYS", default=90)  # finished deliveries kept this long
 CELERY_BEAT_SCHEDULE["prune-webhooks"] = {"task": "s4c.prune_webhooks", "schedule": 24 * 3600.0}
 
@@ -484,4 +493,8 @@ CELERY_BEAT_SCHEDULE["learning-erase-expired-applicants"] = {
 # can kill the worker in the middle of the task (tests/s4c/test_worker_kill.py).
 TEST_PAUSE_BEFORE_SEND_FILE = (
     env.str("S4C_TEST_PAUSE_BEFORE_SEND_FILE", default="") if TESTING else ""
+)
+# Tests only: the same for the first webhook POST (tests/s4c/test_worker_kill.py).
+TEST_PAUSE_BEFORE_POST_FILE = (
+    env.str("S4C_TEST_PAUSE_BEFORE_POST_FILE", default="") if TESTING else ""
 )
