@@ -465,6 +465,11 @@ LINK_CHECK_TIMEOUT = env.float("LINK_CHECK_TIMEOUT", default=10.0)
 # May a person publish a draft that was never submitted for review? Off: a second pair of eyes
 # (a reviewer, after a curator's submission) reads every resource before it is public.
 HUB_ALLOW_DIRECT_PUBLISH = env.bool("HUB_ALLOW_DIRECT_PUBLISH", default=False)
+# May a curator (not only a reviewer) edit an organisation that published resources show as
+# their publisher? Off: such an edit changes public pages without a second pair of eyes.
+HUB_CURATORS_EDIT_PUBLIC_ORGANISATIONS = env.bool(
+    "HUB_CURATORS_EDIT_PUBLIC_ORGANISATIONS", default=False
+)
 CELERY_BEAT_SCHEDULE["hub-publish-scheduled"] = {"task": "hub.publish_scheduled", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["hub-check-links"] = {"task": "hub.check_links", "schedule": 24 * 3600.0}
 
