@@ -100,6 +100,13 @@ class Stack:
             # all but the first five submissions of the hour (and the API its 121st read a minute).
             "APPLICATION_RATE_LIMIT": "1000000",
             "API_ANON_RATE": "100000/minute",
+            # The worker kill's unacknowledged task comes back within the drill, not after
+            # production's 15 minutes; the tasks' limits stay below it, as check --deploy asks.
+            "CELERY_VISIBILITY_TIMEOUT": "30",
+            "TASK_TIME_LIMIT": "25",
+            "TASK_SOFT_TIME_LIMIT": "20",
+            "TASK_LONG_TIME_LIMIT": "25",
+            "TASK_LONG_SOFT_TIME_LIMIT": "20",
             "LOG_LEVEL": "WARNING",
             "REQUEST_LOG_LEVEL": "WARNING",
             "PYTHONUNBUFFERED": "1",

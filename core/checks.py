@@ -5,7 +5,7 @@ from django.core import checks
 
 
 @checks.register(checks.Tags.compatibility, deploy=True)
-def task_and_lease_limits(app_configs=None, **kwargs):
+def task_and_lease_limits(**kwargs):  # app_configs: these are settings, not apps
     """A message whose worker vanished is handed out again after the broker's visibility timeout;
     a task that may run longer would then run twice at once (two link checks, two re-indexes)."""
     options = getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {}) or {}
