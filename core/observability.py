@@ -171,27 +171,8 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        from django.db import InterfaceError, OperationalError
-        from django.http import JsonResponse
-        from django.shortcuts import render
-        from django.utils.translation import gettext
+        from .errors import database_unavailable, is_database_outage
 
-        # OperationalError: refused, reset or terminated (a restart's "terminating connection
-        # due to administrator command"); InterfaceError: a connection already closed under us.
-        if not isinstance(exception, OperationalError | InterfaceError):
+        if not is_database_outage(exception):
             return None
-        logging.getLogger("s4c.database").warning("database unavailable: %s", exception)
-        if request.path_info.startswith("/api/"):
-            response = JsonResponse(
-                {
-                    "detail": gettext(
-                        "The portal is restarting one of its parts. Please try again in a few seconds."
-                    )
-                },
-                status=503,
-                json_dumps_params={"ensure_ascii": False},
-            )
-        else:
-            response = render(request, "503.html", status=503)
-        response["Retry-After"] = "5"
-        return response
+        return database_unavailable(request, exception)

@@ -75,3 +75,34 @@ def test_a_connection_terminated_by_a_restart_is_one_503_then_served(client):
         statuses.append(client.get("/ar/learning/").status_code)
         connection.close_if_unusable_or_obsolete()
     assert statuses in ([503, 200], [200, 200]), statuses
+
+
+class QueriesTheDatabase:
+    """A middleware that reads the database before any view, as the session's save or the page
+    cache do: its error never reaches a view's exception handling."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return self.get_response(request)
+
+
+def test_a_database_error_outside_any_view_is_a_503_too(settings, database_down):
+    from django.test import Client
+
+    settings.MIDDLEWARE = [
+        *settings.MIDDLEWARE[: settings.MIDDLEWARE.index("core.errors.QueryStringGuard")],
+        "tests.s4c.test_database_restart.QueriesTheDatabase",
+        *settings.MIDDLEWARE[settings.MIDDLEWARE.index("core.errors.QueryStringGuard") :],
+    ]
+    client = Client(raise_request_exception=False)
+    page = client.get("/ar/hub/")
+    api = client.get("/api/v1/resources/")
+
+    assert (page.status_code, api.status_code) == (503, 503)
+    assert page["Retry-After"] == "5"
+    assert _message("ar") in page.content.decode()
+    assert api.json()["detail"] == _message("en")
