@@ -100,6 +100,13 @@ class Stack:
             # all but the first five submissions of the hour (and the API its 121st read a minute).
             "APPLICATION_RATE_LIMIT": "1000000",
             "API_ANON_RATE": "100000/minute",
+            # The worker kill's unacknowledged task comes back within the drill, not after
+            # production's 15 minutes; the tasks' limits stay below it, as check --deploy asks.
+            "CELERY_VISIBILITY_TIMEOUT": "30",
+            "TASK_TIME_LIMIT": "25",
+            "TASK_SOFT_TIME_LIMIT": "20",
+            "TASK_LONG_TIME_LIMIT": "25",
+            "TASK_LONG_SOFT_TIME_LIMIT": "20",
             "LOG_LEVEL": "WARNING",
             "REQUEST_LOG_LEVEL": "WARNING",
             "PYTHONUNBUFFERED": "1",
@@ -451,6 +458,7 @@ def main() -> None:
             time.sleep(3)
         present, acknowledged = set(state["present"]), set(state["acknowledged"])
         report(load, marks, notes, accepted, present, acknowledged, state)
+        server_errors(scratch / "gunicorn.log")
     finally:
         load.stop.set()
         stack.stop_all()
@@ -512,6 +520,25 @@ def report(load, marks, notes, accepted, present, acknowledged, state) -> None:
     print(f"feed epoch at the end: {state.get('epoch')}, highest event id {state.get('max_event')}")
     print("restore said:\n  " + notes.get("restore", "").replace("\n", "\n  "))
     print(f"\nLOST: {totals['lost']}")
+
+
+def server_errors(log: Path) -> None:
+    """The exceptions behind the 500s, from gunicorn's log (its directory is removed at the end)."""
+    lines = log.read_text(errors="replace").splitlines() if log.exists() else []
+    causes: dict[str, int] = {}
+    for number, line in enumerate(lines):
+        if "Internal Server Error" in line:
+            # The traceback's last line names the exception.
+            tail = next(
+                (
+                    x
+                    for x in lines[number + 1 : number + 200]
+                    if re.match(r"^[\w.]+(Error|Exception)", x)
+                ),
+                "?",
+            )
+            causes[tail[:160]] = causes.get(tail[:160], 0) + 1
+    print("500s by exception: " + (json.dumps(causes, ensure_ascii=False) if causes else "none"))
 
 
 if __name__ == "__main__":

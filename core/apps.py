@@ -15,6 +15,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Site")
 
     def ready(self):
+        from . import checks  # noqa: F401 - registers the deploy checks
         from .caching import connect_invalidation
 
         connect_invalidation()

@@ -1,7 +1,11 @@
 """One domain error type, the API's mapping of errors to clear 4xx JSON responses, the guards
 against malformed requests and the error pages (JSON on the API, a page elsewhere)."""
 
+import logging
+import sys
+
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -114,5 +118,38 @@ def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)
 
 
+def is_database_outage(exception) -> bool:
+    """OperationalError: refused, reset or terminated (a restart's "terminating connection due to
+    administrator command"); InterfaceError: a connection already closed under us."""
+    return isinstance(exception, OperationalError | InterfaceError)
+
+
+def database_unavailable(request, exception):
+    """A database that is restarting: a short 503 with Retry-After in the request's language (JSON
+    on the API), not a 500. Connections are health-checked and reopened at the next request
+    (CONN_HEALTH_CHECKS), so the portal recovers by itself as soon as the database is back."""
+    logging.getLogger("s4c.database").warning("database unavailable: %s", exception)
+    if _is_api(request):
+        response = JsonResponse(
+            {
+                "detail": _(
+                    "The portal is restarting one of its parts. Please try again in a few seconds."
+                )
+            },
+            status=503,
+            json_dumps_params={"ensure_ascii": False},
+        )
+    else:
+        response = render(request, "503.html", status=503)
+    response["Retry-After"] = "5"
+    return response
+
+
 def server_error(request):
+    # Django calls this handler inside its `except`: the exception is still at hand. A database
+    # error raised outside a view (a middleware: the session saved, the page cache, the writes
+    # capture), which DatabaseUnavailableMiddleware never sees, is the same 503.
+    exception = sys.exc_info()[1]
+    if is_database_outage(exception):
+        return database_unavailable(request, exception)
     return render(request, "500.html", status=500)

@@ -1,14 +1,25 @@
 """GET /healthz: the state of the database, the cache and the Celery broker."""
 
+from django.conf import settings
 from django.core.cache import caches
-from django.db import connection
+from django.db import connection, transaction
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
 
 def _check_database() -> str:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
+    # Connecting is bounded by DB_CONNECT_TIMEOUT (the connection's connect_timeout); the query
+    # by a statement timeout local to its transaction, so a database that accepts connections
+    # and never answers is still reported down in time.
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT set_config('statement_timeout', %s, true)",
+                [str(settings.HEALTH_STATEMENT_TIMEOUT_MS)],
+            )
+        # A table every migrated database has: the query waits on it like a page would (a
+        # migration or VACUUM FULL holding it), which SELECT 1 alone would not show.
+        cursor.execute("SELECT 1 FROM django_migrations LIMIT 1")
         cursor.fetchone()
     return "ok"
 

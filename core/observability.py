@@ -171,12 +171,8 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        from django.db import OperationalError
-        from django.shortcuts import render
+        from .errors import database_unavailable, is_database_outage
 
-        if not isinstance(exception, OperationalError):
+        if not is_database_outage(exception):
             return None
-        logging.getLogger("s4c.database").warning("database unavailable: %s", exception)
-        response = render(request, "503.html", status=503)
-        response["Retry-After"] = "5"
-        return response
+        return database_unavailable(request, exception)

@@ -8,5 +8,7 @@ class HubConfig(AppConfig):
 
     def ready(self):
         from .api.kinds import register_kinds
+        from .media import register_media
 
         register_kinds()
+        register_media()

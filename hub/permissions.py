@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.permissions import is_system
 
-from .models import Resource
+from .models import Organisation, Resource
 
 Status = Resource.Status
 
@@ -110,12 +110,39 @@ def next_step(resource: Resource) -> str:
     }[Status(resource.status)]
 
 
+def organisation_shown_publicly(organisation: Organisation) -> bool:
+    """Is the organisation the publisher of a published resource (its name, acronym, logo and
+    website shown on the resource's page, the API and OAI)?"""
+    return (
+        organisation.pk is not None
+        and Resource.objects.alive()
+        .filter(publisher=organisation, status=Status.PUBLISHED)
+        .exists()
+    )
+
+
+def can_edit_organisation(actor, organisation: Organisation) -> bool:
+    """A curator edits organisations nothing public shows yet; renaming one shown on published
+    resources changes those public pages, so it is a reviewer's edit, as editing a published
+    resource is (HUB_CURATORS_EDIT_PUBLIC_ORGANISATIONS: the policy to let curators do it)."""
+    action = "change" if organisation.pk else "add"
+    if not _has(actor, f"hub.{action}_organisation"):
+        return False
+    if settings.HUB_CURATORS_EDIT_PUBLIC_ORGANISATIONS or not organisation_shown_publicly(
+        organisation
+    ):
+        return True
+    return _has(actor, "hub.publish_resource")
+
+
 # --- the other hub objects: plain model permissions -------------------------------------------
 def can_save(actor, obj) -> bool:
     opts = obj._meta
     action = "change" if obj.pk else "add"
     if isinstance(obj, Resource):
         return can_edit_resource(actor, obj)
+    if isinstance(obj, Organisation):
+        return can_edit_organisation(actor, obj)
     return _has(actor, f"{opts.app_label}.{action}_{opts.model_name}")
 
 

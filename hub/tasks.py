@@ -4,6 +4,12 @@ from django.db import DatabaseError
 
 from . import services
 
+# The long tasks' limits (settings), read when the tasks are declared.
+LONG = {
+    "soft_time_limit": settings.TASK_LONG_SOFT_TIME_LIMIT,
+    "time_limit": settings.TASK_LONG_TIME_LIMIT,
+}
+
 
 @shared_task(name="hub.publish_scheduled")
 def publish_scheduled() -> int:
@@ -12,7 +18,7 @@ def publish_scheduled() -> int:
     return services.publish_scheduled()
 
 
-@shared_task(name="hub.check_links", soft_time_limit=30 * 60, time_limit=35 * 60)
+@shared_task(name="hub.check_links", **LONG)
 def check_links() -> dict:
     """Safe twice: each check overwrites a resource's link status with what it found (no history
     row, no e-mail), so a second run only refreshes the same fields."""
@@ -32,15 +38,13 @@ REINDEX_RETRY = {
 }
 
 
-@shared_task(
-    name="hub.reindex_resources", soft_time_limit=30 * 60, time_limit=35 * 60, **REINDEX_RETRY
-)
+@shared_task(name="hub.reindex_resources", **LONG, **REINDEX_RETRY)
 def reindex_resources(*, ids: list[int]) -> int:
     """Safe twice: as hub.reindex_theme, each resource's data is recomputed from what is stored."""
     return services.reindex_resources(ids=ids)
 
 
-@shared_task(name="hub.reindex_theme", soft_time_limit=30 * 60, time_limit=35 * 60, **REINDEX_RETRY)
+@shared_task(name="hub.reindex_theme", **LONG, **REINDEX_RETRY)
 def reindex_theme(*, theme_id: int) -> int:
     """Safe twice: each resource's search data is recomputed from what is stored when the task
     runs, so a second run (or a run after a second rename) writes the same data."""

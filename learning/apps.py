@@ -10,6 +10,17 @@ class LearningConfig(AppConfig):
         from .api.kinds import register_kinds
 
         register_kinds()
+        from core import media
+
+        from .models import Speaker
+
+        # Speakers' photos are shown on the public session pages.
+        media.register(
+            "speakers/",
+            lambda request, name: (
+                media.PUBLIC if Speaker.objects.filter(photo=name).exists() else None
+            ),
+        )
         from partners import backup
 
         from . import privacy

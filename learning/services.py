@@ -2,9 +2,7 @@
 
 import datetime as dt
 import hashlib
-import os
 import secrets
-import time
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -15,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
+from core.faults import pause_once
 from core.outbox import enqueue_on_commit
 from core.permissions import as_user
 from core.text import clean_text, clean_text_fields
@@ -126,20 +125,6 @@ def session_save(*, session: Session, actor) -> Session:
     return session
 
 
-def _pause_for_tests() -> None:
-    """Tests only (TEST_PAUSE_BEFORE_SEND_FILE): the first send pauses, so a test can kill it."""
-    path = settings.TEST_PAUSE_BEFORE_SEND_FILE
-    if not path:
-        return
-    try:
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-    except FileExistsError:
-        return  # paused once already: later runs go straight on
-    os.write(fd, str(os.getpid()).encode())
-    os.close(fd)
-    time.sleep(60)
-
-
 def email_send_once(
     *, key: str, kind: str, application: Application, subject: str, body: str
 ) -> bool:
@@ -165,7 +150,8 @@ def email_send_once(
                 )
         except IntegrityError:
             return False
-        _pause_for_tests()
+        # Tests only (TEST_PAUSE_BEFORE_SEND_FILE): the first send pauses, so a test can kill it.
+        pause_once(settings.TEST_PAUSE_BEFORE_SEND_FILE)
         send_mail(subject, body, None, [application.email])
     return True
 

@@ -30,6 +30,7 @@ from django.db.models import F
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from core.faults import pause_once
 from core.links import absolute_url
 from core.outbox import enqueue_on_commit
 from partners.models import (
@@ -46,8 +47,6 @@ logger = logging.getLogger(__name__)
 
 TASK = "s4c.deliver_webhook"
 USER_AGENT = "South-4-Care webhooks (+https://www.ilo.org)"
-# An attempt holds its delivery this long; a worker that dies mid-attempt is retried after it.
-LEASE = timedelta(minutes=2)
 # The sweep leaves a due delivery this long to the message already scheduled for it.
 SWEEP_GRACE = timedelta(seconds=30)
 
@@ -153,7 +152,12 @@ def attempt(*, delivery_id: int) -> str:
     now = timezone.now()
     claimed = WebhookDelivery.objects.filter(
         pk=delivery_id, status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now
-    ).update(next_attempt_at=now + LEASE, attempts=F("attempts") + 1)
+    ).update(
+        # The lease: a worker killed mid-attempt leaves the delivery due again once it is over,
+        # and the sweep (retry_due) attempts it then; until then no one else attempts it.
+        next_attempt_at=now + timedelta(seconds=settings.WEBHOOK_LEASE_SECONDS),
+        attempts=F("attempts") + 1,
+    )
     if not claimed:
         return "not due"
     delivery = WebhookDelivery.objects.select_related("event", "endpoint").get(pk=delivery_id)
@@ -177,6 +181,7 @@ def attempt(*, delivery_id: int) -> str:
             "X-S4C-Signature": sign(secret=endpoint.secret, timestamp=timestamp, body=body),
             "X-S4C-Attempt": str(number),
         }
+        pause_once(settings.TEST_PAUSE_BEFORE_POST_FILE)  # tests only: a kill mid-attempt
         try:
             status_code = _post(endpoint.url, body, headers)
         except (OSError, http.client.HTTPException) as exc:  # timeouts are OSErrors

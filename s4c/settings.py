@@ -157,6 +157,14 @@ DATABASES = {
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 # Reconnect transparently after a database restart instead of failing one request per worker.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A database host that is down or silent fails a request (a 503) and /healthz after this many
+# seconds instead of holding a gunicorn worker for the kernel's TCP timeout (libpq: 2 at least).
+DB_CONNECT_TIMEOUT = env.int("DB_CONNECT_TIMEOUT", default=3)
+# The longest /healthz's own query may run (milliseconds): a database that accepts connections
+# but cannot answer (locked, overloaded) is reported down within a bound.
+HEALTH_STATEMENT_TIMEOUT_MS = env.int("HEALTH_STATEMENT_TIMEOUT_MS", default=1000)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = DB_CONNECT_TIMEOUT
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis: the Celery broker (REDIS_URL) and the cache (CACHE_REDIS_URL, by default the same
@@ -198,8 +206,14 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
-CELERY_TASK_TIME_LIMIT = 10 * 60
-CELERY_TASK_SOFT_TIME_LIMIT = 9 * 60
+# Every task is stopped after these many seconds (the soft limit first, so it can clean up); the
+# long ones (link check, re-indexing) have their own, longer limits. The broker hands a message
+# of a vanished worker to another after CELERY_VISIBILITY_TIMEOUT, which must exceed the longest
+# task (a longer task would be run twice at once): `check --deploy` says so (core/checks.py).
+CELERY_TASK_TIME_LIMIT = env.int("TASK_TIME_LIMIT", default=5 * 60)
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("TASK_SOFT_TIME_LIMIT", default=4 * 60)
+TASK_LONG_TIME_LIMIT = env.int("TASK_LONG_TIME_LIMIT", default=13 * 60)
+TASK_LONG_SOFT_TIME_LIMIT = env.int("TASK_LONG_SOFT_TIME_LIMIT", default=12 * 60)
 # A task whose worker dies mid-way is delivered again; tasks are written to be idempotent.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -208,7 +222,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Fail fast when the broker is unreachable: the outbox (core/outbox.py) keeps the task for later.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     # A message whose worker vanished (killed with its pool) is handed out again after this long.
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=15 * 60),
     "socket_connect_timeout": 2,
     "socket_timeout": 5,
 }
@@ -262,6 +276,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# Behind nginx (deploy/nginx): the internal location uploaded files are handed to once the portal
+# allowed them (X-Accel-Redirect). Empty: the portal streams them itself.
+MEDIA_ACCEL_REDIRECT = env.str("MEDIA_ACCEL_REDIRECT", default="")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -358,6 +375,9 @@ WEBHOOK_RETRY_BASE_SECONDS = env.float("WEBHOOK_RETRY_BASE_SECONDS", default=30.
 WEBHOOK_RETRY_MAX_SECONDS = env.float("WEBHOOK_RETRY_MAX_SECONDS", default=3600.0)
 WEBHOOK_CONNECT_TIMEOUT = env.float("WEBHOOK_CONNECT_TIMEOUT", default=3.0)
 WEBHOOK_READ_TIMEOUT = env.float("WEBHOOK_READ_TIMEOUT", default=5.0)
+# A webhook attempt holds its delivery this long (more than a POST's connect and read timeouts);
+# a worker killed mid-attempt leaves it to the sweep (s4c.retry_webhooks) once the lease is over.
+WEBHOOK_LEASE_SECONDS = env.int("WEBHOOK_LEASE_SECONDS", default=120)
 WEBHOOK_LOG_DAYS = env.int("WEBHOOK_LOG_DAYS", default=90)  # finished deliveries kept this long
 CELERY_BEAT_SCHEDULE["prune-webhooks"] = {"task": "s4c.prune_webhooks", "schedule": 24 * 3600.0}
 
@@ -448,6 +468,11 @@ LINK_CHECK_TIMEOUT = env.float("LINK_CHECK_TIMEOUT", default=10.0)
 # May a person publish a draft that was never submitted for review? Off: a second pair of eyes
 # (a reviewer, after a curator's submission) reads every resource before it is public.
 HUB_ALLOW_DIRECT_PUBLISH = env.bool("HUB_ALLOW_DIRECT_PUBLISH", default=False)
+# May a curator (not only a reviewer) edit an organisation that published resources show as
+# their publisher? Off: such an edit changes public pages without a second pair of eyes.
+HUB_CURATORS_EDIT_PUBLIC_ORGANISATIONS = env.bool(
+    "HUB_CURATORS_EDIT_PUBLIC_ORGANISATIONS", default=False
+)
 CELERY_BEAT_SCHEDULE["hub-publish-scheduled"] = {"task": "hub.publish_scheduled", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["hub-check-links"] = {"task": "hub.check_links", "schedule": 24 * 3600.0}
 
@@ -476,4 +501,8 @@ CELERY_BEAT_SCHEDULE["learning-erase-expired-applicants"] = {
 # can kill the worker in the middle of the task (tests/s4c/test_worker_kill.py).
 TEST_PAUSE_BEFORE_SEND_FILE = (
     env.str("S4C_TEST_PAUSE_BEFORE_SEND_FILE", default="") if TESTING else ""
+)
+# Tests only: the same for the first webhook POST (tests/s4c/test_worker_kill.py).
+TEST_PAUSE_BEFORE_POST_FILE = (
+    env.str("S4C_TEST_PAUSE_BEFORE_POST_FILE", default="") if TESTING else ""
 )

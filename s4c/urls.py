@@ -1,16 +1,14 @@
-from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
-from django.views.static import serve
 from drf_spectacular.renderers import OpenApiJsonRenderer, OpenApiYamlRenderer
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from actionplan.api.urls import routes as actionplan_routes
 from actionplan.sitemaps import PlanSitemap
-from core import health, seo
+from core import health, media, seo
 from core.api.routers import Router
 from hub import oai
 from hub.api.urls import routes as hub_routes
@@ -107,8 +105,8 @@ urlpatterns += i18n_patterns(
     prefix_default_language=True,
 )
 
-if settings.DEBUG:
-    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+# Uploaded files, in every mode: the owning app decides who may have each (core/media.py).
+urlpatterns += [path("media/<path:path>", media.serve, name="media")]
 
 handler400 = "core.errors.bad_request"
 handler404 = "core.errors.page_not_found"

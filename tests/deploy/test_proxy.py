@@ -27,6 +27,14 @@ ROOT = Path(__file__).resolve().parents[2]
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None)
 UPLOAD_MAX_BYTES = 3 * 1024 * 1024
 HASHED_CSS = "s4c/css/site.0123456789ab.css"
+SEED_MEDIA = """
+from hub.models import Resource
+for status, name in (("published", "report"), ("draft", "draft")):
+    Resource.objects.create(
+        title_en=name, resource_type="publication", publication_year=2025, status=status,
+        file=f"resources/2025/{name}.pdf",
+    )
+"""
 
 
 def _free_port() -> int:
@@ -91,6 +99,9 @@ def stack(tmp_path_factory):
     shutil.copy(ROOT / "core/static/s4c/errors/413.html", static / "s4c/errors/413.html")
     (media / "resources" / "2025").mkdir(parents=True)
     (media / "resources" / "2025" / "report.pdf").write_bytes(b"%PDF-1.4\n<html>not run</html>\n")
+    (media / "resources" / "2025" / "draft.pdf").write_bytes(b"%PDF-1.4\n")
+    (media / "stray").mkdir()
+    (media / "stray" / "notes.pdf").write_bytes(b"%PDF-1.4\n")
 
     env = {
         k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "REDIS_", "DJANGO_"))
@@ -102,6 +113,7 @@ def stack(tmp_path_factory):
         ALLOWED_HOSTS="localhost",
         DATABASE_URL=f"sqlite:///{tmp / 'db.sqlite3'}",
         MEDIA_ROOT=str(media),
+        MEDIA_ACCEL_REDIRECT="/_media/",
         LOG_FORMAT="plain",
         LOG_LEVEL="WARNING",
         DJANGO_SETTINGS_MODULE="s4c.settings",
@@ -116,6 +128,17 @@ def stack(tmp_path_factory):
         timeout=300,
     )
     assert migrated.returncode == 0, migrated.stderr[-2000:]
+    # One published resource with a document, one draft with another (the view asks the hub).
+    seeded = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", SEED_MEDIA],
+        check=False,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert seeded.returncode == 0, seeded.stderr[-2000:]
     # The child keeps its own copy of the log's descriptor; ours closes once it is started.
     with open(tmp / "gunicorn.log", "w") as gunicorn_log:
         gunicorn = subprocess.Popen(
@@ -307,11 +330,25 @@ def test_uploaded_documents_are_downloads_never_rendered(stack):
 
     assert response.status == 200
     assert data.startswith(b"%PDF")
-    assert response.getheader("Content-Disposition") == "attachment"
+    assert response.getheader("Content-Disposition") == 'attachment; filename="report.pdf"'
+    assert response.getheader("Content-Type") == "application/pdf"  # nginx's, by the extension
     assert response.getheader("X-Content-Type-Options") == "nosniff"
     assert "sandbox" in response.getheader("Content-Security-Policy")
+    assert response.getheader("Cache-Control") == "public, max-age=3600"
+    assert response.getheader("X-Accel-Redirect") is None
+    assert stack.reached_django("/media/resources/2025/report.pdf")
     put, _ = stack.request("POST", "/media/resources/2025/report.pdf", body=b"x")
     assert put.status == 403
+
+
+def test_a_drafts_file_and_files_no_app_claims_are_not_found(stack):
+    draft, draft_body = stack.request("GET", "/media/resources/2025/draft.pdf")
+    stray, _ = stack.request("GET", "/media/stray/notes.pdf")
+    internal, _ = stack.request("GET", "/_media/resources/2025/draft.pdf")
+    escape, _ = stack.request("GET", "/media/resources/../stray/notes.pdf")
+
+    assert (draft.status, stray.status, internal.status, escape.status) == (404, 404, 404, 404)
+    assert not draft_body.startswith(b"%PDF")
 
 
 def test_static_files_are_cached_long_when_their_name_is_hashed(stack):

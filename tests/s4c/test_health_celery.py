@@ -48,3 +48,24 @@ def test_a_real_worker_runs_a_task_through_redis(celery_worker):
     result = ping.delay(value=41)
     assert result.get(timeout=20) == {"pong": 41}
     assert result.status == "SUCCESS"
+
+
+def test_the_deploy_check_refuses_a_visibility_timeout_shorter_than_the_longest_task(settings):
+    from core.checks import task_and_lease_limits
+
+    assert task_and_lease_limits() == []  # the shipped defaults
+    settings.CELERY_BROKER_TRANSPORT_OPTIONS = {
+        **settings.CELERY_BROKER_TRANSPORT_OPTIONS,
+        "visibility_timeout": settings.TASK_LONG_TIME_LIMIT,
+    }
+    [error] = task_and_lease_limits()
+    assert error.id == "s4c.E001"
+
+
+def test_the_deploy_check_refuses_a_webhook_lease_shorter_than_a_post(settings):
+    from core.checks import task_and_lease_limits
+
+    settings.WEBHOOK_LEASE_SECONDS = 5
+    settings.WEBHOOK_CONNECT_TIMEOUT, settings.WEBHOOK_READ_TIMEOUT = 3.0, 5.0
+    [error] = task_and_lease_limits()
+    assert error.id == "s4c.E002"

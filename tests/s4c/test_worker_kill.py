@@ -15,6 +15,7 @@ import sys
 import threading
 import time
 import uuid
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import quote
 
@@ -35,6 +36,7 @@ pytestmark = [
 ]
 
 VISIBILITY_TIMEOUT = 4  # seconds before a message of a vanished worker is handed out again
+WEBHOOK_LEASE = 3  # seconds a webhook attempt holds its delivery
 
 
 class _SMTPHandler(socketserver.StreamRequestHandler):
@@ -127,7 +129,10 @@ def workers(transactional_db, smtp_server, tmp_path):
         "EMAIL_PORT": str(smtp_server.server_address[1]),
         "EMAIL_USE_TLS": "false",
         "S4C_TEST_PAUSE_BEFORE_SEND_FILE": str(tmp_path / "paused.pid"),
+        "S4C_TEST_PAUSE_BEFORE_POST_FILE": str(tmp_path / "paused-post.pid"),
         "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
+        "WEBHOOK_LEASE_SECONDS": str(WEBHOOK_LEASE),
+        "WEBHOOK_ALLOW_HTTP": "true",
     }
 
     def start(name: str) -> tuple[subprocess.Popen, Path]:
@@ -179,6 +184,7 @@ def workers(transactional_db, smtp_server, tmp_path):
             "start": staticmethod(start),
             "stop": staticmethod(stop),
             "pause_file": tmp_path / "paused.pid",
+            "post_pause_file": tmp_path / "paused-post.pid",
         },
     )
     for process in started:
@@ -203,9 +209,10 @@ def _send(row: OutboxTask, queue: str, *, task_id: str | None = None):
     )
 
 
-def _paused_pid(workers, log: Path) -> int:
+def _paused_pid(workers, log: Path, *, pause_file: Path | None = None) -> int:
+    pause_file = pause_file or workers.pause_file
     text = _wait_for(
-        lambda: workers.pause_file.exists() and workers.pause_file.read_text(),
+        lambda: pause_file.exists() and pause_file.read_text(),
         timeout=60,
         what="the task to start sending",
         log=log,
@@ -266,3 +273,63 @@ def test_a_worker_killed_whole_mid_task_leaves_it_to_the_next_worker(workers, sm
     assert len(smtp_server.messages) == 1
     assert SentEmail.objects.count() == 1
     assert second.poll() is None
+
+
+def test_a_worker_killed_mid_webhook_delivery_leaves_it_to_the_sweep_and_posts_once(
+    workers, monkeypatch
+):
+    """The pool process is killed after claiming the delivery, before its POST. The message comes
+    back at once but the lease holds the delivery; once the lease is over the sweep hands it out
+    again and the partner receives the event exactly once."""
+    import core.outbox
+    from partners.models import WebhookAttempt, WebhookDelivery
+    from partners.webhooks import TASK, retry_due
+    from tests.api.test_webhooks import Receiver, _endpoint, _publish
+
+    receiver = Receiver([200])
+    try:
+        _endpoint(receiver)
+        # The first attempt is sent below on this test's queue, not by the outbox to the default one.
+        monkeypatch.setattr(core.outbox, "send", lambda *, row_id: False)
+        _publish()
+        delivery = WebhookDelivery.objects.get()
+
+        worker, log = workers.start("killpost")
+        first = app.send_task(TASK, kwargs={"delivery_id": delivery.pk}, queue=workers.queue)
+        child = _paused_pid(workers, log, pause_file=workers.post_pause_file)
+        delivery.refresh_from_db()
+        assert delivery.attempts == 1  # claimed: the lease runs
+        assert receiver.requests == []
+
+        os.kill(child, signal.SIGKILL)
+        # Given back by the worker's main process and run again: the lease says not yet.
+        assert first.get(timeout=60) == "not due"
+        assert receiver.requests == []
+
+        # The lease over, the beat's sweep (s4c.retry_webhooks) sends it again, here on this
+        # test's queue.
+        time.sleep(WEBHOOK_LEASE + 0.5)
+        sent = []
+        original = app.send_task
+        monkeypatch.setattr(
+            app,
+            "send_task",
+            lambda name, **options: (
+                sent.append(original(name, **{**options, "queue": workers.queue})) or sent[-1]
+            ),
+        )
+        assert retry_due(grace=timedelta(0)) == 1
+        assert sent[0].get(timeout=60) == "delivered"
+
+        [request] = receiver.requests
+        assert request["headers"]["X-S4C-Attempt"] == "2"
+        delivery.refresh_from_db()
+        assert delivery.status == WebhookDelivery.Status.DELIVERED
+        assert WebhookAttempt.objects.filter(delivery=delivery).count() == 1
+        # A late duplicate message (a second sweep, a redelivery) posts nothing more.
+        again = original(TASK, kwargs={"delivery_id": delivery.pk}, queue=workers.queue)
+        assert again.get(timeout=30) == "not due"
+        assert len(receiver.requests) == 1
+        assert worker.poll() is None
+    finally:
+        receiver.stop()
