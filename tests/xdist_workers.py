@@ -51,11 +51,28 @@ _own_redis_databases()
 SHARED_FIXTURES = ("live_portal",)
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups (its own modifyitems hook)
-def pytest_collection_modifyitems(items):
+@pytest.hookimpl(trylast=True)  # after xdist's own hook, which this one completes
+def pytest_collection_modifyitems(config, items):
     for item in items:
         for fixture in SHARED_FIXTURES:
             if fixture in getattr(item, "fixturenames", ()):
                 item.add_marker(pytest.mark.xdist_group(fixture))
         if item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.xdist_group("browser"))
+    if config.getvalue("loadgroup"):
+        _group_suffixes(items)
+
+
+def _group_suffixes(items) -> None:
+    """What xdist's `--dist loadgroup` does on a worker: a test's group after an `@` in its node id,
+    which the scheduler reads. xdist 3.8 sets `item._nodeid`, which pytest 9.2 no longer reads (the
+    id lives in `item._id`): without this every group would be silently ignored."""
+    from _pytest.nodeid import coerce_node_id
+
+    for item in items:
+        names = {
+            str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+            for mark in item.iter_markers("xdist_group")
+        }
+        if names and "@" not in item.nodeid:
+            item._id = coerce_node_id(f"{item.nodeid}@{'_'.join(sorted(names))}")
