@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Parallel test processes (pytest-xdist); `make test TEST_WORKERS=0` runs in this process.
+TEST_WORKERS ?= 2
 
 .PHONY: run test setup install lint deadcode format messages clean
 
@@ -12,7 +14,7 @@ run: setup ## Run the portal with its real content on SQLite (no Redis needed)
 
 test: install .env ## Run the whole test suite
 	$(BIN)/python manage.py compiletranslations
-	S4C_TESTING=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
+	S4C_TESTING=1 $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 setup: install .env
 	$(BIN)/python manage.py compiletranslations

@@ -24,6 +24,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+# One worker runs the module (make test's --dist loadgroup): the stack (migrated portal, gunicorn,
+# nginx) is module-scoped, and a second one built at once on another worker only competes with it.
+pytestmark = pytest.mark.xdist_group("nginx_stack")
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None)
 UPLOAD_MAX_BYTES = 3 * 1024 * 1024
 HASHED_CSS = "s4c/css/site.0123456789ab.css"
