@@ -79,6 +79,7 @@ class RichTextWidget(forms.Textarea):
                     "django_prose_editor/material-icons.css",
                     "django_prose_editor/editor.css",
                     "django_prose_editor/overrides.css",
+                    "s4c/css/rich_text.css",
                 ]
             },
             js=[forms.Script("s4c/js/rich_text.js", type="module")],

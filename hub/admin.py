@@ -4,6 +4,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.urls import path, reverse
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -36,7 +37,28 @@ from .models import (
 Status = Resource.Status
 
 
-class ResourceAdminForm(forms.ModelForm):
+def _online_copy_label(name) -> str:
+    return _("Online copy in %(language)s") % {"language": name}
+
+
+# One address per document language, so each language's button opens its own copy.
+DocumentUrlFields = type(
+    "DocumentUrlFields",
+    (forms.Form,),
+    {
+        f"document_url_{code}": forms.URLField(
+            label=lazy(_online_copy_label, str)(name),
+            required=False,
+            max_length=500,
+            assume_scheme="https",
+            help_text=_("Leave empty when there is no online copy in this language."),
+        )
+        for code, name in DOCUMENT_LANGUAGES
+    },
+)
+
+
+class ResourceAdminForm(forms.ModelForm, DocumentUrlFields):
     countries = forms.MultipleChoiceField(
         label=_("Countries"),
         choices=lambda: list(countries),
@@ -51,13 +73,26 @@ class ResourceAdminForm(forms.ModelForm):
         help_text=_("The languages the document itself exists in."),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            for link in self.instance.language_links.all():
+                self.fields[f"document_url_{link.language}"].initial = link.url
+        self.initialise_choices()
+
+    def document_links(self) -> dict[str, str]:
+        """Each checked language's online copy ("" for none); an address checks its language."""
+        data = self.cleaned_data
+        checked = set(data.get("document_languages") or [])
+        urls = {code: data.get(f"document_url_{code}") or "" for code, _name in DOCUMENT_LANGUAGES}
+        return {code: url for code, url in urls.items() if code in checked or url}
+
     class Meta:
         model = Resource
         fields = "__all__"  # noqa: DJ007 - the admin edits every editable field
         formfield_callback = https_formfield
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def initialise_choices(self):
         if self.instance.pk:
             # The version's own codes: on a restore page, the countries of that version.
             self.fields["countries"].initial = list(self.instance.country_codes or []) or list(
@@ -148,6 +183,7 @@ class ResourceAdmin(BilingualAdmin):
                     "authors",
                     ("publication_year", "publication_month", "publication_day"),
                     "document_languages",
+                    *(f"document_url_{code}" for code, _name in DOCUMENT_LANGUAGES),
                     "external_url",
                     "file",
                     "licence",
@@ -241,7 +277,7 @@ class ResourceAdmin(BilingualAdmin):
             themes=data.get("themes"),
             regions=data.get("regions"),
             countries=data.get("countries", []),
-            languages=data.get("document_languages", []),
+            languages=form.document_links(),
         )
 
     def save_related(self, request, form, formsets, change):

@@ -369,19 +369,31 @@ class ResourceLanguage(models.Model):
         return document_format(self.url)
 
 
-def document_format(url: str) -> str:
-    """The format of a document from its address ("PDF" for ….pdf), a web page otherwise."""
+# A document's format as the API names it (a stable code), from its address's suffix.
+DOCUMENT_FORMATS = {
+    "pdf": "pdf",
+    "doc": "word",
+    "docx": "word",
+    "xls": "excel",
+    "xlsx": "excel",
+    "epub": "epub",
+}
+FORMAT_LABELS = {"pdf": "PDF", "word": "Word", "excel": "Excel", "epub": "EPUB"}
+
+
+def document_format_code(url: str) -> str:
+    """The format of a document from its address ("pdf" for ….pdf), "html" (a web page) otherwise."""
     from urllib.parse import urlsplit
 
-    suffix = urlsplit(url).path.rsplit(".", 1)[-1].lower() if "." in urlsplit(url).path else ""
-    return {
-        "pdf": "PDF",
-        "doc": "Word",
-        "docx": "Word",
-        "xls": "Excel",
-        "xlsx": "Excel",
-        "epub": "EPUB",
-    }.get(suffix, str(_("web page")))
+    path = urlsplit(url).path
+    suffix = path.rsplit(".", 1)[-1].lower() if "." in path else ""
+    return DOCUMENT_FORMATS.get(suffix, "html")
+
+
+def document_format(url: str) -> str:
+    """The format of a document from its address ("PDF" for ….pdf), a web page otherwise."""
+    code = document_format_code(url)
+    return FORMAT_LABELS.get(code) or str(_("web page"))
 
 
 class StatusChange(models.Model):

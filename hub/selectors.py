@@ -23,6 +23,7 @@ from .models import (
     ResourceCountry,
     ResourceLanguage,
     Theme,
+    document_format_code,
 )
 from .search import canonical_query
 from .search_backends import FACETS, SORTS, ListSummary, search_backend
@@ -73,18 +74,29 @@ def resource_for_display(*, identifier: str, user=None) -> Resource | None:
     )
 
 
-def resource_link_codes(resource_ids) -> dict[int, dict[str, list[str]]]:
+def resource_link_codes(resource_ids) -> dict[int, dict[str, list]]:
     """Each resource's document languages, countries, ILO regions and themes as sorted codes.
 
     One query per relation whatever the number of resources, and no model instance per link (the
     API shows only the codes; prefetching would build and cache a queryset per resource).
     """
     ids = list(resource_ids)
-    codes = {pk: {name: [] for name in LINK_CODES} for pk in ids}
+    codes = {pk: {name: [] for name in (*LINK_CODES, "documents")} for pk in ids}
     if not ids:
         return codes
+    # The documents (each language's online copy) come with the languages, in the same query.
+    for resource_id, code, url in ResourceLanguage.objects.filter(resource_id__in=ids).values_list(
+        "resource_id", "language", "url"
+    ):
+        codes[resource_id]["document_languages"].append(code)
+        codes[resource_id]["documents"].append(
+            {
+                "language": code,
+                "format": document_format_code(url) if url else None,
+                "url": url or None,
+            }
+        )
     rows = {
-        "document_languages": ResourceLanguage.objects.values_list("resource_id", "language"),
         "countries": ResourceCountry.objects.values_list("resource_id", "country"),
         "regions": Resource.regions.through.objects.values_list("resource_id", "region__code"),
         "themes": Resource.themes.through.objects.values_list("resource_id", "theme__slug"),
@@ -93,8 +105,9 @@ def resource_link_codes(resource_ids) -> dict[int, dict[str, list[str]]]:
         for resource_id, code in links.filter(resource_id__in=ids):
             codes[resource_id][name].append(code)
     for entry in codes.values():
-        for values in entry.values():
-            values.sort()
+        for name in LINK_CODES:
+            entry[name].sort()
+        entry["documents"].sort(key=lambda document: document["language"])
     return codes
 
 

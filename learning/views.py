@@ -2,6 +2,7 @@ import datetime as dt
 import zoneinfo
 
 from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -154,15 +155,45 @@ def _limits(request, form: str, email: str) -> list[ratelimits.Limit]:
     ]
 
 
-def _refusal(request, template: str, context: dict, until) -> HttpResponse:
-    """429 saying when to come back; the form keeps what the person typed."""
-    context["error"] = _(
+def _refusal_message(until) -> str:
+    return _(
         "Too many requests from your connection or for this e-mail address. Please try again "
         "after %(time)s (UTC)."
     ) % {"time": formats.time_format(timezone.localtime(until, dt.UTC), "TIME_FORMAT")}
+
+
+def _refusal(request, template: str, context: dict, until) -> HttpResponse:
+    """429 saying when to come back; the form keeps what the person typed."""
+    context["error"] = _refusal_message(until)
     response = render(request, template, context, status=429)
     response["Retry-After"] = str(max(1, int((until - timezone.now()).total_seconds())))
     return response
+
+
+class AdminPasswordResetView(auth_views.PasswordResetView):
+    """The admin's "forgotten your password?": the same limits as the public forms (accepted
+    requests per client address, and e-mails per recipient), so it cannot flood a mailbox."""
+
+    def form_valid(self, form):
+        limits = [
+            ratelimits.Limit(
+                "password-reset-address",
+                client_ip(self.request),
+                settings.PASSWORD_RESET_RATE_LIMIT,
+            ),
+            ratelimits.Limit("mail", form.cleaned_data["email"], settings.EMAIL_RATE_LIMIT),
+        ]
+        until = ratelimits.refused_until(limits)
+        if until is not None:
+            # On the field: the admin's reset template shows the e-mail field's errors.
+            form.add_error("email", _refusal_message(until))
+            response = self.form_invalid(form)
+            response.status_code = 429
+            response["Retry-After"] = str(max(1, int((until - timezone.now()).total_seconds())))
+            return response
+        with transaction.atomic():
+            ratelimits.record(limits)
+        return super().form_valid(form)
 
 
 @require_http_methods(["GET", "POST"])

@@ -485,6 +485,8 @@ SIGN_IN_LINK_MINUTES = env.int("SIGN_IN_LINK_MINUTES", default=30)
 APPLICATION_RATE_LIMIT = env.int("APPLICATION_RATE_LIMIT", default=20)
 SIGN_IN_RATE_LIMIT = env.int("SIGN_IN_RATE_LIMIT", default=20)
 EMAIL_RATE_LIMIT = env.int("EMAIL_RATE_LIMIT", default=5)
+# Accepted admin password-reset requests per client address and clock hour.
+PASSWORD_RESET_RATE_LIMIT = env.int("PASSWORD_RESET_RATE_LIMIT", default=5)
 CELERY_BEAT_SCHEDULE["learning-inactive-commitments"] = {
     "task": "learning.mark_inactive_commitments",
     "schedule": 24 * 3600.0,

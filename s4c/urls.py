@@ -13,6 +13,7 @@ from core.api.routers import Router
 from hub import oai
 from hub.api.urls import routes as hub_routes
 from hub.sitemaps import OrganisationSitemap, ResourceSitemap
+from learning import views as learning_views
 from learning.api.urls import routes as learning_routes
 from learning.sitemaps import CohortSitemap, SessionSitemap
 from pages import views
@@ -83,7 +84,7 @@ urlpatterns += i18n_patterns(
     # e-mail is written in the language of the page it was asked from.
     path(
         "admin/password_reset/",
-        auth_views.PasswordResetView.as_view(),
+        learning_views.AdminPasswordResetView.as_view(),
         name="admin_password_reset",
     ),
     path(

@@ -2,6 +2,7 @@ from urllib.parse import urlencode
 
 from django.db import models
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api.base import ApiModelSerializer, BilingualField, HtmlUrlField
@@ -81,6 +82,14 @@ class OrganisationSerializer(ApiModelSerializer):
         return obj.country.code or None
 
 
+class DocumentSerializer(serializers.Serializer):
+    """One language of a resource's document: its online copy, or none (url and format null)."""
+
+    language = serializers.CharField(help_text="ISO 639-1 code")
+    format = serializers.CharField(allow_null=True, help_text="pdf, word, excel, epub or html")
+    url = serializers.URLField(allow_null=True)
+
+
 class ResourceListSerializer(serializers.ListSerializer):
     def to_representation(self, data):
         resources = list(data.all() if isinstance(data, models.manager.BaseManager) else data)
@@ -100,6 +109,7 @@ class ResourceSerializer(ApiModelSerializer):
     publisher = serializers.SerializerMethodField()
     publication_date = serializers.SerializerMethodField()
     document_languages = serializers.SerializerMethodField()
+    documents = serializers.SerializerMethodField()
     countries = serializers.SerializerMethodField()
     regions = serializers.SerializerMethodField()
     themes = serializers.SerializerMethodField()
@@ -120,6 +130,7 @@ class ResourceSerializer(ApiModelSerializer):
             "publication_date",
             "publication_year",
             "document_languages",
+            "documents",
             "countries",
             "regions",
             "is_global",
@@ -149,7 +160,7 @@ class ResourceSerializer(ApiModelSerializer):
                 parts.append(f"{obj.publication_day:02d}")
         return "-".join(parts)
 
-    def _links(self, obj) -> dict[str, list[str]]:
+    def _links(self, obj) -> dict[str, list]:
         # A list loads the links of its whole page at once (ResourceListSerializer); a single
         # resource loads its own.
         links = self.context.setdefault("resource_links", {})
@@ -159,6 +170,10 @@ class ResourceSerializer(ApiModelSerializer):
 
     def get_document_languages(self, obj) -> list[str]:
         return self._links(obj)["document_languages"]
+
+    @extend_schema_field(DocumentSerializer(many=True))
+    def get_documents(self, obj) -> list[dict]:
+        return self._links(obj)["documents"]
 
     def get_countries(self, obj) -> list[str]:
         return self._links(obj)["countries"]

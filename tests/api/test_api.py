@@ -60,6 +60,24 @@ def test_bilingual_representation_and_lang_mode(client, content):
     assert arabic["fallbacks"] == []
 
 
+def test_each_document_language_has_its_own_copy_or_none(client, content):
+    documents = client.get("/api/v1/resources/r193-promotion-of-cooperatives/").json()["documents"]
+    assert documents == [
+        {
+            "language": "ar",
+            "format": "pdf",
+            "url": "https://www.ilo.org/wcmsp5/groups/public/---ed_norm/---normes/documents/normativeinstrument/wcms_r193_ar.pdf",
+        },
+        {"language": "en", "format": None, "url": None},
+        {"language": "es", "format": None, "url": None},
+        {"language": "fr", "format": None, "url": None},
+    ]
+    listed = client.get("/api/v1/resources/", {"page_size": 100}).json()["results"]
+    assert next(r for r in listed if r["id"] == "r193-promotion-of-cooperatives")["documents"] == (
+        documents
+    )
+
+
 def test_missing_translation_is_null_and_falls_back_in_lang_mode(client, make_resource_factory):
     resource = make_resource_factory()
     data = client.get(f"/api/v1/resources/{resource.identifier}/").json()

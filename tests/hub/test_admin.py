@@ -161,3 +161,24 @@ def test_translation_filters_in_the_admin(client, reviewer, make_resource):
     html = client.get(CHANGELIST, {"translation": "missing-ar"}).content.decode()
     assert "English only" in html
     assert ">Both<" not in html
+
+
+def test_each_document_language_gets_its_own_online_copy(client, curator):
+    client.force_login(curator)
+    english = "https://www.ilo.org/wcmsp5/groups/public/---ed_mas/---eval/documents/publication/wcms_757214.pdf"
+    response = client.post(
+        f"{CHANGELIST}add/",
+        _form(document_languages=["ar"], document_url_en=english, document_url_ar=""),
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    resource = Resource.objects.get(title_en="Care report")
+    # An address checks its language; a checked language without one has no online copy.
+    assert dict(resource.language_links.values_list("language", "url")) == {"ar": "", "en": english}
+    page = client.get(f"{CHANGELIST}{resource.pk}/change/").content.decode()
+    assert f'name="document_url_en" value="{english}"' in page
+    response = client.post(
+        f"{CHANGELIST}{resource.pk}/change/",
+        _form(document_languages=["ar", "en"], document_url_en="", document_url_ar=english),
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert dict(resource.language_links.values_list("language", "url")) == {"ar": english, "en": ""}

@@ -195,3 +195,28 @@ def test_speakers_link_to_their_sessions_and_back(page, live_server, content):
         speaker = page.locator("#speaker-monica-salmito")
         speaker.locator("ul a").first.click()
         page.wait_for_url("**/south-south-plenary-funding-partners/")
+
+
+@pytest.mark.parametrize(
+    ("lang", "button", "missing"),
+    [
+        ("en", "Open in Arabic (PDF)", "English — no online copy linked here"),
+        ("ar", "فتح النسخة العربية (PDF)", "الإنكليزية — لا توجد نسخة إلكترونية مرتبطة هنا"),
+    ],
+)
+def test_the_document_buttons_say_language_and_format(
+    browser, live_server, content, lang, button, missing
+):
+    phone = browser.new_page(viewport={"width": 360, "height": 800})
+    phone.goto(f"{live_server.url}/{lang}/hub/r193-promotion-of-cooperatives/")
+    links = phone.locator(".documents a.button")
+    assert links.all_inner_texts() == [button]
+    assert links.first.get_attribute("href").endswith("wcms_r193_ar.pdf")
+    assert links.first.get_attribute("hreflang") == "ar"
+    assert missing in phone.locator(".document-languages").inner_text()
+    # Inside the phone's width: a long label wraps rather than pushes the page sideways.
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    phone.goto(f"{live_server.url}/{lang}/hub/gb346-sse-strategy-plan-of-action/")
+    assert phone.locator(".documents a.button").count() == 0
+    assert phone.locator(".documents .no-copy").is_visible()
+    phone.close()

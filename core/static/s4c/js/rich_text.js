@@ -8,6 +8,7 @@ import {
   BulletList,
   Document,
   Dropcursor,
+  Editor,
   Gapcursor,
   HardBreak,
   Heading,
@@ -20,11 +21,37 @@ import {
   Paragraph,
   Text,
   Underline,
-  createTextareaEditor,
+  crel,
   initializeEditors,
 } from "../../django_prose_editor/editor.js";
 
 const SELECTOR = "textarea[data-s4c-rich-text]";
+
+// django-prose-editor's createTextareaEditor, with Tiptap's injected <style> turned off: the strict
+// CSP blocks it, and its rules are served as a static file instead (s4c/css/rich_text.css).
+function createTextareaEditor(textarea, extensions) {
+  const disabled = textarea.hasAttribute("disabled");
+  const wrapper = crel("div", { className: `prose-editor ${disabled ? "disabled" : ""}` });
+  textarea.before(wrapper);
+  wrapper.append(textarea);
+  return new Editor({
+    element: wrapper,
+    editable: !disabled,
+    extensions,
+    content: textarea.value,
+    injectCSS: false,
+    onUpdate({ editor }) {
+      const html = editor.getHTML();
+      // An empty editor is an empty field, not "<p></p>".
+      textarea.value = /^<(\w+)(\s[^>]*)?><\/\1>$/i.test(html) ? "" : html;
+      textarea.dispatchEvent(new Event("input", { bubbles: true }));
+    },
+    onDestroy() {
+      wrapper.before(textarea);
+      wrapper.remove();
+    },
+  });
+}
 
 function create(textarea) {
   if (textarea.closest(".prose-editor")) return null;
