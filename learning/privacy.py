@@ -267,7 +267,7 @@ def _iso(value) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def person_export(*, email: str, actor=None) -> dict:
+def person_export(*, email: str, actor) -> dict:
     """Everything we hold about the person with this address, for a subject access request.
 
     Shape (format "s4c.person-export/1"; times ISO 8601 in UTC, texts {"en", "ar"} where the

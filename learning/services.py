@@ -230,9 +230,11 @@ def progress_update_add(
 
 
 @captured()
-def commitments_mark_inactive(*, now=None) -> list[int]:
+def commitments_mark_inactive(*, actor, now=None) -> list[int]:
     """Open commitments with no progress update for the configured period become inactive; returns
     the ids whose owner needs a reminder (each owner is reminded at most once per period)."""
+    if not permissions.can_review_commitments(actor):
+        raise DomainError(FORBIDDEN, code="forbidden")
     now = now or timezone.now()
     cutoff = now - dt.timedelta(days=settings.COMMITMENT_INACTIVE_DAYS)
     stale = (
