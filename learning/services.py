@@ -2,9 +2,7 @@
 
 import datetime as dt
 import hashlib
-import os
 import secrets
-import time
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -126,20 +124,6 @@ def session_save(*, session: Session, actor) -> Session:
     return session
 
 
-def _pause_for_tests() -> None:
-    """Tests only (TEST_PAUSE_BEFORE_SEND_FILE): the first send pauses, so a test can kill it."""
-    path = settings.TEST_PAUSE_BEFORE_SEND_FILE
-    if not path:
-        return
-    try:
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-    except FileExistsError:
-        return  # paused once already: later runs go straight on
-    os.write(fd, str(os.getpid()).encode())
-    os.close(fd)
-    time.sleep(60)
-
-
 def email_send_once(
     *, key: str, kind: str, application: Application, subject: str, body: str
 ) -> bool:
@@ -165,7 +149,6 @@ def email_send_once(
                 )
         except IntegrityError:
             return False
-        _pause_for_tests()
         send_mail(subject, body, None, [application.email])
     return True
 

@@ -472,8 +472,3 @@ CELERY_BEAT_SCHEDULE["learning-erase-expired-applicants"] = {
     "task": "learning.erase_expired_applicants",
     "schedule": 24 * 3600.0,
 }
-# Tests only: a path; the first e-mail sent by a worker writes its pid there and pauses, so a test
-# can kill the worker in the middle of the task (tests/s4c/test_worker_kill.py).
-TEST_PAUSE_BEFORE_SEND_FILE = (
-    env.str("S4C_TEST_PAUSE_BEFORE_SEND_FILE", default="") if TESTING else ""
-)

@@ -2,8 +2,9 @@
 
 Real processes: a Celery worker (prefork pool) started as a subprocess on the test database and
 the test Redis, sending real e-mail over SMTP to a small SMTP server on loopback run here. The
-first send pauses (TEST_PAUSE_BEFORE_SEND_FILE) inside the transaction that records it, the test
-SIGKILLs the process running it, and the e-mail must then arrive exactly once.
+SMTP server holds the first message (it never answers its DATA command), so the worker waits
+inside the transaction that records the send; the test SIGKILLs the process running it, and the
+e-mail must then arrive exactly once. The production code knows nothing of this.
 """
 
 import contextlib
@@ -57,6 +58,12 @@ class _SMTPHandler(socketserver.StreamRequestHandler):
             elif verb == "RCPT":
                 recipients.append(command.split(":", 1)[1].strip().strip("<>"))
                 self._reply("250 OK")
+            elif verb == "DATA" and self.server.hold_this_one():
+                # The sender waits for our answer inside its transaction, until it is killed.
+                self.server.held.set()
+                while self.rfile.readline():
+                    pass
+                return
             elif verb == "DATA":
                 self._reply("354 End data with <CR><LF>.<CR><LF>")
                 data = []
@@ -80,6 +87,15 @@ class _SMTPServer(socketserver.ThreadingTCPServer):
     def __init__(self):
         super().__init__(("127.0.0.1", 0), _SMTPHandler)
         self.messages: list[tuple[list[str], str]] = []
+        self.held = threading.Event()  # the first message is being held
+        self._lock = threading.Lock()
+
+    def hold_this_one(self) -> bool:
+        """True for the first message only: later ones (the task run again) are delivered."""
+        with self._lock:
+            first = not self.held.is_set()
+            self.held.set()
+            return first
 
 
 @pytest.fixture
@@ -126,7 +142,6 @@ def workers(transactional_db, smtp_server, tmp_path):
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(smtp_server.server_address[1]),
         "EMAIL_USE_TLS": "false",
-        "S4C_TEST_PAUSE_BEFORE_SEND_FILE": str(tmp_path / "paused.pid"),
         "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
     }
 
@@ -178,7 +193,6 @@ def workers(transactional_db, smtp_server, tmp_path):
             "queue": queue,
             "start": staticmethod(start),
             "stop": staticmethod(stop),
-            "pause_file": tmp_path / "paused.pid",
         },
     )
     for process in started:
@@ -203,21 +217,21 @@ def _send(row: OutboxTask, queue: str, *, task_id: str | None = None):
     )
 
 
-def _paused_pid(workers, log: Path) -> int:
-    text = _wait_for(
-        lambda: workers.pause_file.exists() and workers.pause_file.read_text(),
-        timeout=60,
-        what="the task to start sending",
-        log=log,
-    )
-    return int(text)
+def _paused_pid(smtp_server, worker: subprocess.Popen, log: Path) -> int:
+    """The pool process held by the SMTP server: the worker's one child (concurrency 1)."""
+    _wait_for(smtp_server.held.is_set, timeout=60, what="the task to start sending", log=log)
+    children = set()
+    for task in Path(f"/proc/{worker.pid}/task").iterdir():
+        children |= {int(pid) for pid in (task / "children").read_text().split()}
+    [child] = children
+    return child
 
 
 def test_a_pool_process_killed_mid_task_runs_it_again_and_mails_once(workers, smtp_server):
     application, row = _application_waiting_for_acknowledgement()
     worker, log = workers.start("killpool")
     result = _send(row, workers.queue)
-    child = _paused_pid(workers, log)
+    child = _paused_pid(smtp_server, worker, log)
     assert child != worker.pid  # the pool process, not the worker's main process
     # Mid-task: the marker row is not committed and nothing reached the mail server.
     assert (SentEmail.objects.count(), smtp_server.messages) == (0, [])
@@ -245,7 +259,7 @@ def test_a_worker_killed_whole_mid_task_leaves_it_to_the_next_worker(workers, sm
     _application, row = _application_waiting_for_acknowledgement()
     first, first_log = workers.start("killall")
     result = _send(row, workers.queue)
-    child = _paused_pid(workers, first_log)
+    child = _paused_pid(smtp_server, first, first_log)
     delivered_at = time.monotonic()
     # The machine dies: main process and pool process at once, nothing acknowledged or requeued.
     os.killpg(first.pid, signal.SIGKILL)
