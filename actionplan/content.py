@@ -7,8 +7,10 @@ order inside table cells); the English is our faithful translation.
 import datetime as dt
 from decimal import Decimal
 
-from core.loading import add_missing
+from core.loading import adder
+from core.permissions import CONTENT_LOADER
 
+from . import services
 from .models import (
     BudgetFigure,
     ConclusionParagraph,
@@ -19,6 +21,9 @@ from .models import (
     Plan,
     ProgrammeOutcome,
 )
+
+# The shipped content is written as the content loader, through the services.
+add_missing = adder(services.save_object, actor=CONTENT_LOADER)
 
 SSE = "والاقتصاد الاجتماعي والتضامني"
 SOURCE_EN = "GB.346, Institutional Section, item 3: Follow-up to the resolution concerning decent work and the social and solidarity economy"

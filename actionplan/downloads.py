@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from core.bilingual import bilingual_dict
 from core.text import spreadsheet_cell
 
 from .models import Plan, ProgressReport
@@ -61,14 +62,16 @@ def progress_rows(plan: Plan):
         .order_by("deliverable__outcome__code", "deliverable__order", "year")
     )
     for r in reports:
+        text = bilingual_dict(r.deliverable, "text", missing="")
+        narrative = bilingual_dict(r, "narrative", missing="")
         yield [
             r.deliverable.outcome.code,
-            r.deliverable.text_en,
-            r.deliverable.text_ar,
+            text["en"],
+            text["ar"],
             r.year,
             r.get_status_display(),
-            r.narrative_en or "",
-            r.narrative_ar or "",
+            narrative["en"],
+            narrative["ar"],
             "" if r.expenditure is None else str(r.expenditure),
             plan.currency,
             " ".join(e.identifier for e in r.evidence.all()),

@@ -72,7 +72,7 @@ def plan_budget_error(*, plan: Plan) -> str | None:
 
 
 @captured()
-def budget_figure_add(*, figure: BudgetFigure, actor=None) -> BudgetFigure:
+def budget_figure_add(*, figure: BudgetFigure, actor) -> BudgetFigure:
     """Record a new estimate or revision; refused if it breaks the objectives' sum."""
     if not permissions.can_save(actor, figure):
         raise DomainError(_("You do not have permission to do this."), code="forbidden")

@@ -51,6 +51,7 @@ from django.core.cache import cache  # noqa: E402 - after django.setup()
 from django.db import connection  # noqa: E402 - after django.setup()
 from django.test import Client  # noqa: E402 - after django.setup()
 
+from core.permissions import SYSTEM  # noqa: E402 - after django.setup()
 from hub.models import Resource  # noqa: E402 - after django.setup()
 from hub.search_backends import PostgresBackend, search_backend  # noqa: E402 - after django.setup()
 
@@ -264,7 +265,7 @@ def edit_one_resource(undo: bool = False) -> None:
     title = resource.title_en.removesuffix(mark) if undo else resource.title_en + mark
     Resource.objects.filter(pk=resource.pk).update(title_en=title)
     resource.refresh_from_db()
-    services.refresh_search(resource=resource)
+    services.refresh_search(resource=resource, actor=SYSTEM)
 
 
 if __name__ == "__main__":

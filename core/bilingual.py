@@ -15,6 +15,7 @@ template whether a value is shown in its own language or fell back to the other 
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -41,7 +42,8 @@ def translated_field_names(model: type[models.Model]) -> tuple[str, ...]:
         return ()
 
 
-def _has_text(value) -> bool:
+def has_text(value) -> bool:
+    """The one rule for "empty" in every language: None, "" and blank text are no text."""
     return value is not None and str(value).strip() != ""
 
 
@@ -101,7 +103,7 @@ class TranslatedModel(models.Model):
             if any(
                 self.__dict__.get(attname) != before.get(attname)
                 for attname in attnames
-                if _has_text(self.__dict__.get(attname)) or _has_text(before.get(attname))
+                if has_text(self.__dict__.get(attname)) or has_text(before.get(attname))
             )
         ]
         if not changed:
@@ -135,7 +137,7 @@ def missing_languages(obj: models.Model) -> list[str]:
     for code in LANGUAGE_CODES:
         other = other_language(code)
         for name in translated_field_names(type(obj)):
-            if not _has_text(getattr(obj, f"{name}_{code}", None)) and _has_text(
+            if not has_text(getattr(obj, f"{name}_{code}", None)) and has_text(
                 getattr(obj, f"{name}_{other}", None)
             ):
                 missing.append(code)
@@ -189,19 +191,36 @@ def translated_value(obj: models.Model, field: str, language: str | None = None)
     if language not in LANGUAGE_CODES:
         language = settings.LANGUAGE_CODE
     own = getattr(obj, f"{field}_{language}", None)
-    if _has_text(own):
+    if has_text(own):
         return TranslatedValue(str(own), language, False)
     other = other_language(language)
     theirs = getattr(obj, f"{field}_{other}", None)
-    if _has_text(theirs):
+    if has_text(theirs):
         return TranslatedValue(str(theirs), other, True)
     return TranslatedValue("", language, False)
 
 
-def bilingual_dict(obj: models.Model, field: str) -> dict[str, str | None]:
-    """`{"en": …, "ar": …}` with None for a missing translation (the API's representation)."""
+def bilingual_dict(obj: models.Model, field: str, *, missing=None) -> dict[str, str | None]:
+    """`{"en": …, "ar": …}`, `missing` (None) for a language without text (`has_text`).
+
+    The one reader of a translated field in both languages: the API, JSON-LD, OAI and the
+    exports all read through it, so they agree on which languages an object has."""
     result = {}
     for code in LANGUAGE_CODES:
         value = getattr(obj, f"{field}_{code}", None)
-        result[code] = value if _has_text(value) else None
+        result[code] = value if has_text(value) else missing
     return result
+
+
+def bilingual_getter(field: str, *, missing=None):
+    """`bilingual_dict` for one field, built once (for a whole page of objects)."""
+    getters = [(code, operator.attrgetter(f"{field}_{code}")) for code in LANGUAGE_CODES]
+
+    def read(obj) -> dict[str, str | None]:
+        result = {}
+        for code, getter in getters:
+            value = getter(obj)
+            result[code] = value if has_text(value) else missing
+        return result
+
+    return read

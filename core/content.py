@@ -98,7 +98,11 @@ def load(*, stdout=None) -> int:
     for order, text in enumerate(SITE_TEXTS):
         values = {k: v for k, v in text.items() if k != "key"}
         _obj, was_changed = add_missing(
-            SiteText, lookup={"key": text["key"]}, values={**values, "order": order}
+            SiteText,
+            lookup={"key": text["key"]},
+            values={**values, "order": order},
+            # The site's texts are the library's own, with no service: saved as its admin does.
+            save=SiteText.save,
         )
         changed += was_changed
     return changed

@@ -10,18 +10,35 @@ What the loader cannot tell apart is an object staff deleted from one never load
 row comes back if the loader runs again (hub resources are soft-deleted, so they do not).
 """
 
+from collections.abc import Callable
+
 from django.db import models
 
 
 def add_missing(
-    model: type[models.Model], *, lookup: dict, values: dict, m2m: dict | None = None
+    model: type[models.Model],
+    *,
+    lookup: dict,
+    values: dict,
+    save: Callable[[models.Model], object],
+    m2m: dict | None = None,
 ) -> tuple[models.Model, bool]:
-    """Return `(obj, created)`: the stored object untouched, or a new one made from the seeds."""
+    """Return `(obj, created)`: the stored object untouched, or a new one made from the seeds and
+    written by `save(obj)` (the owning app's service, see `adder`)."""
     obj = model.objects.filter(**lookup).first()
     if obj is not None:
         return obj, False
     obj = model(**lookup, **values)
-    obj.save()
+    save(obj)
     for name, related in (m2m or {}).items():
         getattr(obj, name).set(related)
     return obj, True
+
+
+def adder(save_object: Callable[..., object], *, actor) -> Callable[..., tuple]:
+    """`add_missing` writing through an app's `services.save_object` as `actor`."""
+
+    def add(model: type[models.Model], **kwargs) -> tuple[models.Model, bool]:
+        return add_missing(model, save=lambda obj: save_object(obj=obj, actor=actor), **kwargs)
+
+    return add

@@ -5,8 +5,8 @@ a named `SystemActor` (``SCHEDULER``, ``CONTENT_LOADER``…), so a log line or a
 which job did it. Who may do what is decided in each app's ``permissions.py``; those modules ask
 `is_system(actor)` instead of treating a missing actor as "skip the checks".
 
-``actor=None`` is still accepted by the services for the call sites written before named actors
-existed and means `SYSTEM` (an unnamed job): new code passes a named actor.
+``None`` is no actor: every function here raises TypeError for it, so a call site that forgot
+its actor fails loudly instead of silently skipping the checks.
 """
 
 from dataclasses import dataclass
@@ -34,10 +34,21 @@ class SystemActor:
 SYSTEM = SystemActor("system")
 SCHEDULER = SystemActor("scheduler")
 CONTENT_LOADER = SystemActor("content loader")
+COMMAND = SystemActor("management command")
+
+
+def require_actor(actor):
+    """`actor` itself; TypeError for None (a forgotten actor is a bug, not a system job)."""
+    if actor is None:
+        raise TypeError(
+            "A service needs an actor: a user, or a named system actor from core.permissions "
+            "(SCHEDULER, CONTENT_LOADER, COMMAND…), never None."
+        )
+    return actor
 
 
 def is_system(actor) -> bool:
-    return actor is None or isinstance(actor, SystemActor)
+    return isinstance(require_actor(actor), SystemActor)
 
 
 def as_user(actor):
@@ -48,7 +59,7 @@ def as_user(actor):
 def note_for(actor, note: str = "") -> str:
     """A workflow note that names the system job that acted, if no note says it already."""
     if is_system(actor) and not note:
-        return (actor or SYSTEM).name
+        return actor.name
     return note
 
 

@@ -26,7 +26,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse, translate_url
 from django.utils import translation
 
-from .bilingual import LANGUAGE_CODES
+from .bilingual import LANGUAGE_CODES, bilingual_dict
 from .caching import content_version, single_flight
 from .links import absolute_url  # one way to build absolute links (core.links)
 
@@ -42,7 +42,7 @@ def work_iri(path: str) -> str:
 
 def languages_of(obj, field: str) -> list[str]:
     """The languages `obj` exists in: those in which its `field` (title, name) is filled in."""
-    return [code for code in LANGUAGE_CODES if getattr(obj, f"{field}_{code}", "")]
+    return [code for code, text in bilingual_dict(obj, field).items() if text is not None]
 
 
 def default_language(languages) -> str:
@@ -71,9 +71,9 @@ def page_links(path: str, languages=None) -> dict:
 def language_tagged(obj, field: str):
     """A translated field as JSON-LD language-tagged strings (one value or a list)."""
     values = [
-        {"@value": getattr(obj, f"{field}_{code}"), "@language": code}
-        for code in LANGUAGE_CODES
-        if getattr(obj, f"{field}_{code}", "")
+        {"@value": text, "@language": code}
+        for code, text in bilingual_dict(obj, field).items()
+        if text is not None
     ]
     return values[0] if len(values) == 1 else values
 

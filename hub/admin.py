@@ -237,21 +237,13 @@ class ResourceAdmin(BilingualAdmin):
         # (get_queryset then holds published ones), without hub.view_resource.
         return obj is None and autocomplete_source(request, self.admin_site) is not None
 
-    def has_change_permission(self, request, obj=None):
-        if obj is None:
-            return super().has_change_permission(request)
-        return permissions.can_edit_resource(request.user, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and permissions.can_delete_resource(
-            request.user, obj
-        )
-
+    # Change and delete: ServiceWritesMixin asks hub.permissions (can_save is can_edit_resource
+    # for a resource), as the services do.
     def has_submit_permission(self, request):
-        return request.user.has_perm("hub.submit_resource")
+        return permissions.can_submit(request.user)
 
     def has_publish_permission(self, request):
-        return request.user.has_perm("hub.publish_resource")
+        return permissions.can_publish(request.user)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if isinstance(db_field, CountryField) and db_field.multiple:
@@ -321,7 +313,7 @@ class ResourceAdmin(BilingualAdmin):
         waiting_review = (
             resource.status == Status.DRAFT
             and not permissions.direct_publish_allowed()
-            and request.user.has_perm("hub.publish_resource")
+            and permissions.can_publish(request.user)
         )
         return {
             "status": Status(resource.status).label,
@@ -461,7 +453,7 @@ def hub_dashboard(request) -> list[dict]:
     url = reverse("admin:hub_resource_changelist")
     alive = Resource.objects.alive()
     items = []
-    if user.has_perm("hub.submit_resource"):
+    if permissions.can_submit(user):
         items.append(
             {
                 "label": _("drafts to finish and submit for review"),
@@ -469,7 +461,7 @@ def hub_dashboard(request) -> list[dict]:
                 "url": f"{url}?status__exact=draft",
             }
         )
-    if user.has_perm("hub.publish_resource"):
+    if permissions.can_publish(user):
         items.append(
             {
                 "label": _("resources in review, waiting for a reviewer"),
@@ -477,7 +469,7 @@ def hub_dashboard(request) -> list[dict]:
                 "url": f"{url}?status__exact=in_review",
             }
         )
-    if user.has_perm("hub.change_resource"):
+    if permissions.can_maintain(user):
         items.append(
             {
                 "label": _("resources with a broken link"),

@@ -1,7 +1,7 @@
 """The public list's results, each rendered once per resource, page language and content version.
 
-Loading a page's twenty resources and rendering them was most of a list page once the search was
-in memory (~15 of ~20 ms). A card is kept in the cache with the two forms the list shows: with its
+Loading a page's twenty resources and rendering them was most of a list page's time once the
+search was fast (docs/performance.md). A card is kept in the cache with the two forms the list shows: with its
 summary (no query) and with a slot for the query's snippet. A page reads its cards in one cache
 round trip; only the missing ones are loaded (two queries whatever their number) and rendered.
 """

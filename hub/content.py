@@ -2,12 +2,15 @@
 
 from django.utils.html import escape
 
-from core.loading import add_missing
+from core.loading import adder
 from core.permissions import CONTENT_LOADER
 
 from . import services
 from .launch_release import PARAGRAPHS_AR, PARAGRAPHS_EN, TITLE_AR
 from .models import Organisation, Region, Resource, Theme
+
+# The shipped content is written as the content loader, through the services.
+add_missing = adder(services.save_object, actor=CONTENT_LOADER)
 
 THEMES = [
     (

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_http_methods
 from django_countries import countries
 from lxml import etree
 
-from core.bilingual import LANGUAGE_CODES
+from core.bilingual import LANGUAGE_CODES, bilingual_dict
 from core.links import absolute_url
 
 from . import selectors
@@ -455,11 +455,7 @@ def _publication_date(resource: Resource) -> str:
 
 def _set(parent, spec: str, names, field: str | None):
     """A set whose name is English and whose description is its name in both languages."""
-    values = (
-        {code: getattr(names, f"{field}_{code}") or "" for code in LANGUAGE_CODES}
-        if field
-        else names
-    )
+    values = bilingual_dict(names, field, missing="") if field else names
     element = _sub(parent, "set")
     _sub(element, "setSpec", spec)
     _sub(element, "setName", values.get("en") or values.get("ar") or spec)
@@ -495,8 +491,8 @@ def _dc(parent, tag: str, text: str | None, language: str | None = None) -> None
 
 
 def _dc_bilingual(parent, tag: str, obj, field: str) -> None:
-    for code in LANGUAGE_CODES:
-        _dc(parent, tag, getattr(obj, f"{field}_{code}", None), code)
+    for code, text in bilingual_dict(obj, field).items():
+        _dc(parent, tag, text, code)
 
 
 def _clean(text: str) -> str:

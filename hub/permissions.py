@@ -59,6 +59,19 @@ def can_delete_resource(actor, resource: Resource | None = None) -> bool:
     return _has(actor, "hub.delete_resource")
 
 
+def can_maintain(actor) -> bool:
+    """Bookkeeping on resources (link checks, re-indexing): what changes no curated text."""
+    return _has(actor, "hub.change_resource")
+
+
+def can_submit(actor) -> bool:
+    return _has(actor, "hub.submit_resource")
+
+
+def can_publish(actor) -> bool:
+    return _has(actor, "hub.publish_resource")
+
+
 def can_schedule(actor) -> bool:
     """Setting a publication time or featuring a resource is a reviewer's decision."""
     return _has(actor, "hub.publish_resource")

@@ -13,7 +13,7 @@ from core.caching import bump_content_version
 from core.errors import DomainError
 from core.html import sanitize_html
 from core.outbox import enqueue_on_commit
-from core.permissions import SCHEDULER, as_user, note_for
+from core.permissions import as_user, note_for, require_actor
 from partners.capture import captured
 
 from . import permissions
@@ -189,8 +189,14 @@ def set_document_languages(
                 link.save(update_fields=["url"])
 
 
-def refresh_search(*, resource: Resource) -> None:
+def _require_maintainer(actor) -> None:
+    if not permissions.can_maintain(actor):
+        raise DomainError(FORBIDDEN, code="forbidden")
+
+
+def refresh_search(*, resource: Resource, actor) -> None:
     """Re-index after related data (themes) changed."""
+    _require_maintainer(actor)
     update_search_index(resource)
 
 
@@ -253,17 +259,17 @@ def theme_delete(*, theme: Theme, actor) -> None:
 REINDEX_TASK_SIZE = 5000  # resource ids per task message
 
 
-def reindex_resources(*, ids: list[int], batch_size: int = REINDEX_BATCH) -> int:
+def reindex_resources(*, ids: list[int], actor, batch_size: int = REINDEX_BATCH) -> int:
     """Recompute these resources' search data, batch by batch; returns how many."""
     done = 0
     for start in range(0, len(ids), batch_size):
-        done += resources_reindex(ids=ids[start : start + batch_size])
+        done += resources_reindex(ids=ids[start : start + batch_size], actor=actor)
     if done:
         bump_content_version()  # bulk updates send no signal: cached results are stale
     return done
 
 
-def theme_reindex(*, theme_id: int, batch_size: int = REINDEX_BATCH) -> int:
+def theme_reindex(*, theme_id: int, actor, batch_size: int = REINDEX_BATCH) -> int:
     """Recompute the search data of every resource carrying a theme; returns how many.
 
     Batch by batch, each in its own short transaction: one query reads a batch's texts, one its
@@ -275,7 +281,7 @@ def theme_reindex(*, theme_id: int, batch_size: int = REINDEX_BATCH) -> int:
     while ids := list(
         links.filter(resource_id__gt=after).values_list("resource_id", flat=True)[:batch_size]
     ):
-        done += resources_reindex(ids=ids)
+        done += resources_reindex(ids=ids, actor=actor)
         after = ids[-1]
     if done:
         bump_content_version()  # bulk updates send no signal: cached results are stale
@@ -290,12 +296,13 @@ _INDEXED_RESOURCE_FIELDS = (
 
 
 @captured()
-def resources_reindex(*, ids: Iterable[int]) -> int:
+def resources_reindex(*, ids: Iterable[int], actor) -> int:
     """Recompute the search data of these resources in one statement (as update_search_index
     does for one). The rows are locked first: an edit committing meanwhile waits, then writes its
     own index from its own text, so an older text never overwrites a newer one's index. The lock
     is FOR NO KEY UPDATE, in id order: it does not block the foreign-key checks of writers adding
     theme links to these resources (FOR UPDATE did, and deadlocked with them)."""
+    _require_maintainer(actor)
     resources = list(
         Resource.objects.filter(pk__in=list(ids))
         .select_for_update(no_key=True)
@@ -395,8 +402,9 @@ def resource_delete(*, resource: Resource, actor) -> None:
     )
 
 
-def publish_scheduled(*, now=None, actor=SCHEDULER) -> int:
+def publish_scheduled(*, actor, now=None) -> int:
     """Publish resources in review whose scheduled time has come (Celery beat)."""
+    require_actor(actor)  # also when nothing is due
     published = 0
     for resource in Resource.objects.due_for_publication(now):
         resource_transition(
@@ -406,8 +414,9 @@ def publish_scheduled(*, now=None, actor=SCHEDULER) -> int:
     return published
 
 
-def check_links(*, concurrency: int = 8, timeout: float = 10.0) -> dict[str, int]:
+def check_links(*, actor, concurrency: int = 8, timeout: float = 10.0) -> dict[str, int]:
     """Check every external link of live resources and flag broken ones to curators."""
+    _require_maintainer(actor)
     resources = list(Resource.objects.alive().exclude(external_url="").only("pk", "external_url"))
     results = check_urls(
         [r.external_url for r in resources], concurrency=concurrency, timeout=timeout

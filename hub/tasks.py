@@ -2,6 +2,8 @@ from celery import shared_task
 from django.conf import settings
 from django.db import DatabaseError
 
+from core.permissions import SCHEDULER
+
 from . import services
 
 # The long tasks' limits (settings), read when the tasks are declared.
@@ -15,7 +17,7 @@ LONG = {
 def publish_scheduled() -> int:
     """Safe twice: only resources still in review and due are published, each under a row lock
     (resource_transition re-reads it and does nothing when it is already published)."""
-    return services.publish_scheduled()
+    return services.publish_scheduled(actor=SCHEDULER)
 
 
 @shared_task(name="hub.check_links", **LONG)
@@ -23,7 +25,9 @@ def check_links() -> dict:
     """Safe twice: each check overwrites a resource's link status with what it found (no history
     row, no e-mail), so a second run only refreshes the same fields."""
     return services.check_links(
-        concurrency=settings.LINK_CHECK_CONCURRENCY, timeout=settings.LINK_CHECK_TIMEOUT
+        actor=SCHEDULER,
+        concurrency=settings.LINK_CHECK_CONCURRENCY,
+        timeout=settings.LINK_CHECK_TIMEOUT,
     )
 
 
@@ -41,11 +45,11 @@ REINDEX_RETRY = {
 @shared_task(name="hub.reindex_resources", **LONG, **REINDEX_RETRY)
 def reindex_resources(*, ids: list[int]) -> int:
     """Safe twice: as hub.reindex_theme, each resource's data is recomputed from what is stored."""
-    return services.reindex_resources(ids=ids)
+    return services.reindex_resources(ids=ids, actor=SCHEDULER)
 
 
 @shared_task(name="hub.reindex_theme", **LONG, **REINDEX_RETRY)
 def reindex_theme(*, theme_id: int) -> int:
     """Safe twice: each resource's search data is recomputed from what is stored when the task
     runs, so a second run (or a run after a second rename) writes the same data."""
-    return services.theme_reindex(theme_id=theme_id)
+    return services.theme_reindex(theme_id=theme_id, actor=SCHEDULER)

@@ -20,6 +20,11 @@ def can_decide(actor) -> bool:
     return has_perm(actor, "learning.change_application")
 
 
+def can_review_commitments(actor) -> bool:
+    """Mark commitments inactive (the daily task, or a coordinator)."""
+    return has_perm(actor, "learning.change_commitment")
+
+
 def can_erase(actor) -> bool:
     return has_perm(actor, "learning.erase_personal_data")
 

@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalChanges
 
+from core.bilingual import bilingual_dict
 from core.errors import DomainError
 from core.models import OutboxTask
 from core.permissions import as_user
@@ -259,15 +260,11 @@ def erase_expired(*, actor, now=None) -> list[int]:
     return [application.pk for application in applications]
 
 
-def _bilingual(obj, field: str) -> dict[str, str]:
-    return {language: getattr(obj, f"{field}_{language}") or "" for language in ("en", "ar")}
-
-
 def _iso(value) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def person_export(*, email: str, actor=None) -> dict:
+def person_export(*, email: str, actor) -> dict:
     """Everything we hold about the person with this address, for a subject access request.
 
     Shape (format "s4c.person-export/1"; times ISO 8601 in UTC, texts {"en", "ar"} where the
@@ -321,7 +318,7 @@ def person_export(*, email: str, actor=None) -> dict:
                 "attendance": [
                     {
                         "session": attendance.session.slug,
-                        "title": _bilingual(attendance.session, "title"),
+                        "title": bilingual_dict(attendance.session, "title", missing=""),
                         "date": _iso(attendance.session.date),
                         "attended": attendance.attended,
                         "recorded_at": _iso(attendance.recorded_at),
@@ -337,8 +334,8 @@ def person_export(*, email: str, actor=None) -> dict:
                         "id": commitment.pk,
                         "country": commitment.country.code,
                         "lever": commitment.lever,
-                        "text": _bilingual(commitment, "text"),
-                        "deliverable": _bilingual(commitment, "deliverable"),
+                        "text": bilingual_dict(commitment, "text", missing=""),
+                        "deliverable": bilingual_dict(commitment, "deliverable", missing=""),
                         "target_date": _iso(commitment.target_date),
                         "status": commitment.light,
                         "consent_to_publish": commitment.consent_to_publish,
@@ -349,7 +346,7 @@ def person_export(*, email: str, actor=None) -> dict:
                             {
                                 "date": _iso(update.date),
                                 "status": update.light,
-                                "text": _bilingual(update, "text"),
+                                "text": bilingual_dict(update, "text", missing=""),
                                 "created_at": _iso(update.created_at),
                             }
                             for update in sorted(

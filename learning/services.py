@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
-from core.faults import pause_once
 from core.outbox import enqueue_on_commit
 from core.permissions import as_user
 from core.text import clean_text, clean_text_fields
@@ -150,8 +149,6 @@ def email_send_once(
                 )
         except IntegrityError:
             return False
-        # Tests only (TEST_PAUSE_BEFORE_SEND_FILE): the first send pauses, so a test can kill it.
-        pause_once(settings.TEST_PAUSE_BEFORE_SEND_FILE)
         send_mail(subject, body, None, [application.email])
     return True
 
@@ -216,9 +213,11 @@ def progress_update_add(
 
 
 @captured()
-def commitments_mark_inactive(*, now=None) -> list[int]:
+def commitments_mark_inactive(*, actor, now=None) -> list[int]:
     """Open commitments with no progress update for the configured period become inactive; returns
     the ids whose owner needs a reminder (each owner is reminded at most once per period)."""
+    if not permissions.can_review_commitments(actor):
+        raise DomainError(FORBIDDEN, code="forbidden")
     now = now or timezone.now()
     cutoff = now - dt.timedelta(days=settings.COMMITMENT_INACTIVE_DAYS)
     stale = (

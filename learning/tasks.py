@@ -171,7 +171,7 @@ def send_commitment_reminder(*, commitment_id: int) -> bool:
 def mark_inactive_commitments() -> int:
     """Safe twice: marking inactive is an idempotent update, and a reminder enqueued twice is
     sent once (see send_commitment_reminder)."""
-    ids = services.commitments_mark_inactive()
+    ids = services.commitments_mark_inactive(actor=SCHEDULER)
     with transaction.atomic():
         for commitment_id in ids:
             enqueue_on_commit("learning.send_commitment_reminder", commitment_id=commitment_id)

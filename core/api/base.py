@@ -34,7 +34,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.settings import ISO_8601, api_settings
 
-from core.bilingual import LANGUAGE_CODES, translated_value
+from core.bilingual import LANGUAGE_CODES, bilingual_dict, bilingual_getter, translated_value
 from core.caching import content_version
 from core.links import absolute_url, site_origin
 from core.text import whole_number
@@ -103,27 +103,13 @@ class BilingualField(serializers.Field):
             if value.fallback:
                 self.context.setdefault("fallbacks", set()).add(name)
             return value.text or None
-        result = {}
-        for code in LANGUAGE_CODES:
-            text = getattr(obj, f"{name}_{code}", None)
-            result[code] = text if text not in (None, "") else None
-        return result
+        return bilingual_dict(obj, name)
 
     def representer(self):
         """`to_representation` for a whole page (see `ApiModelSerializer`)."""
         if self.context.get("lang"):
             return self.to_representation
-        name = self.base_name or self.field_name
-        getters = [(code, operator.attrgetter(f"{name}_{code}")) for code in LANGUAGE_CODES]
-
-        def represent(obj):
-            result = {}
-            for code, getter in getters:
-                text = getter(obj)
-                result[code] = text if text not in (None, "") else None
-            return result
-
-        return represent
+        return bilingual_getter(self.base_name or self.field_name)
 
 
 @extend_schema_field(
@@ -723,7 +709,7 @@ class PublicReadViewSet(viewsets.ReadOnlyModelViewSet):
         # as long as the response.
         response = self.get_paginated_response(list(serializer.data))
         # DRF's serializers, views, requests and responses point at one another: what they hold
-        # would wait for Python's cyclic garbage collector (measured: 3-4 ms a page of 100).
+        # would wait for Python's cyclic garbage collector (docs/performance.md, issue 6).
         # Letting go of the page here frees it at once.
         for holder in (serializer, getattr(serializer, "child", None)):
             if holder is not None:

@@ -16,6 +16,7 @@ from actionplan.models import BudgetFigure, Deliverable, Outcome, ProgressReport
 from actionplan.money import Money, total
 from actionplan.selectors import budget_overview, plan_with_structure
 from core.errors import DomainError
+from core.permissions import SYSTEM
 
 pytestmark = pytest.mark.django_db
 
@@ -100,7 +101,7 @@ def test_a_revision_keeps_the_history_and_must_add_up(plan):
         DomainError,
         match=re.escape("add up to 37,800,000.00 USD, but the plan's total is 37,500,000.00 USD"),
     ):
-        services.budget_figure_add(figure=revision)
+        services.budget_figure_add(figure=revision, actor=SYSTEM)
     BudgetFigure.objects.create(
         plan=plan,
         objective=None,
@@ -108,7 +109,7 @@ def test_a_revision_keeps_the_history_and_must_add_up(plan):
         amount=Decimal("37800000"),
         as_of=dt.date(2025, 1, 1),
     )
-    services.budget_figure_add(figure=revision)
+    services.budget_figure_add(figure=revision, actor=SYSTEM)
     budget = budget_overview(plan_with_structure(slug=plan.slug))
     line = budget["lines"][2]
     assert line.changed
@@ -145,15 +146,17 @@ def test_database_refuses_inverted_timeframes_and_duplicate_reports(plan):
 def test_services_explain_refusals(plan):
     deliverable = Deliverable.objects.get(outcome__code="1.1")
     services.progress_report_save(
-        report=ProgressReport(deliverable=deliverable, year=2024, status="on_track"), actor=None
+        report=ProgressReport(deliverable=deliverable, year=2024, status="on_track"), actor=SYSTEM
     )
     with pytest.raises(DomainError, match="already has a progress report for 2024"):
         services.progress_report_save(
-            report=ProgressReport(deliverable=deliverable, year=2024, status="at_risk"), actor=None
+            report=ProgressReport(deliverable=deliverable, year=2024, status="at_risk"),
+            actor=SYSTEM,
         )
     with pytest.raises(DomainError, match="within the plan's period"):
         services.progress_report_save(
-            report=ProgressReport(deliverable=deliverable, year=2031, status="at_risk"), actor=None
+            report=ProgressReport(deliverable=deliverable, year=2031, status="at_risk"),
+            actor=SYSTEM,
         )
     outside = Deliverable(outcome=deliverable.outcome, text_en="x", start_year=2021, end_year=2024)
     with pytest.raises(Exception, match="within the plan's period"):
@@ -221,7 +224,7 @@ def test_officers_link_published_evidence_and_keep_what_a_report_links_to(plan, 
     draft = Resource(
         title_en="Unpublished evaluation", resource_type="publication", publication_year=2025
     )
-    hub_services.resource_save(resource=draft, actor=None)
+    hub_services.resource_save(resource=draft, actor=SYSTEM)
     deliverable = Deliverable.objects.get(outcome__code="1.1")
     form = {"deliverable": deliverable.pk, "year": "2024", "status": "on_track"}
     client.force_login(officer)
@@ -254,7 +257,7 @@ def test_officers_link_published_evidence_and_keep_what_a_report_links_to(plan, 
     assert list(report.evidence.all()) == [evidence]
 
     # Evidence archived since stays linked, and the report can still be edited.
-    hub_services.resource_archive(resource=evidence, actor=None)
+    hub_services.resource_archive(resource=evidence, actor=SYSTEM)
     edited = client.post(
         f"/en/admin/actionplan/progressreport/{report.pk}/change/",
         {**form, "evidence": [evidence.pk], "narrative_en": "Second draft of the findings."},

@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core.permissions import SYSTEM
 from hub import services as hub_services
 from hub.models import Resource
 from learning.models import Application, Commitment
@@ -93,8 +94,8 @@ def make_resource_factory(db):
         resource = Resource(
             title_en="English only title", resource_type="publication", publication_year=2024
         )
-        hub_services.resource_save(resource=resource, actor=None, languages=["en"])
-        hub_services.resource_publish(resource=resource, actor=None)
+        hub_services.resource_save(resource=resource, actor=SYSTEM, languages=["en"])
+        hub_services.resource_publish(resource=resource, actor=SYSTEM)
         return resource
 
     return make

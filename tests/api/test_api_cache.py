@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core.permissions import SYSTEM
 from hub import services
 from hub.models import Resource
 
@@ -47,7 +48,7 @@ def test_a_repeated_answer_comes_from_the_cache_and_a_change_shows_at_once(
     resource = Resource.objects.published().get(identifier=first.json()["results"][0]["id"])
     resource.title_ar = "عنوان منقح"
     with django_capture_on_commit_callbacks(execute=True):
-        services.resource_save(resource=resource, actor=None)
+        services.resource_save(resource=resource, actor=SYSTEM)
     fresh = client.get("/api/v1/resources/", {"page_size": 5, "lang": "ar"})
     assert "X-Cache" not in fresh
     assert fresh.json()["results"][0]["title"] == "عنوان منقح"

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
 
+from core.permissions import SYSTEM
 from partners.keys import api_key_issue, api_key_revoke
 from partners.models import ApiKey
 
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 def _issue(name="Global Care Policy Portal") -> tuple[ApiKey, str]:
     key = ApiKey(name=name, organisation="ILO", contact="Portal team <care@ilo.example>")
-    raw = api_key_issue(key=key, actor=None)
+    raw = api_key_issue(key=key, actor=SYSTEM)
     return key, raw
 
 
@@ -79,7 +80,7 @@ def test_a_wrong_key_is_a_401_in_the_clients_language(client, language, message)
 def test_a_revoked_key_is_a_401_and_anonymous_reads_stay_allowed(client):
     key, raw = _issue()
     assert client.get("/api/v1/themes/", headers={"x-api-key": raw}).status_code == 200
-    api_key_revoke(key=key, actor=None)
+    api_key_revoke(key=key, actor=SYSTEM)
 
     response = client.get("/api/v1/themes/", headers={"x-api-key": raw, "accept-language": "ar"})
     assert response.status_code == 401

@@ -22,6 +22,7 @@ from django.db import connection
 from django.utils import timezone
 
 from core.caching import content_version
+from core.permissions import SCHEDULER, SYSTEM
 from hub import services as hub_services
 from hub.models import Organisation, Resource, Theme
 from learning import services as learning_services
@@ -93,7 +94,7 @@ def partner(db):
 
     from partners.keys import api_key_issue
 
-    raw = api_key_issue(key=ApiKey(name="Mirror", organisation="ILO"), actor=None)
+    raw = api_key_issue(key=ApiKey(name="Mirror", organisation="ILO"), actor=SYSTEM)
     return Client(headers={"x-api-key": raw})
 
 
@@ -266,7 +267,7 @@ def test_every_kind_of_write_reaches_the_mirror(
             created_at=timezone.now() - dt.timedelta(days=400), inactive=False
         )
     )
-    changed = step(learning_services.commitments_mark_inactive)
+    changed = step(lambda: learning_services.commitments_mark_inactive(actor=SCHEDULER))
     assert changed == sorted(("commitment", str(pk), "upsert") for pk in public)
 
     # Raw SQL around every service and signal: recorded by the next read of the feed at the latest.

@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.utils.http import http_date, parse_http_date
 
+from core.permissions import SYSTEM
 from hub import services as hub_services
 from hub.models import Resource
 
@@ -216,7 +217,7 @@ def edit(django_capture_on_commit_callbacks):
         # As in production: what follows a change (its public date) is recorded on commit.
         with django_capture_on_commit_callbacks(execute=True):
             resource.title_en = title
-            hub_services.resource_save(resource=resource, actor=None)
+            hub_services.resource_save(resource=resource, actor=SYSTEM)
 
     return edit
 
@@ -256,7 +257,7 @@ def test_a_list_sends_last_modified_and_an_object_leaving_it_makes_it_later(clie
     assert _list(client, if_modified_since=since).status_code == 304
     # The object that leaves the list makes no date on it later: the list's date moves anyway.
     resource = Resource.objects.published().get(identifier=listing.json()["results"][0]["id"])
-    hub_services.resource_archive(resource=resource, actor=None)
+    hub_services.resource_archive(resource=resource, actor=SYSTEM)
     again = _list(client, if_modified_since=since)
     assert again.status_code == 200
     assert resource.identifier not in [item["id"] for item in again.json()["results"]]

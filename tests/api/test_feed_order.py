@@ -5,6 +5,7 @@ import threading
 import pytest
 from django.db import connection, transaction
 
+from core.permissions import SYSTEM
 from hub import services
 from hub.models import Resource
 from partners.models import ChangeEvent
@@ -16,7 +17,7 @@ def _draft(title: str) -> Resource:
     resource = Resource(
         title_en=title, title_ar="عنوان", resource_type="publication", publication_year=2025
     )
-    return services.resource_save(resource=resource, actor=None, languages=["en"])
+    return services.resource_save(resource=resource, actor=SYSTEM, languages=["en"])
 
 
 def test_a_transaction_that_commits_later_cannot_slip_an_event_behind_a_read_cursor():
@@ -30,7 +31,7 @@ def test_a_transaction_that_commits_later_cannot_slip_an_event_behind_a_read_cur
             with transaction.atomic():
                 # The service records its feed entry as it ends (captured()), inside this longer
                 # transaction, which then stays open as a long admin request would.
-                services.resource_publish(resource=slow, actor=None)
+                services.resource_publish(resource=slow, actor=SYSTEM)
                 slow_wrote.set()
                 release_slow.wait(10)
         except Exception as exc:  # noqa: BLE001 - reported by the assertion below
@@ -40,7 +41,7 @@ def test_a_transaction_that_commits_later_cannot_slip_an_event_behind_a_read_cur
 
     def publish_fast():
         try:
-            services.resource_publish(resource=fast, actor=None)
+            services.resource_publish(resource=fast, actor=SYSTEM)
             fast_done.set()
         except Exception as exc:  # noqa: BLE001 - reported by the assertion below
             errors.append(exc)

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from core.permissions import SYSTEM
 from hub import services as hub_services
 from hub.models import Resource
 from learning import services as learning_services
@@ -37,25 +38,25 @@ def publish_a_resource():
         resource_type=Resource.Type.PUBLICATION,
         publication_year=2025,
     )
-    hub_services.resource_save(resource=resource, actor=None, languages=["en", "ar"])
-    hub_services.resource_publish(resource=resource, actor=None)
+    hub_services.resource_save(resource=resource, actor=SYSTEM, languages=["en", "ar"])
+    hub_services.resource_publish(resource=resource, actor=SYSTEM)
 
 
 def edit_a_resource():
     resource = Resource.objects.published().get(identifier="south-4-care-launch-2025")
     resource.summary_en = "A revised summary of the launch."
-    hub_services.resource_save(resource=resource, actor=None)
+    hub_services.resource_save(resource=resource, actor=SYSTEM)
 
 
 def archive_a_resource():
     resource = Resource.objects.published().order_by("pk").first()
-    hub_services.resource_archive(resource=resource, actor=None)
+    hub_services.resource_archive(resource=resource, actor=SYSTEM)
 
 
 def edit_a_session():
     session = Session.objects.order_by("pk").first()
     session.title_en = f"{session.title_en} (revised)"
-    learning_services.session_save(session=session, actor=None)
+    learning_services.session_save(session=session, actor=SYSTEM)
 
 
 STEPS = [publish_a_resource, edit_a_resource, archive_a_resource, edit_a_session]
@@ -90,7 +91,7 @@ def test_the_mirror_follows_the_portal_through_the_change_feed(portal, tmp_path,
             assert kind == "resource"
             resource = Resource.objects.published().get(identifier=body["id"])
             resource.summary_en = "Edited during the crawl."
-            hub_services.resource_save(resource=resource, actor=None)
+            hub_services.resource_save(resource=resource, actor=SYSTEM)
 
     monkeypatch.setattr(Mirror, "_store", store_and_edit)
     mirror.sync()

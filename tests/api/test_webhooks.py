@@ -17,6 +17,7 @@ from django.db import transaction
 
 from core.models import OutboxTask
 from core.outbox import relay
+from core.permissions import SYSTEM
 from hub import services as hub_services
 from hub.models import Resource
 from partners.models import (
@@ -103,8 +104,8 @@ def _publish(title="Care leave policies") -> Resource:
     """A new resource published by a reviewer's services, in one transaction (as the admin does)."""
     with transaction.atomic():
         resource = Resource(title_en=title, resource_type="publication", publication_year=2025)
-        hub_services.resource_save(resource=resource, actor=None, languages=["en"])
-        hub_services.resource_publish(resource=resource, actor=None)
+        hub_services.resource_save(resource=resource, actor=SYSTEM, languages=["en"])
+        hub_services.resource_publish(resource=resource, actor=SYSTEM)
     return resource
 
 
@@ -138,7 +139,7 @@ def test_publish_and_unpublish_post_signed_events_a_partner_can_verify(
 
     resource = _publish()
     with transaction.atomic():
-        hub_services.resource_archive(resource=resource, actor=None)
+        hub_services.resource_archive(resource=resource, actor=SYSTEM)
 
     upsert, delete = receiver.requests
     changes = list(ChangeEvent.objects.filter(kind="resource").order_by("id"))

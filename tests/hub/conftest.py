@@ -3,6 +3,7 @@ import itertools
 import pytest
 from django.contrib.auth.models import Group, User
 
+from core.permissions import SYSTEM
 from hub import services
 from hub.models import Organisation, Region, Resource, Theme
 
@@ -42,18 +43,18 @@ def make_resource(db, django_capture_on_commit_callbacks):
         fields.setdefault("publication_year", 2024)
         resource = Resource(title_en=title_en, title_ar=title_ar, **fields)
         services.resource_save(
-            resource=resource, actor=None, countries=countries, languages=languages
+            resource=resource, actor=SYSTEM, countries=countries, languages=languages
         )
         resource.themes.set(themes)
         resource.regions.set(regions)
-        services.refresh_search(resource=resource)
+        services.refresh_search(resource=resource, actor=SYSTEM)
         if status != Resource.Status.DRAFT:
             if status == Resource.Status.IN_REVIEW:
-                services.resource_submit(resource=resource, actor=None)
+                services.resource_submit(resource=resource, actor=SYSTEM)
             else:
-                services.resource_publish(resource=resource, actor=None)
+                services.resource_publish(resource=resource, actor=SYSTEM)
                 if status == Resource.Status.ARCHIVED:
-                    services.resource_archive(resource=resource, actor=None)
+                    services.resource_archive(resource=resource, actor=SYSTEM)
         resource.refresh_from_db()
         return resource
 

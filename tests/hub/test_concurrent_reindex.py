@@ -8,6 +8,7 @@ import time
 import pytest
 from django.db import IntegrityError, connection, connections
 
+from core.permissions import SYSTEM
 from hub import services
 from hub.models import Resource, Theme
 
@@ -76,7 +77,7 @@ def test_renames_and_deletes_of_themes_never_deadlock_with_edits(make_resource, 
         for theme in Theme.objects.order_by("?")[:2]:
             theme.name_en = f"{theme.name_en.split(' #')[0]} #{counts['renames']}"
             services.theme_save(theme=theme, actor=admin_user)
-            services.theme_reindex(theme_id=theme.pk, batch_size=7)
+            services.theme_reindex(theme_id=theme.pk, actor=SYSTEM, batch_size=7)
             counts["renames"] += 1
 
     def delete_and_recreate():
@@ -85,7 +86,7 @@ def test_renames_and_deletes_of_themes_never_deadlock_with_edits(make_resource, 
             return
         carriers = list(theme.resources.values_list("pk", flat=True))
         services.theme_delete(theme=theme, actor=admin_user)
-        services.reindex_resources(ids=carriers, batch_size=7)
+        services.reindex_resources(ids=carriers, actor=SYSTEM, batch_size=7)
         fresh = Theme.objects.create(
             slug=f"{theme.slug}-{counts['deletes']}", name_en=theme.name_en, name_ar=theme.name_ar
         )

@@ -3,6 +3,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from core.permissions import SYSTEM
 from hub import services
 from hub.linkcheck import check_url
 from hub.models import Resource
@@ -65,7 +66,7 @@ def test_timeouts_and_refused_connections_are_broken_links(server):
 def test_broken_links_are_flagged_for_curators(server, make_resource, client, reviewer):
     good = make_resource("Good link", "رابط سليم", external_url=server + "/moved")
     bad = make_resource("Bad link", "رابط معطل", external_url=server + "/missing")
-    counts = services.check_links(concurrency=2, timeout=5)
+    counts = services.check_links(actor=SYSTEM, concurrency=2, timeout=5)
     assert counts == {"ok": 1, "broken": 1}
     assert Resource.objects.get(pk=good.pk).link_status == "ok"
     flagged = Resource.objects.get(pk=bad.pk)

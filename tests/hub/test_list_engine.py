@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from core.caching import bump_content_version
+from core.permissions import SYSTEM
 from hub import services
 from hub.models import Resource
 from hub.search_backends import PostgresBackend, SQLiteFallback, search_backend
@@ -94,7 +95,7 @@ def test_search_documents_follow_every_write(make_resource, make_theme, region, 
     services.set_countries(resource=resource, countries=["QA", "BR"])
     assert _documents()[resource.pk][1:4] == (["care-financing"], ["arab-states"], ["BR", "QA"])
 
-    services.resource_publish(resource=draft, actor=None)  # as the scheduler: no gate here
+    services.resource_publish(resource=draft, actor=SYSTEM)  # as the scheduler: no gate here
     assert draft.pk in _documents()
     services.resource_archive(resource=resource, actor=reviewer)
     assert resource.pk not in _documents()

@@ -20,6 +20,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from lxml import etree
 
+from core.permissions import SYSTEM
 from hub import services
 from hub.models import Organisation, Region, Resource
 from partners.models import PublicState
@@ -289,7 +290,7 @@ def test_get_record_is_bilingual_dublin_core(oai, content):
 def test_user_text_is_escaped_and_control_characters_dropped(oai, published, committed):
     (resource,) = published()
     resource.title_en = 'Care <b>&</b> "work"\x0b\x1f ]]>'
-    committed(services.resource_save, resource=resource, actor=None, languages=["en"])
+    committed(services.resource_save, resource=resource, actor=SYSTEM, languages=["en"])
     document = oai(
         verb="GetRecord", identifier=PREFIX + resource.identifier, metadataPrefix="oai_dc"
     )
@@ -299,8 +300,8 @@ def test_user_text_is_escaped_and_control_characters_dropped(oai, published, com
 
 def test_deleted_records_keep_their_tombstone(oai, published, committed):
     kept, archived, deleted = published(3)
-    committed(services.resource_archive, resource=archived, actor=None)
-    committed(services.resource_delete, resource=deleted, actor=None)
+    committed(services.resource_archive, resource=archived, actor=SYSTEM)
+    committed(services.resource_delete, resource=deleted, actor=SYSTEM)
     when = dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
     _stamp(archived, when)
     document = oai(verb="ListRecords", metadataPrefix="oai_dc")
@@ -325,7 +326,7 @@ def test_deleted_records_keep_their_tombstone(oai, published, committed):
     )
     assert [h.get("status") for h in headers] == [None, "deleted", "deleted"]
     # Republished: a live record again, with a new datestamp.
-    committed(services.resource_publish, resource=archived, actor=None)
+    committed(services.resource_publish, resource=archived, actor=SYSTEM)
     again = oai(verb="GetRecord", identifier=PREFIX + archived.identifier, metadataPrefix="oai_dc")
     assert again.find("o:GetRecord/o:record/o:header", NS).get("status") is None
     assert again.find(".//o:datestamp", NS).text > "2026-01-02T03:04:05Z"

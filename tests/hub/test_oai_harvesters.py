@@ -11,6 +11,7 @@ import pytest
 from sickle import Sickle
 from sickle.oaiexceptions import NoRecordsMatch
 
+from core.permissions import SYSTEM
 from hub import services
 from hub.models import Resource
 
@@ -56,7 +57,7 @@ def _now_stamp() -> str:
 def _retitle(resource, title):
     resource.refresh_from_db()
     resource.title_en = title
-    services.resource_save(resource=resource, actor=None)
+    services.resource_save(resource=resource, actor=SYSTEM)
 
 
 def test_full_harvest_gives_every_published_record_once(harvester, records):
@@ -74,7 +75,7 @@ def test_incremental_harvest_gives_what_changed_since(harvester, records):
     time.sleep(1.1)  # datestamps are to the second
     started = _now_stamp()
     _retitle(made[2], "Revised title")
-    services.resource_archive(resource=made[4], actor=None)
+    services.resource_archive(resource=made[4], actor=SYSTEM)
     changed = _harvest(harvester.ListRecords(metadataPrefix="oai_dc", **{"from": started}))
     assert changed == {
         PREFIX + made[2].identifier: (False, "Revised title"),
@@ -104,9 +105,9 @@ def test_edits_between_pages_still_give_a_consistent_harvest(harvester, records)
         if count == 2:  # after the first page: change records behind and ahead of the harvest
             _retitle(made[0], "Edited after it was harvested")
             _retitle(made[5], "Edited before it was harvested")
-            services.resource_archive(resource=made[3], actor=None)
+            services.resource_archive(resource=made[3], actor=SYSTEM)
             services.resource_publish(
-                resource=Resource.objects.get(pk=made[6].pk), actor=None
+                resource=Resource.objects.get(pk=made[6].pk), actor=SYSTEM
             )  # a no-op publication: nothing public changes
 
     mirror = _harvest(harvester.ListRecords(metadataPrefix="oai_dc"), between_pages=curate)
@@ -128,7 +129,7 @@ def test_a_token_stays_valid_when_the_rest_of_the_set_leaves_it(harvester, recor
             for resource in made[2:]:
                 resource.refresh_from_db()
                 resource.resource_type = Resource.Type.POLICY
-                services.resource_save(resource=resource, actor=None)
+                services.resource_save(resource=resource, actor=SYSTEM)
 
     mirror = _harvest(
         harvester.ListRecords(metadataPrefix="oai_dc", set="type:publication"),

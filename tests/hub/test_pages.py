@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core.permissions import SYSTEM
 from hub import services
 from hub.models import Resource
 
@@ -283,7 +284,7 @@ def test_an_edited_result_shows_at_once_in_both_languages(
     assert "الرعاية في الدوحة" in client.get("/ar/hub/").content.decode()  # both cards cached
     resource.title_en, resource.title_ar = "Care in Qatar", "الرعاية في قطر"
     with django_capture_on_commit_callbacks(execute=True):
-        services.resource_save(resource=resource, actor=None)
+        services.resource_save(resource=resource, actor=SYSTEM)
     english, arabic = (
         client.get("/en/hub/").content.decode(),
         client.get("/ar/hub/").content.decode(),

@@ -1,6 +1,7 @@
 import pytest
 from django.db import connection
 
+from core.permissions import SYSTEM
 from hub.models import Resource
 from hub.search import highlight, search_resources
 
@@ -264,7 +265,7 @@ def test_re_indexing_a_theme_takes_queries_per_batch_not_per_resource(make_theme
     counts = {}
     for theme in (small, large):
         with CaptureQueriesContext(connection) as queries:
-            done = services.theme_reindex(theme_id=theme.pk, batch_size=10)
+            done = services.theme_reindex(theme_id=theme.pk, actor=SYSTEM, batch_size=10)
         counts[theme.pk] = len(queries)
         assert done == theme.resources.count()
     assert counts[small.pk] == counts[large.pk]
@@ -272,7 +273,7 @@ def test_re_indexing_a_theme_takes_queries_per_batch_not_per_resource(make_theme
     # batches of 3, the 7 resources are three batches.
     per_batch = counts[large.pk] - 1
     with CaptureQueriesContext(connection) as queries:
-        assert services.theme_reindex(theme_id=large.pk, batch_size=3) == 7
+        assert services.theme_reindex(theme_id=large.pk, actor=SYSTEM, batch_size=3) == 7
     assert len(queries) == 3 * per_batch + 1
 
 

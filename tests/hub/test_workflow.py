@@ -3,6 +3,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from core.errors import DomainError
+from core.permissions import SYSTEM
 from hub import services
 from hub.models import Resource, StatusChange
 
@@ -40,6 +41,23 @@ def test_reviewer_publishes_and_archives_and_every_move_is_recorded(
     assert resource.published_at is not None
 
 
+def test_a_missing_actor_is_an_error_never_a_system_job(make_resource):
+    # None used to mean "skip the checks"; now a forgotten actor fails before anything is written.
+    resource = make_resource(status=Status.DRAFT)
+    for call in (
+        lambda: services.resource_publish(resource=resource, actor=None),
+        lambda: services.resource_delete(resource=resource, actor=None),
+        lambda: services.check_links(actor=None),
+        lambda: services.publish_scheduled(actor=None),
+    ):
+        with pytest.raises(TypeError, match="actor"):
+            call()
+    resource.refresh_from_db()
+    assert (resource.status, resource.deleted_at) == (Status.DRAFT, None)
+    with pytest.raises(DomainError, match="permission"):
+        services.check_links(actor=User.objects.create(username="nobody"))
+
+
 def test_impossible_transition_is_refused_clearly(make_resource, reviewer):
     resource = make_resource(status=Status.DRAFT)
     with pytest.raises(DomainError, match="cannot go from"):
@@ -69,7 +87,7 @@ def test_scheduled_publication(make_resource, reviewer):
     now = timezone.now()
     Resource.objects.filter(pk=due.pk).update(publish_at=now - timezone.timedelta(minutes=1))
     Resource.objects.filter(pk=later.pk).update(publish_at=now + timezone.timedelta(days=1))
-    assert services.publish_scheduled(now=now) == 1
+    assert services.publish_scheduled(now=now, actor=SYSTEM) == 1
     assert Resource.objects.get(pk=due.pk).status == Status.PUBLISHED
     assert Resource.objects.get(pk=later.pk).status == Status.IN_REVIEW
     assert StatusChange.objects.get(resource=due, to_status="published").note == "scheduled"

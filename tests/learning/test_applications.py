@@ -7,6 +7,7 @@ from django.db import connection
 from django.utils import timezone
 
 from core.errors import DomainError
+from core.permissions import SYSTEM
 from learning import services
 from learning.models import Application, Commitment, ProgressUpdate
 
@@ -119,7 +120,7 @@ def test_capacity_holds_under_concurrent_accepts(cohort):
     def accept(application):
         try:
             barrier.wait()
-            services.application_decide(application=application, status="accepted", actor=None)
+            services.application_decide(application=application, status="accepted", actor=SYSTEM)
             outcomes.append("accepted")
         except DomainError:
             outcomes.append("full")

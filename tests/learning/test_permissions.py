@@ -2,6 +2,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 
 from core.errors import DomainError
+from core.permissions import SYSTEM
 from learning import services
 from learning.models import Application, Session
 
@@ -93,16 +94,16 @@ def test_coordinators_choose_published_materials_without_seeing_drafts(
 
     def resource(title, *, publish):
         item = Resource(title_en=title, resource_type="training", publication_year=2025)
-        hub_services.resource_save(resource=item, actor=None)
+        hub_services.resource_save(resource=item, actor=SYSTEM)
         if publish:
-            hub_services.resource_publish(resource=item, actor=None)
+            hub_services.resource_publish(resource=item, actor=SYSTEM)
         return item
 
     published = resource("Care financing toolkit", publish=True)
     draft = resource("Care financing notes", publish=False)
     archived = resource("Care financing slides", publish=True)
     timed_session.materials.set([archived])
-    hub_services.resource_archive(resource=archived, actor=None)
+    hub_services.resource_archive(resource=archived, actor=SYSTEM)
     assert not coordinator.has_perm("hub.view_resource")
     client.force_login(coordinator)
 

@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.test import Client
 
 from core.models import SiteText
+from core.permissions import SYSTEM
 from hub import services as hub_services
 from hub.models import Resource
 from learning import privacy
@@ -89,15 +90,15 @@ SECRET = "a-partner-signing-secret-of-more-than-32-chars"
 def _publish(title: str) -> Resource:
     with transaction.atomic():
         resource = Resource(title_en=title, resource_type="publication", publication_year=2025)
-        hub_services.resource_save(resource=resource, actor=None, languages=["en"])
-        hub_services.resource_publish(resource=resource, actor=None)
+        hub_services.resource_save(resource=resource, actor=SYSTEM, languages=["en"])
+        hub_services.resource_publish(resource=resource, actor=SYSTEM)
     return resource
 
 
 def _edit(resource: Resource, title: str) -> None:
     with transaction.atomic():
         resource.title_en = title
-        hub_services.resource_save(resource=resource, actor=None, languages=["en"])
+        hub_services.resource_save(resource=resource, actor=SYSTEM, languages=["en"])
 
 
 def _feed(client, since: str):
@@ -260,10 +261,10 @@ def test_erasures_recorded_after_the_backup_are_replayed(tmp_path):
     kept = Application.objects.create(
         cohort=cohort, name="Omar Nasser", email="omar@example.org", **fields
     )
-    before = privacy.person_erase(email="early@example.org", actor=None)  # in the backup too
+    before = privacy.person_erase(email="early@example.org", actor=SYSTEM)  # in the backup too
     archive = tmp_path / "b.tar.gz"
     call_command("backup", output=archive, stdout=io.StringIO())
-    record = privacy.person_erase(email="Amina@Example.org", actor=None)
+    record = privacy.person_erase(email="Amina@Example.org", actor=SYSTEM)
 
     out = io.StringIO()
     call_command("restore", archive, interactive=False, stdout=out)

@@ -2,12 +2,16 @@ import pytest
 from django.contrib.admin.sites import AdminSite
 from django.test import RequestFactory
 from django.utils import translation
+from lxml import etree
 
 from core.admin import SiteTextAdmin
 from core.admin_tools import TranslationStateFilter
+from core.api.base import BilingualField
 from core.bilingual import bilingual_dict, translated_value
 from core.models import SiteText
+from core.seo import language_tagged, languages_of
 from core.templatetags.s4c import translated
+from hub.oai import _dc_bilingual
 
 pytestmark = pytest.mark.django_db
 
@@ -120,6 +124,27 @@ def test_translated_value_escapes_html():
 def test_bilingual_dict_uses_none_for_missing():
     text = SiteText.objects.create(key="k", title_en="Partners", title_ar="")
     assert bilingual_dict(text, "title") == {"en": "Partners", "ar": None}
+
+
+def test_blank_text_is_missing_alike_for_the_api_json_ld_oai_and_exports():
+    # One rule for "empty": an Arabic title of spaces is no Arabic title, wherever it is read.
+    text = SiteText(key="k", title_en="Partners", title_ar="  \n")
+    assert bilingual_dict(text, "title") == {"en": "Partners", "ar": None}
+    assert bilingual_dict(text, "title", missing="") == {"en": "Partners", "ar": ""}
+    field = BilingualField("title")
+    assert (
+        field.to_representation(text)
+        == field.representer()(text)
+        == {
+            "en": "Partners",
+            "ar": None,
+        }
+    )
+    assert languages_of(text, "title") == ["en"]
+    assert language_tagged(text, "title") == {"@value": "Partners", "@language": "en"}
+    dc = etree.Element("dc")
+    _dc_bilingual(dc, "title", text, "title")
+    assert [element.text for element in dc] == ["Partners"]
 
 
 def test_admin_change_list_filters_by_translation_state(admin_client):

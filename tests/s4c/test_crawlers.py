@@ -317,7 +317,7 @@ def test_feedparser_gets_304_until_the_feed_changes(live_portal, kind):  # noqa:
         "-c",
         "from hub import services; from hub.models import Resource; "
         f"r = Resource.objects.get(identifier={newest!r}); r.title_en = 'Renamed ' + r.title_en; "
-        "services.resource_save(resource=r, actor=None)",
+        "services.resource_save(resource=r, actor=SYSTEM)",
     )
     # Straight after the change, in the same second as it: a changed ETag, and no date to
     # validate against (a second change in that second would make it stale).

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
+from core.permissions import SYSTEM
 from hub import services
 from hub.models import Organisation, Resource, Theme
 
@@ -90,7 +91,7 @@ def test_hostile_text_through_the_admin_is_stored_clean_and_rendered_inert(
         assert not EXECUTABLE.search(getattr(resource, field)), getattr(resource, field)
     # Published as the scheduler would (the review and the publication gate are not the point).
     services.resource_submit(resource=resource, actor=reviewer)
-    services.resource_publish(resource=resource, actor=None)
+    services.resource_publish(resource=resource, actor=SYSTEM)
     client.logout()
     for page in _public_outputs(client, resource):
         output = _without_site_chrome(page)
@@ -114,7 +115,7 @@ def test_the_api_writes_no_markup_characters_but_means_the_same_text(client, rev
         title_en="<script>alert(1)</script> & co", resource_type="news", publication_year=2025
     )
     services.resource_save(resource=resource, actor=reviewer)
-    services.resource_publish(resource=resource, actor=None)  # as the scheduler would
+    services.resource_publish(resource=resource, actor=SYSTEM)  # as the scheduler would
     response = client.get(f"/api/v1/resources/{resource.identifier}/")
     assert b"<" not in response.content
     assert b">" not in response.content

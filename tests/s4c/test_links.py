@@ -8,6 +8,7 @@ from django.core import mail
 from django.test import Client
 
 from core import links
+from core.permissions import SYSTEM
 from hub.models import Resource
 from learning.models import Cohort
 from tests.learning.conftest import make_application
@@ -33,8 +34,8 @@ def _publish():
         resource = Resource(
             title_en="Care leave", resource_type="publication", publication_year=2025
         )
-        services.resource_save(resource=resource, actor=None, languages=["en"])
-        services.resource_publish(resource=resource, actor=None)
+        services.resource_save(resource=resource, actor=SYSTEM, languages=["en"])
+        services.resource_publish(resource=resource, actor=SYSTEM)
     return resource
 
 

@@ -27,6 +27,8 @@ from django.contrib.auth.models import Group, User
 from django.forms import CheckboxInput, ClearableFileInput, SplitDateTimeWidget
 from django.utils import timezone
 
+from core.permissions import SYSTEM
+
 pytestmark = pytest.mark.django_db
 
 ROLES = ["anonymous", "participant", "curator", "reviewer", "officer", "coordinator", "superuser"]
@@ -149,9 +151,9 @@ class Objects(dict):
         from hub.models import Resource
 
         item = Resource(title_en=title, resource_type="publication", publication_year=2024)
-        services.resource_save(resource=item, actor=None)
+        services.resource_save(resource=item, actor=SYSTEM)
         if publish:
-            services.resource_publish(resource=item, actor=None)
+            services.resource_publish(resource=item, actor=SYSTEM)
         return item
 
     def _resource_draft(self):

@@ -2,8 +2,9 @@
 
 Real processes: a Celery worker (prefork pool) started as a subprocess on the test database and
 the test Redis, sending real e-mail over SMTP to a small SMTP server on loopback run here. The
-first send pauses (TEST_PAUSE_BEFORE_SEND_FILE) inside the transaction that records it, the test
-SIGKILLs the process running it, and the e-mail must then arrive exactly once.
+SMTP server holds the first message (it never answers its DATA command), so the worker waits
+inside the transaction that records the send; the test SIGKILLs the process running it, and the
+e-mail must then arrive exactly once. The production code knows nothing of this.
 """
 
 import contextlib
@@ -59,6 +60,12 @@ class _SMTPHandler(socketserver.StreamRequestHandler):
             elif verb == "RCPT":
                 recipients.append(command.split(":", 1)[1].strip().strip("<>"))
                 self._reply("250 OK")
+            elif verb == "DATA" and self.server.hold_this_one():
+                # The sender waits for our answer inside its transaction, until it is killed.
+                self.server.held.set()
+                while self.rfile.readline():
+                    pass
+                return
             elif verb == "DATA":
                 self._reply("354 End data with <CR><LF>.<CR><LF>")
                 data = []
@@ -82,6 +89,15 @@ class _SMTPServer(socketserver.ThreadingTCPServer):
     def __init__(self):
         super().__init__(("127.0.0.1", 0), _SMTPHandler)
         self.messages: list[tuple[list[str], str]] = []
+        self.held = threading.Event()  # the first message is being held
+        self._lock = threading.Lock()
+
+    def hold_this_one(self) -> bool:
+        """True for the first message only: later ones (the task run again) are delivered."""
+        with self._lock:
+            first = not self.held.is_set()
+            self.held.set()
+            return first
 
 
 @pytest.fixture
@@ -128,7 +144,6 @@ def workers(transactional_db, smtp_server, tmp_path):
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(smtp_server.server_address[1]),
         "EMAIL_USE_TLS": "false",
-        "S4C_TEST_PAUSE_BEFORE_SEND_FILE": str(tmp_path / "paused.pid"),
         "S4C_TEST_PAUSE_BEFORE_POST_FILE": str(tmp_path / "paused-post.pid"),
         "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
         "WEBHOOK_LEASE_SECONDS": str(WEBHOOK_LEASE),
@@ -183,7 +198,6 @@ def workers(transactional_db, smtp_server, tmp_path):
             "queue": queue,
             "start": staticmethod(start),
             "stop": staticmethod(stop),
-            "pause_file": tmp_path / "paused.pid",
             "post_pause_file": tmp_path / "paused-post.pid",
         },
     )
@@ -209,8 +223,9 @@ def _send(row: OutboxTask, queue: str, *, task_id: str | None = None):
     )
 
 
-def _paused_pid(workers, log: Path, *, pause_file: Path | None = None) -> int:
-    pause_file = pause_file or workers.pause_file
+def _post_paused_pid(workers, log: Path) -> int:
+    """The process paused before its first webhook POST (it wrote its pid)."""
+    pause_file = workers.post_pause_file
     text = _wait_for(
         lambda: pause_file.exists() and pause_file.read_text(),
         timeout=60,
@@ -220,11 +235,21 @@ def _paused_pid(workers, log: Path, *, pause_file: Path | None = None) -> int:
     return int(text)
 
 
+def _paused_pid(smtp_server, worker: subprocess.Popen, log: Path) -> int:
+    """The pool process held by the SMTP server: the worker's one child (concurrency 1)."""
+    _wait_for(smtp_server.held.is_set, timeout=60, what="the task to start sending", log=log)
+    children = set()
+    for task in Path(f"/proc/{worker.pid}/task").iterdir():
+        children |= {int(pid) for pid in (task / "children").read_text().split()}
+    [child] = children
+    return child
+
+
 def test_a_pool_process_killed_mid_task_runs_it_again_and_mails_once(workers, smtp_server):
     application, row = _application_waiting_for_acknowledgement()
     worker, log = workers.start("killpool")
     result = _send(row, workers.queue)
-    child = _paused_pid(workers, log)
+    child = _paused_pid(smtp_server, worker, log)
     assert child != worker.pid  # the pool process, not the worker's main process
     # Mid-task: the marker row is not committed and nothing reached the mail server.
     assert (SentEmail.objects.count(), smtp_server.messages) == (0, [])
@@ -252,7 +277,7 @@ def test_a_worker_killed_whole_mid_task_leaves_it_to_the_next_worker(workers, sm
     _application, row = _application_waiting_for_acknowledgement()
     first, first_log = workers.start("killall")
     result = _send(row, workers.queue)
-    child = _paused_pid(workers, first_log)
+    child = _paused_pid(smtp_server, first, first_log)
     delivered_at = time.monotonic()
     # The machine dies: main process and pool process at once, nothing acknowledged or requeued.
     os.killpg(first.pid, signal.SIGKILL)
@@ -296,7 +321,7 @@ def test_a_worker_killed_mid_webhook_delivery_leaves_it_to_the_sweep_and_posts_o
 
         worker, log = workers.start("killpost")
         first = app.send_task(TASK, kwargs={"delivery_id": delivery.pk}, queue=workers.queue)
-        child = _paused_pid(workers, log, pause_file=workers.post_pause_file)
+        child = _post_paused_pid(workers, log)
         delivery.refresh_from_db()
         assert delivery.attempts == 1  # claimed: the lease runs
         assert receiver.requests == []

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from core.permissions import SystemActor
+from core.permissions import COMMAND
 from learning import privacy
 
 
@@ -24,5 +24,5 @@ class Command(BaseCommand):
             total = privacy.expired_applications().count()
             self.stdout.write(f"Dry run: {total} application(s) would be erased (> {days} days).")
             return
-        ids = privacy.erase_expired(actor=SystemActor("erase_expired_applicants command"))
+        ids = privacy.erase_expired(actor=COMMAND)
         self.stdout.write(f"{len(ids)} application(s) erased (cohorts ended > {days} days ago).")

@@ -1,6 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from core.permissions import COMMAND
 from learning import privacy
 
 
@@ -15,7 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--actor", help="username recorded as the one who erased (optional)")
 
     def handle(self, *args, email, actor, **options):
-        user = None
+        user = COMMAND  # without --actor, the command itself is the one who erased
         if actor:
             user = get_user_model().objects.filter(username=actor).first()
             if user is None:

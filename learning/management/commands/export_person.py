@@ -2,6 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
+from core.permissions import COMMAND
 from learning import privacy
 
 
@@ -16,7 +17,9 @@ class Command(BaseCommand):
         parser.add_argument("--output", help="write to this file instead of standard output")
 
     def handle(self, *args, email, output, **options):
-        text = json.dumps(privacy.person_export(email=email), ensure_ascii=False, indent=2)
+        text = json.dumps(
+            privacy.person_export(email=email, actor=COMMAND), ensure_ascii=False, indent=2
+        )
         if output:
             with open(output, "w", encoding="utf-8") as file:
                 file.write(text + "\n")
