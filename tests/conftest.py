@@ -175,14 +175,24 @@ def _roles_after_a_flush(request):
         return
     if not Permission.objects.exists():
         # A flush after a serialized_rollback test skips post_migrate: the content types and
-        # permissions are gone too (the next test's Permission lookups would fail).
-        from django.apps import apps
-        from django.contrib.auth.management import create_permissions
-        from django.contrib.contenttypes.management import create_contenttypes
+        # permissions are gone too (the next test's Permission lookups would fail). They come
+        # back as the migrations left them, with the same ids: made afresh, with new ids, the
+        # next serialized_rollback test's restore would collide with them.
+        from django.db import connection
 
-        for config in apps.get_app_configs():
-            create_contenttypes(config, verbosity=0)
-            create_permissions(config, verbosity=0)
+        serialized = getattr(connection, "_test_serialized_contents", None)
+        if serialized:
+            connection.creation.deserialize_db_from_string(serialized)
+        else:
+            from django.apps import apps
+            from django.contrib.auth.management import create_permissions
+            from django.contrib.contenttypes.management import create_contenttypes
+
+            for config in apps.get_app_configs():
+                create_contenttypes(config, verbosity=0)
+                create_permissions(config, verbosity=0)
+        if Group.objects.exists():
+            return
     for name, permissions in roles.items():
         group = Group.objects.create(name=name)
         group.permissions.set(

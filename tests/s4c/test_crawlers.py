@@ -315,7 +315,7 @@ def test_feedparser_gets_304_until_the_feed_changes(live_portal, kind):  # noqa:
     live_portal.manage(
         "shell",
         "-c",
-        "from hub import services; from hub.models import Resource; "
+        "from core.permissions import SYSTEM; from hub import services; from hub.models import Resource; "
         f"r = Resource.objects.get(identifier={newest!r}); r.title_en = 'Renamed ' + r.title_en; "
         "services.resource_save(resource=r, actor=SYSTEM)",
     )

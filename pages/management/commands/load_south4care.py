@@ -2,8 +2,9 @@ import importlib.util
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.db import transaction
 from django.utils.module_loading import import_string
+
+from partners.capture import captured
 
 
 class Command(BaseCommand):
@@ -11,7 +12,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         total = 0
-        with transaction.atomic():
+        # One transaction, captured once at its end: each public object gets one change event
+        # for what the whole load made of it, not one per step (a plan is touched by each of its
+        # deliverables, a session by each of its speakers).
+        with captured():
             for dotted in settings.S4C_CONTENT_LOADERS:
                 module_name = dotted.rsplit(".", 1)[0]
                 if importlib.util.find_spec(module_name) is None:
