@@ -12,11 +12,9 @@ from playwright.sync_api import expect
 
 from hub.models import Organisation, Resource, Theme
 
-# serialized_rollback: the roles (groups made by migrations) are back for each test.
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+# Transactional (the live server reads what the test writes); the role groups a flush removes
+# come back through tests/conftest.py's `_roles_after_a_flush` (and `_role` below).
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = Path("/tmp/shots")
 README_SHOTS = os.environ.get("S4C_README_SHOTS")
 PASSWORD = "a-long-password-123"
