@@ -77,18 +77,10 @@ def test_healthz_is_503_within_its_statement_timeout_when_the_database_does_not_
     client, settings
 ):
     """A connection that works but a query that would wait (a table locked by a migration)."""
-    import psycopg
-    from django.db import connection
+    from tests.database import second_connection
 
     settings.HEALTH_STATEMENT_TIMEOUT_MS = 500
-    db = connection.settings_dict
-    with psycopg.connect(
-        host=db["HOST"] or "127.0.0.1",
-        port=db["PORT"] or 5432,
-        user=db["USER"],
-        password=db["PASSWORD"] or None,
-        dbname=db["NAME"],
-    ) as locker:
+    with second_connection() as locker:
         locker.execute("LOCK TABLE django_migrations IN ACCESS EXCLUSIVE MODE")
         started = time.monotonic()
         response = client.get("/healthz")

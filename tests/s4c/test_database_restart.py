@@ -5,9 +5,10 @@ Real PostgreSQL: the default connection is pointed at a refused port (the server
 for a connection that dies under a request, its backend is terminated as a restart does.
 """
 
-import psycopg
 import pytest
 from django.db import connection
+
+from tests.database import second_connection
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -57,15 +58,7 @@ def test_a_connection_terminated_by_a_restart_is_one_503_then_served(client):
     assert client.get("/ar/learning/").status_code == 200
     pid = connection.connection.info.backend_pid if connection.connection else None
     assert pid is not None
-    db = connection.settings_dict
-    with psycopg.connect(
-        host=db["HOST"] or "127.0.0.1",
-        port=db["PORT"] or 5432,
-        user=db["USER"],
-        password=db["PASSWORD"] or None,
-        dbname=db["NAME"],
-        autocommit=True,
-    ) as admin:
+    with second_connection(autocommit=True) as admin:
         admin.execute("SELECT pg_terminate_backend(%s)", [pid])
     # A worker keeps its connection between requests (CONN_MAX_AGE): the next request finds it
     # dead. The test client does not run Django's end-of-request connection checks, so what a
