@@ -128,27 +128,22 @@ def stack(tmp_path_factory):
         LOG_LEVEL="WARNING",
         DJANGO_SETTINGS_MODULE="s4c.settings",
     )
-    migrated = subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput"],
-        check=False,
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert migrated.returncode == 0, migrated.stderr[-2000:]
+
+    def manage(*args: str) -> None:
+        done = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            check=False,
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert done.returncode == 0, done.stderr[-2000:]
+
+    manage("migrate", "--noinput")
     # One published resource with a document, one draft with another (the view asks the hub).
-    seeded = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", SEED_MEDIA],
-        check=False,
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert seeded.returncode == 0, seeded.stderr[-2000:]
+    manage("shell", "-c", SEED_MEDIA)
     # The child keeps its own copy of the log's descriptor; ours closes once it is started.
     with open(tmp / "gunicorn.log", "w") as gunicorn_log:
         gunicorn = subprocess.Popen(
