@@ -173,17 +173,6 @@ def _roles_after_a_flush(request):
 
     if not roles or Group.objects.exists():
         return
-    if not Permission.objects.exists():
-        # A flush that skipped post_migrate (serialized_rollback, which no test uses now: its
-        # restore collides with content types a plain flush made afresh) leaves no content types
-        # or permissions either: the next test's Permission lookups would fail.
-        from django.apps import apps
-        from django.contrib.auth.management import create_permissions
-        from django.contrib.contenttypes.management import create_contenttypes
-
-        for config in apps.get_app_configs():
-            create_contenttypes(config, verbosity=0)
-            create_permissions(config, verbosity=0)
     for name, permissions in roles.items():
         group = Group.objects.create(name=name)
         group.permissions.set(
