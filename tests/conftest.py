@@ -183,3 +183,6 @@ def _roles_after_a_flush(request):
 
 # The portal under gunicorn on the test database, for the third-party clients' tests.
 from tests.live_portal import gunicorn_server  # noqa: E402, F401 - a fixture
+
+# The shipped content, loaded once per test process (tests/seed.py).
+from tests.seed import _content_snapshot, load_content  # noqa: E402, F401 - fixtures

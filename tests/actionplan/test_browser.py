@@ -1,14 +1,12 @@
-import io
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_arabic_plan_page_with_its_mirrored_chart(page, live_server):
-    call_command("load_south4care", stdout=io.StringIO())
+def test_arabic_plan_page_with_its_mirrored_chart(load_content, page, live_server):
+    load_content()
     Path("test-artifacts").mkdir(exist_ok=True)
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(f"{live_server.url}/ar/action-plan/")

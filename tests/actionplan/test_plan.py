@@ -8,7 +8,6 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.contrib.auth.models import Group, User
-from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
 from actionplan import services
@@ -22,8 +21,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def plan():
-    call_command("load_south4care", stdout=io.StringIO())
+def plan(load_content):
+    load_content()
     return plan_with_structure(slug="sse-2023-2029")
 
 

@@ -1,8 +1,6 @@
-import io
 import time
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -15,9 +13,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def content(django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("load_south4care", stdout=io.StringIO())
+def content(load_content):
+    load_content()
 
 
 COLLECTIONS = [

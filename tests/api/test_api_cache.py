@@ -1,10 +1,8 @@
 """Public API answers are cached per content version, after authentication and throttling."""
 
-import io
 import time
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -16,9 +14,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def cached_api(settings):
+def cached_api(load_content, settings):
     settings.API_CACHE_SECONDS = 60
-    call_command("load_south4care", stdout=io.StringIO())
+    load_content()
 
 
 def test_a_repeated_answer_comes_from_the_cache_and_a_change_shows_at_once(

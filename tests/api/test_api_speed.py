@@ -25,9 +25,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def content(django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("load_south4care", stdout=io.StringIO())
+def content(load_content):
+    load_content()
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ its webhook event; `Last-Modified` and OAI datestamps moved with it.
 """
 
 import datetime as dt
-import io
 import re
 import time
 from email.utils import parsedate_to_datetime
@@ -17,7 +16,6 @@ from email.utils import parsedate_to_datetime
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
-from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
@@ -99,9 +97,9 @@ def partner(db):
 
 
 @pytest.fixture
-def loaded(django_capture_on_commit_callbacks):
+def loaded(load_content, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        call_command("load_south4care", stdout=io.StringIO())
+        load_content()
         WebhookEndpoint.objects.create(
             name="Global Care Policy Portal",
             organisation="ILO",

@@ -2,12 +2,10 @@
 object are checked, one rule for empty parameters, the root lists everything, conditional requests
 follow RFC 9110, the change feed refuses a cursor beyond its head."""
 
-import io
 import re
 import time
 
 import pytest
-from django.core.management import call_command
 from django.utils.http import http_date, parse_http_date
 
 from core.permissions import SYSTEM
@@ -20,9 +18,8 @@ SITE = "http://localhost:8000"
 
 
 @pytest.fixture
-def content(django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("load_south4care", stdout=io.StringIO())
+def content(load_content):
+    load_content()
 
 
 @pytest.mark.parametrize(

@@ -6,13 +6,11 @@ the change feed or a signed webhook; after every step the copy equals a fresh cr
 STEPS is the sequence of writes: extend it (cascades, renames, m2m…) as change capture grows."""
 
 import importlib.util
-import io
 import json
 import time
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from core.permissions import SYSTEM
 from hub import services as hub_services
@@ -63,12 +61,12 @@ STEPS = [publish_a_resource, edit_a_resource, archive_a_resource, edit_a_session
 
 
 @pytest.fixture
-def portal(gunicorn_server, settings):
+def portal(load_content, gunicorn_server, settings):
     server = gunicorn_server()
     # The portal's links (`next`, `url`) are on its configured site: the server's own address
     # (the same here, where the writes are made).
     settings.SITE_URL = server.url
-    call_command("load_south4care", stdout=io.StringIO())
+    load_content()
     return server.url
 
 

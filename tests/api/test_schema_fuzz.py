@@ -10,7 +10,6 @@ slugs, the feed's cursor) come from schemathesis_hooks.py. Deterministic (a fixe
 `S4C_FUZZ_EXAMPLES=200` for a deeper run by hand.
 """
 
-import io
 import json
 import os
 import subprocess
@@ -19,7 +18,6 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.core.management import call_command
 from rest_framework.throttling import AnonRateThrottle
 
 EXAMPLES = int(os.environ.get("S4C_FUZZ_EXAMPLES", "15"))
@@ -68,12 +66,12 @@ def _real_values(client) -> dict:
 
 @pytest.mark.django_db(transaction=True)
 def test_every_get_operation_passes_every_schemathesis_check(
-    gunicorn_server, client, monkeypatch, tmp_path
+    load_content, gunicorn_server, client, monkeypatch, tmp_path
 ):
     # Hundreds of requests a minute from one address (the server's API_ANON_RATE is raised as
     # well): the anonymous throttle is tested elsewhere.
     server = gunicorn_server()
-    call_command("load_south4care", stdout=io.StringIO())
+    load_content()
     monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "1000000/minute"})
     references = tmp_path / "references.json"
     references.write_text(json.dumps(_real_values(client)))

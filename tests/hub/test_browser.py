@@ -1,17 +1,15 @@
 """A participant searches the hub in Arabic, opens a result and switches to English."""
 
-import io
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = Path("/tmp/shots")
 
 
-def test_search_in_arabic_open_a_result_and_switch_language(page, live_server):
-    call_command("load_south4care", stdout=io.StringIO())
+def test_search_in_arabic_open_a_result_and_switch_language(load_content, page, live_server):
+    load_content()
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.goto(f"{live_server.url}/ar/hub/")
     page.get_by_label("البحث في مركز المعرفة").fill("الرعايه")

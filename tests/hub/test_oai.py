@@ -6,12 +6,10 @@ in tests/hub/schemas/ and loaded without any network access.
 """
 
 import datetime as dt
-import io
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -126,8 +124,8 @@ def committed(django_capture_on_commit_callbacks):
 
 
 @pytest.fixture
-def content(committed):
-    committed(call_command, "load_south4care", stdout=io.StringIO())
+def content(load_content):
+    load_content()
 
 
 @pytest.fixture

@@ -1,4 +1,3 @@
-import io
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -295,10 +294,8 @@ def test_an_edited_result_shows_at_once_in_both_languages(
     assert "الدوحة" not in arabic
 
 
-def test_feeds_date_items_by_their_publication_not_by_the_content_load(client):
-    from django.core.management import call_command
-
-    call_command("load_south4care", stdout=io.StringIO())
+def test_feeds_date_items_by_their_publication_not_by_the_content_load(load_content, client):
+    load_content()
     entries = feedparser.parse(client.get("/en/hub/feed/rss/").content).entries
     by_link = {e.link.rsplit("/hub/", 1)[1].strip("/"): e.published_parsed[:3] for e in entries}
     assert by_link["south-4-care-launch-2025"] == (2025, 9, 1)

@@ -261,6 +261,43 @@ def test_participant_adds_progress_to_their_own_commitment_only(client, cohort):
     assert Commitment.objects.get(pk=mine.pk).light == "delayed"
 
 
+@pytest.mark.parametrize("actor", ["owner", "other participant", "staff without the permission", None])
+def test_progress_is_reported_by_its_participant_or_staff_allowed_to(
+    cohort, django_user_model, actor
+):
+    owner = make_application(cohort, "amina@example.org")
+    commitment = Commitment.objects.create(
+        cohort=cohort, owner=owner, country="JO", text_en="Mine", lever="reward"
+    )
+    actors = {
+        "owner": owner,
+        "other participant": make_application(cohort, "omar@example.org"),
+        "staff without the permission": django_user_model.objects.create_user(
+            "editor", is_staff=True
+        ),
+        None: None,
+    }
+
+    def report():
+        return services.progress_update_add(
+            commitment=commitment,
+            actor=actors[actor],
+            light="delayed",
+            text="Draft law sent to parliament",
+            language="en",
+        )
+
+    if actor == "owner":
+        assert report().commitment == commitment
+    elif actor is None:  # a forgotten actor is a bug, never "staff"
+        with pytest.raises(TypeError):
+            report()
+    else:
+        with pytest.raises(DomainError):
+            report()
+    assert ProgressUpdate.objects.count() == (actor == "owner")
+
+
 def test_inactive_commitments_are_marked_and_owners_reminded_once(
     cohort, settings, django_capture_on_commit_callbacks, eager_tasks
 ):

@@ -1,8 +1,6 @@
-import io
 import re
 
 import pytest
-from django.core.management import call_command
 
 pytestmark = pytest.mark.django_db
 
@@ -21,8 +19,8 @@ PAGES = [
 
 
 @pytest.mark.parametrize("url", PAGES)
-def test_no_english_remains_on_arabic_pages(client, url):
-    call_command("load_south4care", stdout=io.StringIO())
+def test_no_english_remains_on_arabic_pages(load_content, client, url):
+    load_content()
     response = client.get(url)
     assert response.status_code == 200
     main = response.content.decode().split("<main", 1)[1].split(">", 1)[1].split("</main>")[0]

@@ -1,14 +1,12 @@
-import io
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_arabic_programme_page(page, live_server):
-    call_command("load_south4care", stdout=io.StringIO())
+def test_arabic_programme_page(load_content, page, live_server):
+    load_content()
     Path("/tmp/shots").mkdir(exist_ok=True)
     page.goto(f"{live_server.url}/ar/learning/")
     page.get_by_role("link", name="مركز التعلم لمنصة جنوب من أجل الرعاية ٢٠٢٥").click()
@@ -39,10 +37,12 @@ def test_arabic_programme_page(page, live_server):
     page.screenshot(path="/tmp/shots/learning-programme-en.png", full_page=True)
 
 
-def test_fresh_visitors_sign_in_and_apply_with_the_page_cache_on(browser, live_server, settings):
+def test_fresh_visitors_sign_in_and_apply_with_the_page_cache_on(
+    load_content, browser, live_server, settings
+):
     """Production's page cache on: each new visitor's form posts (no CSRF 403 for the second)."""
     settings.PAGE_CACHE_SECONDS = 60
-    call_command("load_south4care", stdout=io.StringIO())
+    load_content()
     from learning.models import Cohort
 
     Cohort.objects.filter(slug="learning-hub-2025").update(status=Cohort.Status.OPEN)

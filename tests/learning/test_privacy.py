@@ -83,7 +83,7 @@ def layla(cohort, second_cohort, session):
     commitment.save()  # more history rows, each copying the owner
     services.progress_update_add(
         commitment=commitment,
-        application=first,
+        actor=first,
         light="delayed",
         text="The survey moved to next year.",
         language="en",

@@ -1,9 +1,6 @@
 """axe-core (bundled by axe-playwright-python) finds no serious or critical violation on the main pages."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,10 +21,10 @@ PAGES = [
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
-def test_no_serious_or_critical_accessibility_violations(page, live_server, lang):
+def test_no_serious_or_critical_accessibility_violations(load_content, page, live_server, lang):
     from axe_playwright_python.sync_playwright import Axe
 
-    call_command("load_south4care", stdout=io.StringIO())
+    load_content()
     axe = Axe()
     problems = {}
     for template in PAGES:
@@ -51,8 +48,8 @@ def test_no_serious_or_critical_accessibility_violations(page, live_server, lang
     assert problems == {}
 
 
-def test_keyboard_users_can_skip_to_the_content(page, live_server):
-    call_command("load_south4care", stdout=io.StringIO())
+def test_keyboard_users_can_skip_to_the_content(load_content, page, live_server):
+    load_content()
     page.goto(f"{live_server.url}/ar/")
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.className")
@@ -67,9 +64,9 @@ PAGE_BUDGET_BYTES = 200_000
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
 def test_pages_stay_within_the_weight_budget_and_request_nothing_from_third_parties(
-    page, live_server, lang
+    load_content, page, live_server, lang
 ):
-    call_command("load_south4care", stdout=io.StringIO())
+    load_content()
     over, foreign = {}, set()
     for template in PAGES:
         responses = []
@@ -94,8 +91,8 @@ def test_pages_stay_within_the_weight_budget_and_request_nothing_from_third_part
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
-def test_keyboard_focus_is_visible(page, live_server, lang):
-    call_command("load_south4care", stdout=io.StringIO())
+def test_keyboard_focus_is_visible(load_content, page, live_server, lang):
+    load_content()
     page.goto(f"{live_server.url}/{lang}/hub/")
     for _ in range(4):  # the skip link, then the header's links
         page.keyboard.press("Tab")

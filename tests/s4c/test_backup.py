@@ -29,8 +29,10 @@ def _media_snapshot(root: Path) -> dict[str, bytes]:
     }
 
 
-def test_backup_and_restore_round_trip_the_whole_data_set_and_media(settings, tmp_path):
-    call_command("load_south4care", stdout=io.StringIO())
+def test_backup_and_restore_round_trip_the_whole_data_set_and_media(
+    load_content, settings, tmp_path
+):
+    load_content()
     text = SiteText.objects.get(key="partners")
     text.title_en = "Our partners"
     text.save()  # a history row and a stale Arabic translation, both must survive

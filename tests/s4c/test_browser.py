@@ -1,11 +1,9 @@
 """The Arabic home page in a real browser: right-to-left, no English left, switcher to English."""
 
-import io
 import re
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,8 +35,8 @@ VISIBLE_LATIN_WORDS = """
 
 
 @pytest.fixture
-def content():
-    call_command("load_south4care", stdout=io.StringIO())
+def content(load_content):
+    load_content()
 
 
 @pytest.mark.parametrize("width", [1280, 360])

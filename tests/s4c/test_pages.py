@@ -1,9 +1,7 @@
 import datetime as dt
-import io
 import re
 
 import pytest
-from django.core.management import call_command
 from django.template import Context, Template
 from django.utils import translation
 
@@ -11,8 +9,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def content():
-    call_command("load_south4care", stdout=io.StringIO())
+def content(load_content):
+    load_content()
 
 
 @pytest.mark.parametrize(

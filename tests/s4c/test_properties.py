@@ -15,12 +15,10 @@ few seconds on SQLite; on PostgreSQL it also covers what SQLite accepts and Post
 (NUL characters in text, integers beyond 64 bits).
 """
 
-import io
 import re
 from urllib.parse import quote
 
 import pytest
-from django.core.management import call_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -93,13 +91,12 @@ def _query(pairs) -> str:
 
 
 @pytest.fixture
-def content(django_capture_on_commit_callbacks, monkeypatch):
+def content(load_content, monkeypatch):
     from rest_framework.throttling import AnonRateThrottle
 
     # Hundreds of requests from one address: the throttle is tested in tests/api.
     monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": None})
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("load_south4care", stdout=io.StringIO())
+    load_content()
 
 
 def _get(client, path, query, **headers):

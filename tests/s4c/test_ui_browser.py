@@ -1,11 +1,9 @@
 """What participants see in a real browser (issue 15), in both languages, at 360 px where the
 layout is the point. Screenshots go to test-artifacts/."""
 
-import io
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from core.formats import LATIN_RUN
 
@@ -55,8 +53,8 @@ SINGLE_MONTH = (
 
 
 @pytest.fixture
-def content():
-    call_command("load_south4care", stdout=io.StringIO())
+def content(load_content):
+    load_content()
 
 
 def test_arabic_pages_use_one_convention_for_digits_and_months(page, live_server, content):

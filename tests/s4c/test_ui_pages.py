@@ -7,7 +7,6 @@ import io
 import re
 
 import pytest
-from django.core.management import call_command
 from django.utils import translation
 
 from core.formats import arabic_text_digits, local_code, local_date, local_number
@@ -16,8 +15,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def content(db):
-    call_command("load_south4care", stdout=io.StringIO())
+def content(load_content, db):
+    load_content()
 
 
 def _text(response) -> str:
