@@ -5,6 +5,7 @@ sessions, applications and commitments; participants act only on their own commi
 """
 
 from core.permissions import has_perm, model_permission
+from learning.models import Application
 
 
 def can_save(actor, obj) -> bool:
@@ -29,7 +30,9 @@ def can_erase(actor) -> bool:
     return has_perm(actor, "learning.erase_personal_data")
 
 
-def can_update_commitment(application, commitment) -> bool:
-    """A participant (signed in as their application) reports on their own commitments only;
-    staff report through the admin (application None)."""
-    return application is None or commitment.owner_id == application.pk
+def can_update_commitment(actor, commitment) -> bool:
+    """A participant (the actor is their signed-in application) reports on their own
+    commitments only; staff need the permission to add progress updates."""
+    if isinstance(actor, Application):
+        return commitment.owner_id == actor.pk
+    return has_perm(actor, "learning.add_progressupdate")

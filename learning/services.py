@@ -194,10 +194,11 @@ def sign_in_link_use(*, token: str) -> Application:
 
 @captured()
 def progress_update_add(
-    *, commitment: Commitment, application: Application | None, light: str, text: str, language: str
+    *, commitment: Commitment, actor, light: str, text: str, language: str
 ) -> ProgressUpdate:
-    """A participant (or staff, application=None) reports progress on a commitment."""
-    if not permissions.can_update_commitment(application, commitment):
+    """Progress on a commitment, reported by its participant (the actor is their signed-in
+    application) or by staff."""
+    if not permissions.can_update_commitment(actor, commitment):
         raise DomainError(_("You can only update your own commitments."), code="forbidden")
     if light not in Commitment.Light.values:
         raise DomainError(_("Choose a valid status."), field="light")

@@ -307,7 +307,7 @@ def me(request):
             try:
                 services.progress_update_add(
                     commitment=commitment,
-                    application=application,
+                    actor=application,
                     light=form.cleaned_data["light"],
                     text=form.cleaned_data["text"],
                     language=translation.get_language(),
