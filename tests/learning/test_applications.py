@@ -261,7 +261,9 @@ def test_participant_adds_progress_to_their_own_commitment_only(client, cohort):
     assert Commitment.objects.get(pk=mine.pk).light == "delayed"
 
 
-@pytest.mark.parametrize("actor", ["owner", "other participant", "staff without the permission", None])
+@pytest.mark.parametrize(
+    "actor", ["owner", "other participant", "staff without the permission", None]
+)
 def test_progress_is_reported_by_its_participant_or_staff_allowed_to(
     cohort, django_user_model, actor
 ):
