@@ -21,8 +21,9 @@ def deliverables_public() -> QuerySet[Deliverable]:
     )
 
 
-def plan_with_structure(*, slug: str) -> Plan | None:
-    """A plan with objectives → outcomes → deliverables (references, progress) prefetched."""
+def plans_with_structure() -> QuerySet[Plan]:
+    """Plans with principles, objectives → outcomes → deliverables (references, progress) and
+    budget figures prefetched: what the plan page, its downloads and the API's plan read."""
     deliverables = deliverables_public().order_by("order", "pk")
     outcomes = Outcome.objects.order_by("code").prefetch_related(
         Prefetch("deliverables", queryset=deliverables)
@@ -31,18 +32,18 @@ def plan_with_structure(*, slug: str) -> Plan | None:
         Prefetch("outcomes", queryset=outcomes),
         Prefetch("budget_figures", queryset=BudgetFigure.objects.order_by("as_of", "pk")),
     )
-    return (
-        Plan.objects.filter(slug=slug)
-        .prefetch_related(
-            Prefetch("objectives", queryset=objectives),
-            "principles",
-            Prefetch(
-                "budget_figures",
-                queryset=BudgetFigure.objects.filter(objective=None).order_by("as_of", "pk"),
-            ),
-        )
-        .first()
+    return Plan.objects.prefetch_related(
+        Prefetch("objectives", queryset=objectives),
+        "principles",
+        Prefetch(
+            "budget_figures",
+            queryset=BudgetFigure.objects.filter(objective=None).order_by("as_of", "pk"),
+        ),
     )
+
+
+def plan_with_structure(*, slug: str) -> Plan | None:
+    return plans_with_structure().filter(slug=slug).first()
 
 
 @dataclass

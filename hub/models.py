@@ -305,6 +305,17 @@ class Resource(TranslatedModel):
         return self.status == self.Status.PUBLISHED and self.deleted_at is None
 
     @property
+    def publication_date_iso(self) -> str:
+        """The publication date as precise as it is known, in ISO 8601 (2025, 2025-09 or
+        2025-09-01): what the API, JSON-LD and OAI-PMH give."""
+        parts = [f"{self.publication_year:04d}"]
+        if self.publication_month:
+            parts.append(f"{self.publication_month:02d}")
+            if self.publication_day:
+                parts.append(f"{self.publication_day:02d}")
+        return "-".join(parts)
+
+    @property
     def publication_date_display(self):
         """The publication date as precise as it is known: a date, a month or a year."""
         import datetime as dt

@@ -418,7 +418,7 @@ def dublin_core(resource: Resource):
     _dc_bilingual(dc, "description", resource, "summary")
     if resource.publisher:
         _dc_bilingual(dc, "publisher", resource.publisher, "name")
-    _dc(dc, "date", _publication_date(resource))
+    _dc(dc, "date", resource.publication_date_iso)
     _dc(dc, "type", DCMI_TYPES.get(resource.resource_type, "Text"))
     for code in LANGUAGE_CODES:
         with translation.override(code):
@@ -442,15 +442,6 @@ def dublin_core(resource: Resource):
         _dc_bilingual(dc, "coverage", region, "name")
     _dc(dc, "rights", resource.licence)
     return dc
-
-
-def _publication_date(resource: Resource) -> str:
-    parts = [f"{resource.publication_year:04d}"]
-    if resource.publication_month:
-        parts.append(f"{resource.publication_month:02d}")
-        if resource.publication_day:
-            parts.append(f"{resource.publication_day:02d}")
-    return "-".join(parts)
 
 
 def _set(parent, spec: str, names, field: str | None):

@@ -92,11 +92,6 @@ def json_ld(resource: Resource) -> dict:
     else), and the work has one `@id` whatever the page's language. Values that are not IRIs (a
     licence written as "© ILO", the portal's identifier) go in properties that take text.
     """
-    date = str(resource.publication_year)
-    if resource.publication_month:
-        date += f"-{resource.publication_month:02d}"
-        if resource.publication_day:
-            date += f"-{resource.publication_day:02d}"
     path = resource.get_absolute_url()
     data = {
         "@context": "https://schema.org",
@@ -111,7 +106,7 @@ def json_ld(resource: Resource) -> dict:
         },
         "name": _tagged(resource, "title"),
         "description": _tagged(resource, "summary"),
-        "datePublished": date,
+        "datePublished": resource.publication_date_iso,
         "inLanguage": [link.language for link in resource.language_links.all()],
         "about": [
             {"@type": "Thing", "name": _tagged(theme, "name")} for theme in resource.themes.all()

@@ -6,13 +6,12 @@ from actionplan.models import (
     BudgetFigure,
     ConclusionParagraph,
     Deliverable,
-    Objective,
     Outcome,
     Plan,
     ProgrammeOutcome,
     ProgressReport,
 )
-from actionplan.selectors import deliverables_public
+from actionplan.selectors import deliverables_public, plans_with_structure
 from core.api.base import (
     LANG_PARAMETER,
     PublicReadViewSet,
@@ -75,30 +74,6 @@ class DeliverableFilter(django_filters.FilterSet):
 
     def filter_queryset(self, queryset):
         return super().filter_queryset(queryset).distinct()
-
-
-def plans_with_structure():
-    deliverables = (
-        deliverables_public().select_related("outcome__objective__plan").order_by("order", "pk")
-    )
-    return Plan.objects.prefetch_related(
-        "principles",
-        "budget_figures",
-        Prefetch(
-            "objectives",
-            queryset=Objective.objects.select_related("plan")
-            .order_by("number")
-            .prefetch_related(
-                "budget_figures",
-                Prefetch(
-                    "outcomes",
-                    queryset=Outcome.objects.order_by("code").prefetch_related(
-                        Prefetch("deliverables", queryset=deliverables)
-                    ),
-                ),
-            ),
-        ),
-    )
 
 
 @LANG

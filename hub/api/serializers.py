@@ -153,12 +153,7 @@ class ResourceSerializer(ApiModelSerializer):
         return obj.publisher.slug if obj.publisher else None
 
     def get_publication_date(self, obj) -> str:
-        parts = [f"{obj.publication_year:04d}"]
-        if obj.publication_month:
-            parts.append(f"{obj.publication_month:02d}")
-            if obj.publication_day:
-                parts.append(f"{obj.publication_day:02d}")
-        return "-".join(parts)
+        return obj.publication_date_iso
 
     def _links(self, obj) -> dict[str, list]:
         # A list loads the links of its whole page at once (ResourceListSerializer); a single
