@@ -186,10 +186,16 @@ def live_portal(tmp_path_factory):
     portal = LivePortal(url=site, env=env)
     process = None
     try:
-        portal.manage("migrate", "--noinput", "-v0")
-        portal.manage("load_south4care")
-        portal.manage("generate_hub_data", "--count", str(GENERATED_RESOURCES))
-        portal.manage("collectstatic", "--noinput", "-v0")
+        # One process for the four commands: each start of Django costs seconds.
+        portal.manage(
+            "shell",
+            "-c",
+            "from django.core.management import call_command as run\n"
+            "run('migrate', interactive=False, verbosity=0)\n"
+            "run('load_south4care')\n"
+            f"run('generate_hub_data', count={GENERATED_RESOURCES})\n"
+            "run('collectstatic', interactive=False, verbosity=0)",
+        )
         process = _start_gunicorn(env, sock, workdir / "gunicorn.log")
         _wait_until_up(site, process)
         yield portal
