@@ -65,6 +65,21 @@ def local_code(code, language: str | None = None) -> str:
     return code.replace(".", "-").translate(ARABIC_INDIC)
 
 
+# The letters that number a list's items in Arabic (abjad order), as the Arabic GB paper letters
+# the plan's principles: (أ), (ب), (ج)…
+ARABIC_ITEM_LETTERS = dict(
+    zip("abcdefghij", ["أ", "ب", "ج", "د", "هـ", "و", "ز", "ح", "ط", "ي"], strict=True)
+)
+
+
+def local_letter(letter, language: str | None = None) -> str:
+    """An item letter ("a", principle a) as the language letters items: "أ" in Arabic."""
+    letter = str(letter)
+    if not _arabic(language):
+        return letter
+    return ARABIC_ITEM_LETTERS.get(letter.lower(), letter)
+
+
 def local_date(value: dt.date | dt.datetime | None, fmt: str | None = None) -> str:
     """A date in the page language's format: "1 September 2025", "١ أيلول/سبتمبر ٢٠٢٥"."""
     if value is None:

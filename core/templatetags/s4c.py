@@ -4,7 +4,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from core.bilingual import missing_languages, translated_value
-from core.formats import LATIN_RUN, local_code, local_date, local_digits, local_time
+from core.formats import LATIN_RUN, local_code, local_date, local_digits, local_letter, local_time
 from core.seo import page_links
 
 register = template.Library()
@@ -93,6 +93,7 @@ register.filter("local_date", local_date)
 register.filter("local_time", local_time)
 register.filter("local_digits", local_digits)
 register.filter("local_code", local_code)
+register.filter("local_letter", local_letter)
 
 
 SECTION_NAMES = {

@@ -328,6 +328,11 @@ def test_plan_page_in_arabic_has_the_chart_and_its_table(plan, client):
     assert "٣٧٫٥ مليون دولار أمريكي" in html
     assert "USD" not in html
     assert "الحصيلة ٣-٣" in html
+    # The principles lettered as the Arabic paper letters them, (أ) to (هـ).
+    letters = re.findall(r"<dt>\((.+?)\)</dt>", html)
+    assert letters == ["أ", "ب", "ج", "د", "هـ"]
+    english = client.get("/en/action-plan/sse-2023-2029/").content.decode()
+    assert re.findall(r"<dt>\((.+?)\)</dt>", english) == ["a", "b", "c", "d", "e"]
 
 
 def test_deliverable_filters_have_shareable_urls(plan, client):
