@@ -250,6 +250,7 @@ def theme_delete(*, theme: Theme, actor) -> None:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
+    theme.history_user = as_user(actor)
     theme.delete()
     # The links are gone now: the task is told which resources carried it.
     for start in range(0, len(ids), REINDEX_TASK_SIZE):
@@ -450,6 +451,7 @@ def organisation_save(*, organisation: Organisation, actor) -> Organisation:
 def organisation_delete(*, organisation: Organisation, actor) -> None:
     if not permissions.can_delete(actor, organisation):
         raise DomainError(FORBIDDEN, code="forbidden")
+    organisation.history_user = as_user(actor)  # the deletion's history row names who did it
     organisation.delete()
 
 
@@ -461,6 +463,15 @@ def region_save(*, region: Region, actor) -> Region:
     region.history_user = as_user(actor)
     region.save()
     return region
+
+
+@captured()
+def region_delete(*, region: Region, actor) -> None:
+    """Delete a region: its resources leave it (their change events follow from the capture)."""
+    if not permissions.can_delete(actor, region):
+        raise DomainError(FORBIDDEN, code="forbidden")
+    region.history_user = as_user(actor)
+    region.delete()
 
 
 def save_object(*, obj, actor):
@@ -483,8 +494,6 @@ def delete_object(*, obj, actor) -> None:
         return theme_delete(theme=obj, actor=actor)
     if isinstance(obj, Organisation):
         return organisation_delete(organisation=obj, actor=actor)
-    if isinstance(obj, Region) and permissions.can_delete(actor, obj):
-        with captured():
-            obj.delete()
-        return None
-    raise DomainError(FORBIDDEN, code="forbidden")
+    if isinstance(obj, Region):
+        return region_delete(region=obj, actor=actor)
+    raise TypeError(f"hub.services cannot delete {type(obj).__name__}")

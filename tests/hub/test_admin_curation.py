@@ -309,3 +309,31 @@ def test_one_edit_is_one_readable_entry_and_a_restore_brings_back_themes_and_cou
     assert resource.title_en == version.title_en
     latest = resource.history.first()
     assert latest.history_user == reviewer
+
+
+def test_deleting_a_region_in_the_admin_names_who_did_it_and_tells_partners(
+    client, make_resource, region, django_capture_on_commit_callbacks
+):
+    from partners.models import ChangeEvent
+
+    resource = make_resource(regions=[region])
+    admin = User.objects.create_superuser("admin", "admin@example.org", "x")
+    client.force_login(admin)
+    head = ChangeEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/en/admin/hub/region/{region.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not resource.regions.exists()
+    deletion = type(region).history.filter(id=region.pk, history_type="-").get()
+    assert deletion.history_user == admin
+    events = ChangeEvent.objects.filter(pk__gt=head).values_list("kind", "object_id", "action")
+    assert ("resource", resource.identifier, "upsert") in set(events)
+
+
+def test_a_region_is_deleted_only_by_whoever_may(region, curator):
+    with pytest.raises(DomainError):
+        services.region_delete(region=region, actor=curator)
+    with pytest.raises(TypeError):
+        services.region_delete(region=region, actor=None)
+    services.region_delete(region=region, actor=SCHEDULER)
+    assert not type(region).objects.filter(pk=region.pk).exists()
