@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
+from core.loading import set_links
 from core.permissions import as_user
 from partners.capture import captured
 
@@ -90,18 +91,22 @@ FORBIDDEN = _("You do not have permission to do this.")
 
 
 @captured()
-def save_object(*, obj, actor):
+def save_object(*, obj, actor, links: dict | None = None):
     """Save a plan object edited in the admin (plans, objectives, deliverables, budget rows…).
 
     The admin's forms validated it (a plan's budget figures are checked together by their
     formset); the permission is decided by actionplan.permissions.
+    `links`: many-to-many choices to set ({field name: objects}), with the same permission.
     """
     if isinstance(obj, ProgressReport):
+        if links:
+            raise TypeError("a progress report's evidence is set by progress_report_save")
         return progress_report_save(report=obj, actor=actor)
     if not permissions.can_save(actor, obj):
         raise DomainError(FORBIDDEN, code="forbidden")
     obj.history_user = as_user(actor)
     obj.save()
+    set_links(obj, links)
     return obj
 
 

@@ -20,25 +20,39 @@ def add_missing(
     *,
     lookup: dict,
     values: dict,
-    save: Callable[[models.Model], object],
+    save: Callable[..., object],
     m2m: dict | None = None,
 ) -> tuple[models.Model, bool]:
     """Return `(obj, created)`: the stored object untouched, or a new one made from the seeds and
-    written by `save(obj)` (the owning app's service, see `adder`)."""
+    written by `save(obj)` — `save(obj, m2m)` with many-to-many links — (the owning app's
+    service, see `adder`)."""
     obj = model.objects.filter(**lookup).first()
     if obj is not None:
         return obj, False
     obj = model(**lookup, **values)
-    save(obj)
-    for name, related in (m2m or {}).items():
-        getattr(obj, name).set(related)
+    if m2m:
+        save(obj, m2m)
+    else:
+        save(obj)
     return obj, True
 
 
 def adder(save_object: Callable[..., object], *, actor) -> Callable[..., tuple]:
-    """`add_missing` writing through an app's `services.save_object` as `actor`."""
+    """`add_missing` writing through an app's `services.save_object` as `actor` (its `links`
+    are the object's many-to-many choices)."""
+
+    def save(obj, m2m=None):
+        if m2m:
+            return save_object(obj=obj, actor=actor, links=m2m)
+        return save_object(obj=obj, actor=actor)
 
     def add(model: type[models.Model], **kwargs) -> tuple[models.Model, bool]:
-        return add_missing(model, save=lambda obj: save_object(obj=obj, actor=actor), **kwargs)
+        return add_missing(model, save=save, **kwargs)
 
     return add
+
+
+def set_links(obj: models.Model, links: dict | None) -> None:
+    """Set an object's many-to-many choices ({field name: objects}); for the services' `links`."""
+    for name, related in (links or {}).items():
+        getattr(obj, name).set(related)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
+from core.loading import set_links
 from core.outbox import enqueue_on_commit
 from core.permissions import as_user
 from core.text import clean_text, clean_text_fields
@@ -105,8 +106,9 @@ CALENDAR_FIELDS = (
 
 
 @captured()
-def session_save(*, session: Session, actor) -> Session:
-    """Create or change a session; bumps its iCalendar SEQUENCE when calendars must update."""
+def session_save(*, session: Session, actor, links: dict | None = None) -> Session:
+    """Create or change a session; bumps its iCalendar SEQUENCE when calendars must update.
+    `links`: many-to-many choices to set ({field name: objects}), with the same permission."""
     if not permissions.can_save(actor, session):
         raise DomainError(_("You do not have permission to edit sessions."), code="forbidden")
     if session.pk:
@@ -121,6 +123,7 @@ def session_save(*, session: Session, actor) -> Session:
     session.full_clean()
     session.history_user = as_user(actor)
     session.save()
+    set_links(session, links)
     return session
 
 
@@ -242,17 +245,19 @@ FORBIDDEN = _("You do not have permission to do this.")
 
 
 @captured()
-def save_object(*, obj, actor):
+def save_object(*, obj, actor, links: dict | None = None):
     """Save a Learning Hub object edited in the admin (cohorts, phases, speakers, commitments…).
 
     The admin's form validated it; the permission is decided by learning.permissions.
+    `links`: many-to-many choices to set ({field name: objects}), with the same permission.
     """
     if isinstance(obj, Session):
-        return session_save(session=obj, actor=actor)
+        return session_save(session=obj, actor=actor, links=links)
     if not permissions.can_save(actor, obj):
         raise DomainError(FORBIDDEN, code="forbidden")
     obj.history_user = as_user(actor)
     obj.save()
+    set_links(obj, links)
     return obj
 
 
