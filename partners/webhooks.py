@@ -30,7 +30,6 @@ from django.db.models import F
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from core.faults import pause_once
 from core.links import absolute_url
 from core.outbox import enqueue_on_commit
 from partners.models import (
@@ -181,7 +180,6 @@ def attempt(*, delivery_id: int) -> str:
             "X-S4C-Signature": sign(secret=endpoint.secret, timestamp=timestamp, body=body),
             "X-S4C-Attempt": str(number),
         }
-        pause_once(settings.TEST_PAUSE_BEFORE_POST_FILE)  # tests only: a kill mid-attempt
         try:
             status_code = _post(endpoint.url, body, headers)
         except (OSError, http.client.HTTPException) as exc:  # timeouts are OSErrors

@@ -499,8 +499,3 @@ CELERY_BEAT_SCHEDULE["learning-erase-expired-applicants"] = {
     "task": "learning.erase_expired_applicants",
     "schedule": 24 * 3600.0,
 }
-# Tests only: a path; the first webhook POST a worker makes writes its pid there and pauses, so a
-# test can kill the worker between claiming the delivery and posting (tests/s4c/test_worker_kill.py).
-TEST_PAUSE_BEFORE_POST_FILE = (
-    env.str("S4C_TEST_PAUSE_BEFORE_POST_FILE", default="") if TESTING else ""
-)

@@ -37,12 +37,22 @@ SECRET = "a-partner-secret-of-at-least-thirty-two-characters"
 class Receiver:
     """A partner's endpoint on 127.0.0.1: answers the given statuses in turn, records each request."""
 
-    def __init__(self, statuses, *, delay=0.0):
+    def __init__(self, statuses, *, delay=0.0, hold_first=False):
         self.statuses, self.delay, self.requests = list(statuses), delay, []
+        # hold_first: the first request is held unanswered (`held` is set) until `release`, then
+        # dropped without an answer (kept in `dropped`, not in `requests`).
+        self.hold_first, self.held, self.release = hold_first, threading.Event(), threading.Event()
+        self.dropped = []
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
+                if receiver.hold_first and not receiver.held.is_set():
+                    receiver.dropped.append({"headers": dict(self.headers)})
+                    receiver.held.set()
+                    receiver.release.wait(60)
+                    self.close_connection = True
+                    return
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 receiver.requests.append(
                     {"at": time.monotonic(), "headers": dict(self.headers), "body": body}

@@ -147,10 +147,11 @@ def workers(transactional_db, smtp_server, tmp_path):
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(smtp_server.server_address[1]),
         "EMAIL_USE_TLS": "false",
-        "S4C_TEST_PAUSE_BEFORE_POST_FILE": str(tmp_path / "paused-post.pid"),
         "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
         "WEBHOOK_LEASE_SECONDS": str(WEBHOOK_LEASE),
         "WEBHOOK_ALLOW_HTTP": "true",
+        # A held POST waits for the kill, not for the read time-out.
+        "WEBHOOK_READ_TIMEOUT": "120",
     }
 
     def start(name: str) -> tuple[subprocess.Popen, Path]:
@@ -201,7 +202,6 @@ def workers(transactional_db, smtp_server, tmp_path):
             "queue": queue,
             "start": staticmethod(start),
             "stop": staticmethod(stop),
-            "post_pause_file": tmp_path / "paused-post.pid",
         },
     )
     for process in started:
@@ -226,21 +226,10 @@ def _send(row: OutboxTask, queue: str, *, task_id: str | None = None):
     )
 
 
-def _post_paused_pid(workers, log: Path) -> int:
-    """The process paused before its first webhook POST (it wrote its pid)."""
-    pause_file = workers.post_pause_file
-    text = _wait_for(
-        lambda: pause_file.exists() and pause_file.read_text(),
-        timeout=60,
-        what="the task to start sending",
-        log=log,
-    )
-    return int(text)
-
-
-def _paused_pid(smtp_server, worker: subprocess.Popen, log: Path) -> int:
-    """The pool process held by the SMTP server: the worker's one child (concurrency 1)."""
-    _wait_for(smtp_server.held.is_set, timeout=60, what="the task to start sending", log=log)
+def _pool_process(held: threading.Event, worker: subprocess.Popen, log: Path) -> int:
+    """Once a test server holds the task's request (the SMTP server, a webhook receiver): the
+    worker's pool process, its one child (concurrency 1)."""
+    _wait_for(held.is_set, timeout=60, what="the task to start sending", log=log)
     children = set()
     for task in Path(f"/proc/{worker.pid}/task").iterdir():
         children |= {int(pid) for pid in (task / "children").read_text().split()}
@@ -252,7 +241,7 @@ def test_a_pool_process_killed_mid_task_runs_it_again_and_mails_once(workers, sm
     application, row = _application_waiting_for_acknowledgement()
     worker, log = workers.start("killpool")
     result = _send(row, workers.queue)
-    child = _paused_pid(smtp_server, worker, log)
+    child = _pool_process(smtp_server.held, worker, log)
     assert child != worker.pid  # the pool process, not the worker's main process
     # Mid-task: the marker row is not committed and nothing reached the mail server.
     assert (SentEmail.objects.count(), smtp_server.messages) == (0, [])
@@ -280,7 +269,7 @@ def test_a_worker_killed_whole_mid_task_leaves_it_to_the_next_worker(workers, sm
     _application, row = _application_waiting_for_acknowledgement()
     first, first_log = workers.start("killall")
     result = _send(row, workers.queue)
-    child = _paused_pid(smtp_server, first, first_log)
+    child = _pool_process(smtp_server.held, first, first_log)
     delivered_at = time.monotonic()
     # The machine dies: main process and pool process at once, nothing acknowledged or requeued.
     os.killpg(first.pid, signal.SIGKILL)
@@ -303,18 +292,20 @@ def test_a_worker_killed_whole_mid_task_leaves_it_to_the_next_worker(workers, sm
     assert second.poll() is None
 
 
-def test_a_worker_killed_mid_webhook_delivery_leaves_it_to_the_sweep_and_posts_once(
+def test_a_worker_killed_mid_webhook_delivery_leaves_it_to_the_sweep_and_delivers_once(
     workers, monkeypatch
 ):
-    """The pool process is killed after claiming the delivery, before its POST. The message comes
-    back at once but the lease holds the delivery; once the lease is over the sweep hands it out
-    again and the partner receives the event exactly once."""
+    """The pool process is killed mid-attempt: it claimed the delivery and sent its POST, which
+    the partner's server holds unanswered (as a server that hangs before handling it would), then
+    drops. The message comes back at once but the lease holds the delivery; once the lease is
+    over the sweep hands it out again, and the partner handles the event once, with the same
+    event id (its key for duplicates)."""
     import core.outbox
     from partners.models import WebhookAttempt, WebhookDelivery
     from partners.webhooks import TASK, retry_due
     from tests.api.test_webhooks import Receiver, _endpoint, _publish
 
-    receiver = Receiver([200])
+    receiver = Receiver([200], hold_first=True)
     try:
         _endpoint(receiver)
         # The first attempt is sent below on this test's queue, not by the outbox to the default one.
@@ -324,12 +315,12 @@ def test_a_worker_killed_mid_webhook_delivery_leaves_it_to_the_sweep_and_posts_o
 
         worker, log = workers.start("killpost")
         first = app.send_task(TASK, kwargs={"delivery_id": delivery.pk}, queue=workers.queue)
-        child = _post_paused_pid(workers, log)
+        child = _pool_process(receiver.held, worker, log)
         delivery.refresh_from_db()
         assert delivery.attempts == 1  # claimed: the lease runs
-        assert receiver.requests == []
 
         os.kill(child, signal.SIGKILL)
+        receiver.release.set()  # the held request is dropped, never handled
         # Given back by the worker's main process and run again: the lease says not yet.
         assert first.get(timeout=60) == "not due"
         assert receiver.requests == []
@@ -349,8 +340,10 @@ def test_a_worker_killed_mid_webhook_delivery_leaves_it_to_the_sweep_and_posts_o
         assert retry_due(grace=timedelta(0)) == 1
         assert sent[0].get(timeout=60) == "delivered"
 
+        [dropped] = receiver.dropped
         [request] = receiver.requests
         assert request["headers"]["X-S4C-Attempt"] == "2"
+        assert request["headers"]["X-S4C-Event-Id"] == dropped["headers"]["X-S4C-Event-Id"]
         delivery.refresh_from_db()
         assert delivery.status == WebhookDelivery.Status.DELIVERED
         assert WebhookAttempt.objects.filter(delivery=delivery).count() == 1
