@@ -18,6 +18,7 @@ import io
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.test import TestCase
 
 from core.caching import bump_content_version
 
@@ -144,16 +145,23 @@ def _restore(snapshot: Snapshot) -> None:
     bump_content_version()
 
 
+def _load_committed() -> None:
+    """The command, with what its commit runs (the change feed's and the caches' steps) run at
+    once: a test's transaction never commits."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        call_command("load_south4care", stdout=io.StringIO())
+
+
 def restore_or_load() -> None:
     """The state `load_south4care` leaves once committed: copied from the session's load where it
     can be, loaded by the command where it cannot."""
     if _snapshot is None or connection.vendor != "postgresql":
-        call_command("load_south4care", stdout=io.StringIO())
+        _load_committed()
         return
     with connection.cursor() as cursor:
         occupied = any(_counts(cursor, _snapshot.tables).values())
     if occupied:  # a test wrote first: only the add-only loader merges with what is there
-        call_command("load_south4care", stdout=io.StringIO())
+        _load_committed()
         return
     _restore(_snapshot)
 
