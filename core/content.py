@@ -101,8 +101,9 @@ def load(*, stdout=None) -> int:
             SiteText,
             lookup={"key": text["key"]},
             values={**values, "order": order},
-            # The site's texts are the library's own, with no service: saved as its admin does.
-            save=SiteText.save,
+            # The site's texts are the library's own, with no service (and no links): saved as
+            # its admin does.
+            save=lambda obj, _links: obj.save(),
         )
         changed += was_changed
     return changed

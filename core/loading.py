@@ -20,20 +20,17 @@ def add_missing(
     *,
     lookup: dict,
     values: dict,
-    save: Callable[..., object],
+    save: Callable[[models.Model, dict | None], object],
     m2m: dict | None = None,
 ) -> tuple[models.Model, bool]:
     """Return `(obj, created)`: the stored object untouched, or a new one made from the seeds and
-    written by `save(obj)` — `save(obj, m2m)` with many-to-many links — (the owning app's
-    service, see `adder`)."""
+    written with its many-to-many links by `save(obj, m2m)` (the owning app's service, see
+    `adder`)."""
     obj = model.objects.filter(**lookup).first()
     if obj is not None:
         return obj, False
     obj = model(**lookup, **values)
-    if m2m:
-        save(obj, m2m)
-    else:
-        save(obj)
+    save(obj, m2m)
     return obj, True
 
 
@@ -41,10 +38,9 @@ def adder(save_object: Callable[..., object], *, actor) -> Callable[..., tuple]:
     """`add_missing` writing through an app's `services.save_object` as `actor` (its `links`
     are the object's many-to-many choices)."""
 
-    def save(obj, m2m=None):
-        if m2m:
-            return save_object(obj=obj, actor=actor, links=m2m)
-        return save_object(obj=obj, actor=actor)
+    def save(obj, m2m):
+        # Only the apps whose objects have links to set take `links`.
+        return save_object(obj=obj, actor=actor, **({"links": m2m} if m2m else {}))
 
     def add(model: type[models.Model], **kwargs) -> tuple[models.Model, bool]:
         return add_missing(model, save=save, **kwargs)

@@ -3,8 +3,8 @@
 Loading the seeds through the services (history, change capture, search documents) takes seconds;
 two dozen test files need that content in dozens of tests. On PostgreSQL the session loads it once,
 committed, keeps a binary `COPY` of every table the load filled, and empties those tables again;
-`load_content()` (a fixture) then copies the rows back, in the test's own transaction when it has one. The
-result is the state a committed `load_south4care` leaves (its commit-time steps included), byte for
+the `load_content` fixture then copies the rows back, in the test's own transaction when it has
+one. The result is the state a committed `load_south4care` leaves (its commit-time steps included), byte for
 byte. Tests about the loader itself still run the command.
 
 Rows the load points at but did not make (content types: a transactional test's flush makes them
@@ -14,6 +14,7 @@ has already written to one of the tables.
 """
 
 import io
+from dataclasses import dataclass
 
 import pytest
 from django.core.management import call_command
@@ -26,12 +27,12 @@ from core.caching import bump_content_version
 _NATURAL_KEYS = {"django_content_type": ("app_label", "model")}
 
 
+@dataclass
 class Snapshot:
-    def __init__(self, tables: dict[str, bytes], sequences: dict[str, tuple[str, str, int]], refs):
-        self.tables = tables  # table -> COPY (FORMAT binary) of its rows, in dependency-free order
-        self.sequences = sequences  # table -> (sequence, column, the largest value loaded)
-        self.refs = refs  # (table, column, referenced table) for each reference to _NATURAL_KEYS
-        self.keys: dict[str, dict[int, tuple]] = {}  # referenced table -> id -> natural key
+    tables: dict[str, bytes]  # table -> COPY (FORMAT binary) of its rows
+    sequences: dict[str, int]  # a filled table's id sequence -> the largest id loaded
+    refs: list[tuple[str, str, str]]  # (table, column, referenced table) into _NATURAL_KEYS
+    keys: dict[str, dict[int, tuple]]  # referenced table -> id -> natural key, at the load
 
 
 _snapshot: Snapshot | None = None
@@ -104,9 +105,9 @@ def take_snapshot() -> Snapshot:
                 sequence = cursor.fetchone()[0]
                 if sequence:
                     cursor.execute(f'SELECT max("{column}") FROM "{table}"')
-                    sequences[table] = (sequence, column, cursor.fetchone()[0] or 0)
-        snapshot = Snapshot(copies, sequences, refs)
-        snapshot.keys = {target: _natural_keys(cursor, target) for target in _NATURAL_KEYS}
+                    sequences[sequence] = cursor.fetchone()[0] or 0
+        keys = {target: _natural_keys(cursor, target) for target in _NATURAL_KEYS}
+        snapshot = Snapshot(tables=copies, sequences=sequences, refs=refs, keys=keys)
         # CASCADE: tables pointing at these are empty (none was filled), but must be named.
         cursor.execute("TRUNCATE " + ", ".join(f'"{t}"' for t in filled) + " CASCADE")
         if _counts(cursor, tables) != before:
@@ -134,7 +135,7 @@ def _restore(snapshot: Snapshot) -> None:
                 cursor.execute(
                     f'UPDATE "{table}" SET "{column}" = CASE "{column}" {cases} ELSE "{column}" END'
                 )
-        for sequence, _column, largest in snapshot.sequences.values():
+        for sequence, largest in snapshot.sequences.items():
             # Never backwards: a sequence only has to stay above every id it has given.
             cursor.execute(
                 f"SELECT setval(%s, GREATEST((SELECT last_value FROM {sequence}), %s))",
@@ -155,15 +156,15 @@ def _load_committed() -> None:
 def restore_or_load() -> None:
     """The state `load_south4care` leaves once committed: copied from the session's load where it
     can be, loaded by the command where it cannot."""
-    if _snapshot is None or connection.vendor != "postgresql":
+    if _snapshot is None:  # not PostgreSQL
         _load_committed()
         return
     with connection.cursor() as cursor:
         occupied = any(_counts(cursor, _snapshot.tables).values())
     if occupied:  # a test wrote first: only the add-only loader merges with what is there
         _load_committed()
-        return
-    _restore(_snapshot)
+    else:
+        _restore(_snapshot)
 
 
 @pytest.fixture(scope="session")
