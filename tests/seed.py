@@ -4,8 +4,8 @@ Loading the seeds through the services (history, change capture, search document
 two dozen test files need that content in dozens of tests. On PostgreSQL the session loads it once,
 committed, keeps a binary `COPY` of every table the load filled, and empties those tables again;
 the `load_content` fixture then copies the rows back, in the test's own transaction when it has
-one. The result is the state a committed `load_south4care` leaves (its commit-time steps included), byte for
-byte. Tests about the loader itself still run the command.
+one. The result is the state a committed `load_south4care` leaves (its commit-time steps
+included), byte for byte. Tests about the loader itself still run the command.
 
 Rows the load points at but did not make (content types: a transactional test's flush makes them
 again under new ids) are matched by natural key when copied back. The copy is refused, and the
