@@ -165,6 +165,23 @@ def test_history_models_are_registered_in_the_same_order_in_every_process():
             text=True,
             check=True,
         ).stdout
-        for seed in range(1, 7)
+        # Three seeds: a set of eight names iterated in hash order comes out in one order for
+        # all three by chance about once in 10^9.
+        for seed in range(1, 4)
     }
     assert len(orders) == 1, orders
+
+
+def test_every_model_is_found_where_its_module_says():
+    """`manage.py shell` imports each model from its `__module__` (and pickle does too): the
+    history of site texts, in an app whose label is not its package's name, was not there."""
+    import importlib
+
+    from django.apps import apps
+
+    missing = [
+        model._meta.label
+        for model in apps.get_models()
+        if getattr(importlib.import_module(model.__module__), model.__name__, None) is not model
+    ]
+    assert missing == []
