@@ -12,9 +12,11 @@ TEST_WORKERS ?= 2
 run: setup ## Run the portal with its real content on SQLite (no Redis needed)
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# The suite starts Django in a few dozen subprocesses (gunicorn, Celery workers, manage.py): they
+# reuse the project's compiled bytecode even where the environment turns writing it off.
 test: install .env ## Run the whole test suite
 	$(BIN)/python manage.py compiletranslations
-	S4C_TESTING=1 $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	PYTHONDONTWRITEBYTECODE= S4C_TESTING=1 $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 setup: install .env
 	$(BIN)/python manage.py compiletranslations
