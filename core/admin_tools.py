@@ -22,6 +22,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 
 from core.bilingual import LANGUAGE_CODES, translated_field_names, translation_state_q
 from core.errors import DomainError
+from core.formats import arabic_html_digits
 
 
 class TranslationStateFilter(admin.SimpleListFilter):
@@ -536,3 +537,27 @@ __all__ = [
     "searchable_multiple",
     "translation_items",
 ]
+
+
+class ArabicAdminDigitsMiddleware:
+    """The admin in Arabic writes numbers and dates as the public pages do (Arabic-Indic digits,
+    `core.formats`): Django renders its own counts, dates and page numbers with Latin digits and has
+    no setting for others. Below the compression, so it reads the page as rendered."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        match = getattr(request, "resolver_match", None)
+        if (
+            match is None
+            or "admin" not in match.namespaces
+            or translation.get_language() != "ar"
+            or response.streaming
+            or response.has_header("Content-Encoding")
+            or not response.get("Content-Type", "").startswith("text/html")
+        ):
+            return response
+        response.content = arabic_html_digits(response.content.decode(response.charset))
+        return response

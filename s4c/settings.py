@@ -111,6 +111,7 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "core.admin_tools.ArabicAdminDigitsMiddleware",
     "core.errors.QueryStringGuard",
     "core.errors.NulPathGuard",
     "core.links.RequestOriginMiddleware",

@@ -110,6 +110,49 @@ def arabic_text_digits(text: str) -> str:
     return "".join(parts)
 
 
+# Tags, comments and character references, which keep their digits; the text between them is what
+# a reader sees.
+_MARKUP = re.compile(
+    r"<!--.*?-->|<(/?)([A-Za-z][A-Za-z0-9-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>|&#?\w+;", re.S
+)
+# Elements whose text is code or a form's value, not prose: left as they are.
+_VERBATIM = frozenset({"script", "style", "textarea", "pre", "code", "template"})
+_VOID = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+)
+_NOT_ARABIC = re.compile(r"""\b(?:dir\s*=\s*["']?ltr|lang\s*=\s*["']?(?!ar)[a-z])""", re.I)
+
+
+def arabic_html_digits(html: str) -> str:
+    """An Arabic HTML page with the convention of `arabic_text_digits` in the text it shows.
+
+    For pages whose numbers and dates Django renders itself (the admin): attributes (a field's
+    value, a link), code, form fields' contents, addresses and elements marked left to right or in
+    another language keep their digits."""
+    parts, last = [], 0
+    stack: list[tuple[str, bool]] = []  # open elements: (tag, whether their text is left alone)
+    for match in _MARKUP.finditer(html):
+        text = html[last : match.start()]
+        verbatim = bool(stack) and stack[-1][1]
+        parts.append(text if verbatim or "://" in text else arabic_text_digits(text))
+        parts.append(match.group())
+        last = match.end()
+        closing, tag = match.group(1), (match.group(2) or "").lower()
+        if not tag:
+            continue
+        if closing:
+            for depth in range(len(stack) - 1, -1, -1):
+                if stack[depth][0] == tag:
+                    del stack[depth:]
+                    break
+        elif tag not in _VOID and not match.group(3).rstrip().endswith("/"):
+            keep = verbatim or tag in _VERBATIM or bool(_NOT_ARABIC.search(match.group(3)))
+            stack.append((tag, keep))
+    text = html[last:]
+    parts.append(text if (stack and stack[-1][1]) or "://" in text else arabic_text_digits(text))
+    return "".join(parts)
+
+
 # Django's own wording that reads wrongly in Arabic, overridden by the project's catalogue: the
 # admin's (and django-filter's) "Filter(s)" is "تصفية" (the action), not "مرشّح" (a device).
 DJANGO_WORDING = [gettext_noop("Filter"), gettext_noop("Filters")]

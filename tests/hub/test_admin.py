@@ -1,6 +1,10 @@
+import re
+from html.parser import HTMLParser
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from core.formats import LATIN_RUN
 from hub.models import Resource, StatusChange
 
 pytestmark = pytest.mark.django_db
@@ -182,3 +186,66 @@ def test_each_document_language_gets_its_own_online_copy(client, curator):
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     assert dict(resource.language_links.values_list("language", "url")) == {"ar": english, "en": ""}
+
+
+class _ShownText(HTMLParser):
+    """The text of a page a reader sees as Arabic: not code, form fields' contents, or elements
+    marked left to right or in another language (as the public pages' browser test reads them)."""
+
+    SKIPPED = frozenset({"script", "style", "textarea", "pre", "code", "template"})
+    VOID = frozenset(
+        {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "wbr"}
+    )
+
+    def __init__(self):
+        super().__init__()
+        self.stack, self.texts = [], []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.VOID:
+            return
+        attrs = dict(attrs)
+        other = attrs.get("dir") == "ltr" or attrs.get("lang", "ar") != "ar"
+        inside = bool(self.stack) and self.stack[-1][1]
+        self.stack.append((tag, tag in self.SKIPPED or other or inside))
+
+    def handle_endtag(self, tag):
+        for depth in range(len(self.stack) - 1, -1, -1):
+            if self.stack[depth][0] == tag:
+                del self.stack[depth:]
+                return
+
+    def handle_data(self, data):
+        skipped = bool(self.stack) and self.stack[-1][1]
+        if data.strip() and not skipped and "://" not in data:
+            self.texts.append(data.strip())
+
+
+def _latin_digits(html: str) -> list[str]:
+    parser = _ShownText()
+    parser.feed(html)
+    return [text for text in parser.texts if re.search(r"[0-9]", LATIN_RUN.sub("", text))]
+
+
+def test_the_arabic_admin_writes_numbers_and_dates_as_the_public_pages_do(
+    client, reviewer, make_resource
+):
+    """One convention for Arabic digits (core.formats), in the admin too: counts, dates, page
+    numbers and the year in a title, while the values of the form keep what the server reads."""
+    resources = [
+        make_resource(title_ar=f"سياسات الرعاية لعام 202{n}", publication_year=2024)
+        for n in (3, 4, 5)
+    ]
+    change = f"/ar/admin/hub/resource/{resources[0].pk}/change/"
+    history = f"/ar/admin/hub/resource/{resources[0].pk}/history/"
+    client.force_login(reviewer)
+    for path in ("/ar/admin/", "/ar/admin/hub/resource/", change, history):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert _latin_digits(response.content.decode()) == [], path
+    listing = client.get("/ar/admin/hub/resource/").content.decode()
+    assert "سياسات الرعاية لعام ٢٠٢٥" in listing
+    assert 'name="publication_year" value="2024"' in client.get(change).content.decode()
+    # The English admin is left as Django writes it.
+    english = client.get("/en/admin/hub/resource/").content.decode()
+    assert "3 resources" in english
