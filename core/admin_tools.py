@@ -522,23 +522,6 @@ def linked_ids(request, db_field) -> list:
     return list(links.values_list(f"{db_field.m2m_reverse_field_name()}_id", flat=True))
 
 
-__all__ = [
-    "HTTPS_URL_FIELDS",
-    "BilingualAdmin",
-    "DropdownFilter",
-    "ServiceWritesMixin",
-    "TranslationStateFilter",
-    "autocomplete_source",
-    "country_filter",
-    "dashboard",
-    "https_formfield",
-    "linked_ids",
-    "register_dashboard",
-    "searchable_multiple",
-    "translation_items",
-]
-
-
 class ArabicAdminDigitsMiddleware:
     """The admin in Arabic writes numbers and dates as the public pages do (Arabic-Indic digits,
     `core.formats`): Django renders its own counts, dates and page numbers with Latin digits and has
@@ -561,3 +544,21 @@ class ArabicAdminDigitsMiddleware:
             return response
         response.content = arabic_html_digits(response.content.decode(response.charset))
         return response
+
+
+__all__ = [
+    "HTTPS_URL_FIELDS",
+    "ArabicAdminDigitsMiddleware",
+    "BilingualAdmin",
+    "DropdownFilter",
+    "ServiceWritesMixin",
+    "TranslationStateFilter",
+    "autocomplete_source",
+    "country_filter",
+    "dashboard",
+    "https_formfield",
+    "linked_ids",
+    "register_dashboard",
+    "searchable_multiple",
+    "translation_items",
+]

@@ -132,9 +132,8 @@ def arabic_html_digits(html: str) -> str:
     parts, last = [], 0
     stack: list[tuple[str, bool]] = []  # open elements: (tag, whether their text is left alone)
     for match in _MARKUP.finditer(html):
-        text = html[last : match.start()]
         verbatim = bool(stack) and stack[-1][1]
-        parts.append(text if verbatim or "://" in text else arabic_text_digits(text))
+        parts.append(_shown(html[last : match.start()], verbatim=verbatim))
         parts.append(match.group())
         last = match.end()
         closing, tag = match.group(1), (match.group(2) or "").lower()
@@ -148,9 +147,12 @@ def arabic_html_digits(html: str) -> str:
         elif tag not in _VOID and not match.group(3).rstrip().endswith("/"):
             keep = verbatim or tag in _VERBATIM or bool(_NOT_ARABIC.search(match.group(3)))
             stack.append((tag, keep))
-    text = html[last:]
-    parts.append(text if (stack and stack[-1][1]) or "://" in text else arabic_text_digits(text))
+    parts.append(_shown(html[last:], verbatim=bool(stack) and stack[-1][1]))
     return "".join(parts)
+
+
+def _shown(text: str, *, verbatim: bool) -> str:
+    return text if verbatim or "://" in text else arabic_text_digits(text)
 
 
 # Django's own wording that reads wrongly in Arabic, overridden by the project's catalogue: the
