@@ -151,8 +151,22 @@ def arabic_html_digits(html: str) -> str:
     return "".join(parts)
 
 
+# An identifier that mixes digits and Latin letters (an event's UUID, a hash, "3f2a-…"), which
+# LATIN_RUN misses when it starts with a digit.
+_IDENTIFIER = re.compile(r"[0-9A-Za-z_.:/#@+\-]*[A-Za-z][0-9A-Za-z_.:/#@+\-]*")
+
+
 def _shown(text: str, *, verbatim: bool) -> str:
-    return text if verbatim or "://" in text else arabic_text_digits(text)
+    if verbatim or "://" in text:
+        return text
+    parts, last = [], 0
+    for match in _IDENTIFIER.finditer(text):
+        if match.group()[0].isdigit():
+            parts.append(arabic_text_digits(text[last : match.start()]))
+            parts.append(match.group())
+            last = match.end()
+    parts.append(arabic_text_digits(text[last:]))
+    return "".join(parts)
 
 
 # Django's own wording that reads wrongly in Arabic, overridden by the project's catalogue: the

@@ -9,7 +9,13 @@ import re
 import pytest
 from django.utils import translation
 
-from core.formats import arabic_text_digits, local_code, local_date, local_number
+from core.formats import (
+    arabic_html_digits,
+    arabic_text_digits,
+    local_code,
+    local_date,
+    local_number,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +42,19 @@ def test_the_arabic_convention_of_the_seed():
         assert (local_number(17.2, 1), local_code("1.2")) == ("17.2", "1.2")
     # Latin-script names keep their digits.
     assert arabic_text_digits("منصة South-4-Care في 2025") == "منصة South-4-Care في ٢٠٢٥"
+
+
+def test_the_admins_pages_follow_it_in_the_text_a_reader_sees():
+    html = (
+        '<p title="2025">3 نتائج <a href="?p=2">2</a> &#39;</p><input value="2024">'
+        '<textarea>12</textarea><code>7</code><span dir="ltr">346</span>'
+        "<td>منصة South-4-Care في 2025</td><td>3f2a9c-41 (503)</td><a>https://x.org/1</a>"
+    )
+    assert arabic_html_digits(html) == (
+        '<p title="2025">٣ نتائج <a href="?p=2">٢</a> &#39;</p><input value="2024">'
+        '<textarea>12</textarea><code>7</code><span dir="ltr">346</span>'
+        "<td>منصة South-4-Care في ٢٠٢٥</td><td>3f2a9c-41 (٥٠٣)</td><a>https://x.org/1</a>"
+    )
 
 
 def test_arabic_words_that_read_as_written_by_a_person(content, client):
