@@ -93,8 +93,11 @@ def local_time(value: dt.time | dt.datetime | None, fmt: str | None = None) -> s
     return local_digits(formats.time_format(value, fmt or "TIME_FORMAT"))
 
 
-# A run of Latin-script words (names, acronyms, "South-4-Care") inside Arabic text.
-LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9\-.'’&/]*(?:[ \t]+[A-Za-z0-9][A-Za-z0-9\-.'’&/]*)*")
+# A run of Latin-script words (names, acronyms, "South-4-Care", identifiers such as a UUID that
+# starts with a digit) inside Arabic text.
+LATIN_RUN = re.compile(
+    r"[0-9]*[A-Za-z][A-Za-z0-9\-.'’&/]*(?:[ \t]+[A-Za-z0-9][A-Za-z0-9\-.'’&/]*)*"
+)
 
 
 def arabic_text_digits(text: str) -> str:
@@ -151,22 +154,8 @@ def arabic_html_digits(html: str) -> str:
     return "".join(parts)
 
 
-# An identifier that mixes digits and Latin letters (an event's UUID, a hash, "3f2a-…"), which
-# LATIN_RUN misses when it starts with a digit.
-_IDENTIFIER = re.compile(r"[0-9A-Za-z_.:/#@+\-]*[A-Za-z][0-9A-Za-z_.:/#@+\-]*")
-
-
 def _shown(text: str, *, verbatim: bool) -> str:
-    if verbatim or "://" in text:
-        return text
-    parts, last = [], 0
-    for match in _IDENTIFIER.finditer(text):
-        if match.group()[0].isdigit():
-            parts.append(arabic_text_digits(text[last : match.start()]))
-            parts.append(match.group())
-            last = match.end()
-    parts.append(arabic_text_digits(text[last:]))
-    return "".join(parts)
+    return text if verbatim or "://" in text else arabic_text_digits(text)
 
 
 # Django's own wording that reads wrongly in Arabic, overridden by the project's catalogue: the
