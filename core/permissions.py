@@ -1,4 +1,5 @@
-"""The actors the services know: people (Django users) and named system actors.
+"""The actors the services know: people (Django users; a visitor without an account is Django's
+AnonymousUser, as views find it in ``request.user``) and named system actors.
 
 Every service takes an explicit `actor`. Scheduled work, loaders and management commands act as
 a named `SystemActor` (``SCHEDULER``, ``CONTENT_LOADER``…), so a log line or a workflow entry says
@@ -35,6 +36,8 @@ SYSTEM = SystemActor("system")
 SCHEDULER = SystemActor("scheduler")
 CONTENT_LOADER = SystemActor("content loader")
 COMMAND = SystemActor("management command")
+# The jobs that write to applicants (acknowledgements, sign-in links): never a request.
+MAILER = SystemActor("mailer")
 
 
 def require_actor(actor):
@@ -51,9 +54,15 @@ def is_system(actor) -> bool:
     return isinstance(require_actor(actor), SystemActor)
 
 
+def is_visitor(actor) -> bool:
+    """A person on the public site who has no account (Django's AnonymousUser): an applicant,
+    a participant following their sign-in link."""
+    return bool(getattr(require_actor(actor), "is_anonymous", False))
+
+
 def as_user(actor):
-    """The user to record as the author of a change: None for a system actor."""
-    return None if is_system(actor) else actor
+    """The user to record as the author of a change: None for a system actor or a visitor."""
+    return None if is_system(actor) or is_visitor(actor) else actor
 
 
 def note_for(actor, note: str = "") -> str:

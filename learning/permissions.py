@@ -4,7 +4,7 @@ Roles are groups with Django permissions (README "Roles"): the Learning coordina
 sessions, applications and commitments; participants act only on their own commitments.
 """
 
-from core.permissions import has_perm, model_permission
+from core.permissions import has_perm, is_system, model_permission
 from learning.models import Application
 
 
@@ -28,6 +28,23 @@ def can_review_commitments(actor) -> bool:
 
 def can_erase(actor) -> bool:
     return has_perm(actor, "learning.erase_personal_data")
+
+
+def can_apply(actor) -> bool:
+    """Anyone may apply to an open cohort, with or without an account; a job never applies on
+    someone's behalf."""
+    return not is_system(actor)
+
+
+def can_sign_in(actor) -> bool:
+    """Ask for or use a sign-in link: the participant themself, never a job."""
+    return not is_system(actor)
+
+
+def can_write_to_applicants(actor) -> bool:
+    """E-mails to applicants and the links they carry are sent by the mailer's jobs after commit,
+    never inside a visitor's request (the reply must not depend on the mail server)."""
+    return is_system(actor)
 
 
 def can_update_commitment(actor, commitment) -> bool:

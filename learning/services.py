@@ -30,18 +30,22 @@ from .models import (
     SignInToken,
 )
 
+FORBIDDEN = _("You do not have permission to do this.")
+
 
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
 @captured()
-def application_submit(*, cohort: Cohort, data: dict, language: str) -> Application:
+def application_submit(*, cohort: Cohort, data: dict, language: str, actor) -> Application:
     """A person applies; the acknowledgement e-mail goes out (in their language) after commit.
 
     An address that already applied to the cohort gets the same answer as a new one, and its
     owner an e-mail saying the first application stands: the form must not tell anyone who has
     applied. Returns the new application, or the existing one."""
+    if not permissions.can_apply(actor):
+        raise DomainError(FORBIDDEN, code="forbidden")
     if not cohort.applications_open():
         raise DomainError(_("Applications to this cohort are closed."), code="closed")
     email = data["email"].strip().lower()
@@ -128,7 +132,7 @@ def session_save(*, session: Session, actor, links: dict | None = None) -> Sessi
 
 
 def email_send_once(
-    *, key: str, kind: str, application: Application, subject: str, body: str
+    *, key: str, kind: str, application: Application, subject: str, body: str, actor
 ) -> bool:
     """Send one e-mail to an applicant once, whatever the number of runs; False if already sent.
 
@@ -138,6 +142,8 @@ def email_send_once(
     concurrent runs meet on the unique key and the second waits for the first, then stops.
     Only a crash between the mail server's acceptance and the commit (milliseconds) can repeat.
     """
+    if not permissions.can_write_to_applicants(actor):
+        raise DomainError(FORBIDDEN, code="forbidden")
     if application.erased_at is not None:
         return False  # nobody left to write to
     with captured():
@@ -156,8 +162,10 @@ def email_send_once(
     return True
 
 
-def acknowledgement_mark_sent(*, application_id: int) -> bool:
+def acknowledgement_mark_sent(*, application_id: int, actor) -> bool:
     """Marks the acknowledgement as sent once; False if it was already sent (idempotent task)."""
+    if not permissions.can_write_to_applicants(actor):
+        raise DomainError(FORBIDDEN, code="forbidden")
     return bool(
         Application.objects.filter(pk=application_id, acknowledged_at__isnull=True).update(
             acknowledged_at=timezone.now()
@@ -165,8 +173,30 @@ def acknowledgement_mark_sent(*, application_id: int) -> bool:
     )
 
 
-def sign_in_link_issue(*, application: Application) -> str:
+def sign_in_link_request(*, email: str, language: str, actor) -> None:
+    """Someone asks for a sign-in link for `email`; the mailer sends it after commit.
+
+    The same answer, and the same work, whether or not the address is known: one outbox row and
+    one message to the broker either way (the worker finds nobody to write to for an unknown
+    address), so neither the reply nor its timing tells who has applied."""
+    if not permissions.can_sign_in(actor):
+        raise DomainError(FORBIDDEN, code="forbidden")
+    application = (
+        Application.objects.filter(email__iexact=email, erased_at__isnull=True)
+        .order_by("-submitted_at")
+        .first()
+    )
+    enqueue_on_commit(
+        "learning.send_sign_in_link",
+        application_id=application.pk if application is not None else None,
+        language=language,
+    )
+
+
+def sign_in_link_issue(*, application: Application, actor) -> str:
     """A new one-time link; call it inside the transaction that sends it (never half-issued)."""
+    if not permissions.can_write_to_applicants(actor):
+        raise DomainError(FORBIDDEN, code="forbidden")
     token = secrets.token_urlsafe(32)
     SignInToken.objects.create(
         application=application,
@@ -177,8 +207,10 @@ def sign_in_link_issue(*, application: Application) -> str:
 
 
 @captured()
-def sign_in_link_use(*, token: str) -> Application:
+def sign_in_link_use(*, token: str, actor) -> Application:
     """Consume a one-time link: it works once, and not after it expires."""
+    if not permissions.can_sign_in(actor):
+        raise DomainError(FORBIDDEN, code="forbidden")
     record = (
         SignInToken.objects.select_for_update()
         .filter(token_hash=_hash(token))
@@ -241,7 +273,6 @@ def commitments_mark_inactive(*, actor, now=None) -> list[int]:
 
 
 # --- the admin's one entry point for everything else it edits -----------------------------------
-FORBIDDEN = _("You do not have permission to do this.")
 
 
 @captured()

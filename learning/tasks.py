@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 
 from core.links import absolute_url, site_origin
 from core.outbox import enqueue_on_commit
-from core.permissions import SCHEDULER
+from core.permissions import MAILER, SCHEDULER
 
 from . import privacy, services
 from .models import Application, Commitment, SentEmail
@@ -49,9 +49,10 @@ def send_acknowledgement(*, application_id: int) -> bool:
             application=application,
             subject=subject,
             body=body,
+            actor=MAILER,
         ):
             return False
-        return services.acknowledgement_mark_sent(application_id=application_id)
+        return services.acknowledgement_mark_sent(application_id=application_id, actor=MAILER)
 
 
 @shared_task(
@@ -81,6 +82,7 @@ def send_already_applied(self, *, application_id: int, language: str) -> bool:
         application=application,
         subject=subject,
         body=body,
+        actor=MAILER,
     )
 
 
@@ -103,7 +105,7 @@ def send_sign_in_link(self, *, application_id: int | None, language: str) -> boo
     if application is None:
         return False
     with transaction.atomic():
-        token = services.sign_in_link_issue(application=application)
+        token = services.sign_in_link_issue(application=application, actor=MAILER)
         with translation.override(language):
             link = absolute_url(reverse("learning:sign-in-link", kwargs={"token": token}))
             subject = gettext("Your South-4-Care sign-in link")
@@ -117,6 +119,7 @@ def send_sign_in_link(self, *, application_id: int | None, language: str) -> boo
             application=application,
             subject=subject,
             body=body,
+            actor=MAILER,
         )
         if not sent:
             transaction.set_rollback(True)  # the token was never sent: it must not exist
@@ -161,6 +164,7 @@ def send_commitment_reminder(*, commitment_id: int) -> bool:
             application=commitment.owner,
             subject=subject,
             body=body,
+            actor=MAILER,
         ):
             return False
         Commitment.objects.filter(pk=commitment_id).update(reminded_at=now)

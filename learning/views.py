@@ -14,7 +14,6 @@ from django.views.decorators.http import require_http_methods
 from core.errors import DomainError
 from core.links import site_domain
 from core.net import client_ip
-from core.outbox import enqueue_on_commit
 from core.seo import json_ld_script, languages_of
 
 from . import ratelimits, services
@@ -218,7 +217,10 @@ def apply(request, slug):
         try:
             with transaction.atomic():
                 services.application_submit(
-                    cohort=cohort, data=data, language=translation.get_language()
+                    cohort=cohort,
+                    data=data,
+                    language=translation.get_language(),
+                    actor=request.user,
                 )
                 ratelimits.record(limits)
         except DomainError as error:
@@ -246,19 +248,9 @@ def sign_in(request):
         until = ratelimits.refused_until(limits)
         if until is not None:
             return _refusal(request, "learning/sign_in.html", context, until)
-        application = (
-            Application.objects.filter(email__iexact=email, erased_at__isnull=True)
-            .order_by("-submitted_at")
-            .first()
-        )
-        # The same answer, and the same work, whether or not the address is known: one outbox
-        # row and one message to the broker either way (the worker finds nobody to write to for
-        # an unknown address), so neither the reply nor its timing tells who has applied.
         with transaction.atomic():
-            enqueue_on_commit(
-                "learning.send_sign_in_link",
-                application_id=application.pk if application is not None else None,
-                language=translation.get_language(),
+            services.sign_in_link_request(
+                email=email, language=translation.get_language(), actor=request.user
             )
             ratelimits.record(limits)
         context["sent"] = True
@@ -274,7 +266,7 @@ def sign_in_link(request, token):
         response["Referrer-Policy"] = "no-referrer"
         return response
     try:
-        application = services.sign_in_link_use(token=token)
+        application = services.sign_in_link_use(token=token, actor=request.user)
     except DomainError as error:
         return render(
             request,

@@ -14,13 +14,13 @@ import time
 from email.utils import parsedate_to_datetime
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import AnonymousUser, Group, User
 from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
 from core.caching import content_version
-from core.permissions import SCHEDULER, SYSTEM
+from core.permissions import MAILER, SCHEDULER, SYSTEM
 from hub import services as hub_services
 from hub.models import Organisation, Resource, Theme
 from learning import services as learning_services
@@ -372,8 +372,9 @@ def test_private_writes_leave_the_content_version(
                 "motivation": "To bring care policy practice back to my ministry.",
             },
             language="en",
+            actor=AnonymousUser(),
         )
-        learning_services.sign_in_link_issue(application=application)
+        learning_services.sign_in_link_issue(application=application, actor=MAILER)
         SentEmail.objects.create(
             kind=SentEmail.Kind.ACKNOWLEDGEMENT,
             application=application,

@@ -16,6 +16,7 @@ import pytest
 from django.conf import settings as django_settings
 
 from core.observability import RedactSecretsFilter
+from core.permissions import MAILER
 from learning import services
 
 from .conftest import make_application
@@ -42,7 +43,7 @@ def test_tokens_are_redacted_from_the_request_log_and_django_request(
     client, cohort, console_output
 ):
     application = make_application(cohort, "amina@example.org")
-    good = services.sign_in_link_issue(application=application)
+    good = services.sign_in_link_issue(application=application, actor=MAILER)
     opened = client.get(f"/en/learning/sign-in/{good}/")
     assert opened["Referrer-Policy"] == "no-referrer"  # the button's POST carries no token
     assert client.post(f"/en/learning/sign-in/{TOKEN}/").status_code == 400  # django.request

@@ -1,8 +1,8 @@
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import AnonymousUser, Group, User
 
 from core.errors import DomainError
-from core.permissions import SYSTEM
+from core.permissions import MAILER, SCHEDULER, SYSTEM
 from learning import services
 from learning.models import Application, Session
 
@@ -26,6 +26,47 @@ def test_only_coordinators_decide_on_applications(cohort, coordinator):
     assert Application.objects.get().status == "submitted"
     services.application_decide(application=application, status="accepted", actor=coordinator)
     assert Application.objects.get().status == "accepted"
+
+
+def test_applicants_act_as_themselves_and_only_the_mailer_writes_to_them(cohort):
+    """The public forms' services take the visitor as their actor: a job cannot apply or sign in
+    on someone's behalf, a visitor's request cannot send e-mails or mint links, and a call that
+    forgot its actor fails instead of skipping the checks."""
+    data = {
+        "name": "Amina Haddad",
+        "email": "amina@example.org",
+        "country": "JO",
+        "organisation": "Ministry of Labour",
+        "constituency": "government",
+        "working_languages": "Arabic, English",
+        "motivation": "To bring care policy practice back to my ministry.",
+    }
+    with pytest.raises(DomainError, match="permission"):
+        services.application_submit(cohort=cohort, data=data, language="en", actor=SCHEDULER)
+    with pytest.raises(TypeError, match="actor"):
+        services.application_submit(cohort=cohort, data=data, language="en", actor=None)
+    assert not Application.objects.exists()
+    application = services.application_submit(
+        cohort=cohort, data=data, language="en", actor=AnonymousUser()
+    )
+    assert application.email == "amina@example.org"
+
+    with pytest.raises(DomainError, match="permission"):
+        services.sign_in_link_issue(application=application, actor=AnonymousUser())
+    with pytest.raises(DomainError, match="permission"):
+        services.email_send_once(
+            key="k",
+            kind="sign_in",
+            application=application,
+            subject="s",
+            body="b",
+            actor=AnonymousUser(),
+        )
+    assert not application.sign_in_tokens.exists()
+    token = services.sign_in_link_issue(application=application, actor=MAILER)
+    with pytest.raises(DomainError, match="permission"):
+        services.sign_in_link_use(token=token, actor=SYSTEM)
+    assert services.sign_in_link_use(token=token, actor=AnonymousUser()) == application
 
 
 def test_the_coordinator_group_cannot_delete(coordinator):

@@ -33,7 +33,7 @@ from django.db import transaction
 from django.forms import CheckboxInput, ClearableFileInput, SplitDateTimeWidget
 from django.utils import timezone
 
-from core.permissions import SYSTEM
+from core.permissions import MAILER, SYSTEM
 
 pytestmark = pytest.mark.django_db
 
@@ -292,7 +292,7 @@ def _signed_in_clients(objects) -> dict:
     from learning import services
 
     clients = {role: Client() for role in ROLES}
-    token = services.sign_in_link_issue(application=objects["participant"])
+    token = services.sign_in_link_issue(application=objects["participant"], actor=MAILER)
     assert clients["participant"].post(f"/en/learning/sign-in/{token}/").status_code == 302
     clients["superuser"].force_login(User.objects.create_superuser("super", "s@example.org", None))
     groups = {
