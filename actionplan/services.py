@@ -99,9 +99,11 @@ def save_object(*, obj, actor, links: dict | None = None):
     `links`: many-to-many choices to set ({field name: objects}), with the same permission.
     """
     if isinstance(obj, ProgressReport):
+        links = dict(links or {})
+        evidence = links.pop("evidence", None)
         if links:
-            raise TypeError("a progress report's evidence is set by progress_report_save")
-        return progress_report_save(report=obj, actor=actor)
+            raise TypeError(f"a progress report has no choices {sorted(links)}")
+        return progress_report_save(report=obj, actor=actor, evidence=evidence)
     if not permissions.can_save(actor, obj):
         raise DomainError(FORBIDDEN, code="forbidden")
     obj.history_user = as_user(actor)

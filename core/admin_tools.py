@@ -69,11 +69,22 @@ def https_formfield(db_field, **kwargs):
 
 
 # --- the admin's writes go through the owning app's services ------------------------------------
+def form_links(form) -> dict:
+    """The many-to-many choices a model form edits ({field name: objects}), for a service's
+    `links`: the service sets them, not Django's `form.save_m2m()`."""
+    names = {field.name for field in form.instance._meta.many_to_many}
+    return {name: value for name, value in form.cleaned_data.items() if name in names}
+
+
+def _already_saved():
+    pass
+
+
 class ServiceWritesMixin:
-    """Saves, deletes, inlines and reverts call the app's `services.save_object` and
-    `services.delete_object` with the signed-in user as the actor; the app's `permissions`
-    module answers the admin's permission questions, so a page never offers what the service
-    would refuse.
+    """Saves, deletes, inlines, their many-to-many choices and reverts call the app's
+    `services.save_object` and `services.delete_object` with the signed-in user as the actor;
+    the app's `permissions` module answers the admin's permission questions, so a page never
+    offers what the service would refuse.
 
     Set `services` and `permissions` (the app's modules) on the admin class.
     """
@@ -95,8 +106,17 @@ class ServiceWritesMixin:
 
     def save_model(self, request, obj, form, change):
         if self.services is None:
-            return super().save_model(request, obj, form, change)
-        return self.services.save_object(obj=obj, actor=request.user)
+            super().save_model(request, obj, form, change)
+            return
+        self.save_through_services(request, obj, form)
+        # The service set the form's choices too. Django's save_related and simple-history's
+        # restore call form.save_m2m() next: it must not write them a second time, directly.
+        form.save_m2m = _already_saved
+
+    def save_through_services(self, request, obj, form):
+        """The object and its choices in one service call (an admin with more to pass, such as
+        the resource's countries, says so here)."""
+        self.services.save_object(obj=obj, actor=request.user, links=form_links(form))
 
     def delete_model(self, request, obj):
         if self.services is None:
@@ -115,12 +135,14 @@ class ServiceWritesMixin:
         if self.services is None:
             super().save_formset(request, form, formset, change)
             return
-        instances = formset.save(commit=False)
+        formset.save(commit=False)
         for obj in formset.deleted_objects:
             self.services.delete_object(obj=obj, actor=request.user)
-        for obj in instances:
-            self.services.save_object(obj=obj, actor=request.user)
-        formset.save_m2m()
+        # The new and changed rows, each with its own choices.
+        for inline_form in formset.saved_forms:
+            self.services.save_object(
+                obj=inline_form.instance, actor=request.user, links=form_links(inline_form)
+            )
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         # A service's refusal (a permission, a rule) is a message on the page, never a 500.

@@ -259,9 +259,9 @@ class ResourceAdmin(BilingualAdmin):
         return fields
 
     # --- writes go through the services -----------------------------------------------------
-    def save_model(self, request, obj, form, change):
+    def save_through_services(self, request, obj, form):
         # The fields and the choices in one service call: one version in the history (also for
-        # a restore from the history, which calls save_model only).
+        # a restore from the history).
         data = form.cleaned_data
         services.resource_save(
             resource=obj,
@@ -271,11 +271,6 @@ class ResourceAdmin(BilingualAdmin):
             countries=data.get("countries", []),
             languages=form.document_links(),
         )
-
-    def save_related(self, request, form, formsets, change):
-        # The form's choices were saved by save_model; the inlines go through the services.
-        for formset in formsets:
-            self.save_formset(request, form, formset, change=change)
 
     def restore_initial(self, record) -> dict:
         # The countries of that version too (kept as codes on each version).

@@ -474,10 +474,17 @@ def region_delete(*, region: Region, actor) -> None:
     region.delete()
 
 
-def save_object(*, obj, actor):
-    """Save any hub object through its service (the admin's save, inlines and reverts)."""
+def save_object(*, obj, actor, links: dict | None = None):
+    """Save any hub object through its service (the admin's save, inlines and reverts).
+    `links`: many-to-many choices to set ({field name: objects}); only resources have any."""
+    links = dict(links or {})
     if isinstance(obj, Resource):
-        return resource_save(resource=obj, actor=actor)
+        themes, regions = links.pop("themes", None), links.pop("regions", None)
+        if links:
+            raise TypeError(f"a resource has no choices {sorted(links)}")
+        return resource_save(resource=obj, actor=actor, themes=themes, regions=regions)
+    if links:
+        raise TypeError(f"{type(obj).__name__} has no choices {sorted(links)}")
     if isinstance(obj, Theme):
         return theme_save(theme=obj, actor=actor)
     if isinstance(obj, Organisation):

@@ -5,6 +5,7 @@ permissions modules decide, for people and for named system actors alike."""
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group, User
+from django.forms.models import BaseModelForm
 from django.test import RequestFactory
 
 from actionplan import permissions as actionplan_permissions
@@ -13,7 +14,7 @@ from core.admin_tools import ServiceWritesMixin
 from core.errors import DomainError
 from core.permissions import SCHEDULER
 from hub import permissions as hub_permissions
-from hub.models import Theme
+from hub.models import Organisation, Theme
 from learning import permissions as learning_permissions
 from learning import services as learning_services
 from learning.models import Cohort, Speaker
@@ -55,15 +56,25 @@ def calls(monkeypatch):
         for name in ("save_object", "delete_object"):
             real = getattr(module, name)
 
-            def spy(*, obj, actor, _real=real, _name=name):
+            def spy(*, obj, actor, _real=real, _name=name, **links):
                 seen.append((_name, type(obj).__name__, actor.username))
-                return _real(obj=obj, actor=actor)
+                return _real(obj=obj, actor=actor, **links)
 
             monkeypatch.setattr(module, name, spy)
     return seen
 
 
-def test_a_cohort_and_its_phase_inline_are_saved_by_the_services(client, calls, cohort):
+def _refuse_direct_choices(form):
+    raise AssertionError("the admin set a form's choices itself, not through the services")
+
+
+def test_a_cohort_and_its_phase_inline_are_saved_by_the_services(
+    client, calls, cohort, monkeypatch
+):
+    # The cohort's partners (a many-to-many choice) are set by the service too, not by Django's
+    # form.save_m2m().
+    monkeypatch.setattr(BaseModelForm, "_save_m2m", _refuse_direct_choices)
+    itc = Organisation.objects.create(slug="itcilo", name_en="ITC-ILO")
     coordinator = _user("coordinator", "Learning coordinator")
     client.force_login(coordinator)
     page = client.get(f"/en/admin/learning/cohort/{cohort.pk}/change/")
@@ -71,6 +82,7 @@ def test_a_cohort_and_its_phase_inline_are_saved_by_the_services(client, calls, 
     data = {n: form[n].value() for n in form.fields if form[n].value() not in (None, False, "")}
     data = {**{n: form[n].value() for n in form.fields if form[n].value() == 0}, **data}
     data["name_en"] = "Learning Hub, renamed"
+    data["partners"] = [itc.pk]
     for formset in page.context["inline_admin_formsets"]:
         fs = formset.formset
         data.update({f"{fs.prefix}-{k}": v for k, v in fs.management_form.initial.items()})
@@ -90,6 +102,7 @@ def test_a_cohort_and_its_phase_inline_are_saved_by_the_services(client, calls, 
     assert ("save_object", "Cohort", "coordinator") in calls
     assert ("save_object", "Phase", "coordinator") in calls
     assert Cohort.objects.get(pk=cohort.pk).phases.get().city_en == "Doha (Qatar)"
+    assert list(Cohort.objects.get(pk=cohort.pk).partners.all()) == [itc]
 
 
 def test_a_bulk_delete_calls_the_service_for_each_object(client, calls):
