@@ -357,14 +357,29 @@ Cohort.objects.update_or_create(slug="{COHORT}", defaults=dict(
 
 CHECK = """
 import json
+from core.models import OutboxTask
 from learning.models import Application, SentEmail
 from partners.models import ChangeEvent, FeedEpoch
 emails = json.load(open("{path}"))
 present = set(Application.objects.filter(email__in=emails).values_list("email", flat=True))
 acknowledged = set(SentEmail.objects.filter(application__email__in=emails)
                    .values_list("application__email", flat=True))
+# What the database says of each application still without its e-mail: when it was submitted,
+# and its acknowledgement task's outbox row (times as Unix seconds, to compare with the phases).
+def stamp(value):
+    return value.timestamp() if value else None
+waiting = {{}}
+for application in Application.objects.filter(email__in=present - acknowledged):
+    rows = OutboxTask.objects.filter(task_name="learning.send_acknowledgement",
+                                     kwargs__application_id=application.pk)
+    waiting[application.email] = {{
+        "submitted_at": stamp(application.submitted_at),
+        "acknowledged_at": stamp(application.acknowledged_at),
+        "outbox": [{{"created_at": stamp(r.created_at), "sent_at": stamp(r.sent_at),
+                     "completed_at": stamp(r.completed_at), "attempts": r.attempts,
+                     "last_error": r.last_error}} for r in rows]}}
 print("DRILL-RESULT", json.dumps({{"present": sorted(present), "acknowledged": sorted(acknowledged),
-                  "epoch": FeedEpoch.current(),
+                  "waiting": waiting, "epoch": FeedEpoch.current(),
                   "max_event": ChangeEvent.objects.order_by("-id").values_list("id", flat=True)
                   .first()}}))
 """
@@ -511,6 +526,26 @@ def report(load, marks, notes, accepted, present, acknowledged, state) -> None:
         by_phase[r.phase] = by_phase.get(r.phase, 0) + 1
     print(f"\naccepted submissions kept: {len(kept)}; without their acknowledgement e-mail "
           f"recorded as sent: {len(unacknowledged)} {by_phase or ''}")  # fmt: skip
+    zero = marks.get("backup_started")
+    if unacknowledged and zero:
+        print("  each of them, in seconds from the backup's start (restore ended at "
+              f"{marks['restore_ended'] - zero:+.1f}):")  # fmt: skip
+
+        def at(value):
+            return "-" if value is None else f"{value - zero:+.1f}"
+
+        for r in unacknowledged:
+            row = state.get("waiting", {}).get(r.email, {})
+            outbox = (
+                "; ".join(
+                    f"outbox created {at(o['created_at'])} relayed {at(o['sent_at'])} "
+                    f"completed {at(o['completed_at'])} attempts {o['attempts']} {o['last_error']}"
+                    for o in row.get("outbox", [])
+                )
+                or "no outbox row"
+            )
+            print(f"  {r.phase}: submitted {at(row.get('submitted_at'))}, "
+                  f"acknowledged_at {at(row.get('acknowledged_at'))}; {outbox}")  # fmt: skip
     for key in ("backup_started", "restore_started"):
         if key in marks:
             end = marks[key.replace("started", "ended")]
