@@ -544,6 +544,13 @@ def linked_ids(request, db_field) -> list:
     return list(links.values_list(f"{db_field.m2m_reverse_field_name()}_id", flat=True))
 
 
+def _staff_page(match) -> bool:
+    """The admin site's pages, and the staff's pages beside them under the same prefix (the
+    password reset's, which the admin site does not serve)."""
+    _language, _slash, route = match.route.partition("/")
+    return "admin" in match.namespaces or route.startswith("admin/")
+
+
 class ArabicAdminDigitsMiddleware:
     """The admin in Arabic writes numbers and dates as the public pages do (Arabic-Indic digits,
     `core.formats`): Django renders its own counts, dates and page numbers with Latin digits and has
@@ -557,7 +564,7 @@ class ArabicAdminDigitsMiddleware:
         match = getattr(request, "resolver_match", None)
         if (
             match is None
-            or "admin" not in match.namespaces
+            or not _staff_page(match)
             or translation.get_language() != "ar"
             or response.streaming
             or response.has_header("Content-Encoding")
