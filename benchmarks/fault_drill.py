@@ -28,6 +28,7 @@ Then the acknowledgement e-mails recorded for accepted applications, and what th
 
 import argparse
 import contextlib
+import datetime as dt
 import http.client
 import json
 import os
@@ -177,7 +178,7 @@ class Stack:
 
     def worker_start(self) -> None:
         self.procs["worker"] = subprocess.Popen(
-            [str(BIN / "celery"), "-A", "s4c", "worker", "--loglevel=warning", "--concurrency=2"],
+            [str(BIN / "celery"), "-A", "s4c", "worker", "--loglevel=info", "--concurrency=2"],
             cwd=ROOT, env=self.env, stdout=self._log("worker"), stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group: the kill takes the pool too
         )  # fmt: skip
@@ -375,7 +376,7 @@ for application in Application.objects.filter(email__in=present - acknowledged):
     waiting[application.email] = {{
         "submitted_at": stamp(application.submitted_at),
         "acknowledged_at": stamp(application.acknowledged_at),
-        "outbox": [{{"created_at": stamp(r.created_at), "sent_at": stamp(r.sent_at),
+        "outbox": [{{"pk": r.pk, "created_at": stamp(r.created_at), "sent_at": stamp(r.sent_at),
                      "completed_at": stamp(r.completed_at), "attempts": r.attempts,
                      "last_error": r.last_error}} for r in rows]}}
 print("DRILL-RESULT", json.dumps({{"present": sorted(present), "acknowledged": sorted(acknowledged),
@@ -473,6 +474,7 @@ def main() -> None:
             time.sleep(3)
         present, acknowledged = set(state["present"]), set(state["acknowledged"])
         report(load, marks, notes, accepted, present, acknowledged, state)
+        task_runs(scratch / "worker.log", state, marks)
         server_errors(scratch / "gunicorn.log")
     finally:
         load.stop.set()
@@ -555,6 +557,28 @@ def report(load, marks, notes, accepted, present, acknowledged, state) -> None:
     print(f"feed epoch at the end: {state.get('epoch')}, highest event id {state.get('max_event')}")
     print("restore said:\n  " + notes.get("restore", "").replace("\n", "\n  "))
     print(f"\nLOST: {totals['lost']}")
+
+
+def task_runs(log: Path, state: dict, marks: dict) -> None:
+    """What the workers' log (level INFO) says of the tasks of the applications still without
+    their e-mail: received, succeeded or failed, when (seconds from the backup's start)."""
+    rows = [o["pk"] for w in state.get("waiting", {}).values() for o in w.get("outbox", [])]
+    if not rows or not log.exists():
+        return
+    zero = marks.get("backup_started", 0)
+    lines = log.read_text(errors="replace").splitlines()
+    for pk in rows:
+        print(f"  worker log of task outbox-{pk}:")
+        for line in lines:
+            if f"[outbox-{pk}]" not in line:
+                continue
+            stamp = re.match(r"\[(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+)", line)
+            when = ""
+            if stamp:
+                # The worker writes the machine's local time (UTC here).
+                moment = dt.datetime.strptime(stamp.group(1) + "+0000", "%Y-%m-%d %H:%M:%S,%f%z")
+                when = f"{moment.timestamp() - zero:+.1f} "
+            print(f"    {when}{line.split('] ', 1)[-1][:160]}")
 
 
 def server_errors(log: Path) -> None:
