@@ -1,5 +1,5 @@
-"""Search documents read in one pass: vectors kept in the row, facet sets grouped by a text key
-(PostgreSQL only; figures in docs/performance.md).
+"""Search documents read in one pass: vectors kept in the row, facet sets grouped by a text key,
+related resources found in date order (PostgreSQL only; figures in docs/performance.md).
 
 - A document row (vector, bilingual titles, facet arrays) is often just over PostgreSQL's 2 KB
   TOAST threshold, so the vector, its largest value, was moved out of the row: a broad query then
@@ -9,6 +9,10 @@
   languages) before unnesting each distinct set once; hashing a text[] is several times slower
   than hashing the same values as one text. Each set is also kept as its values joined by spaces
   (slugs and codes have none), a generated column the counts group by.
+
+- Related resources are the newest documents sharing the resource's themes: an index in that
+  order lets the query stop at the first ones found instead of sorting every document sharing a
+  theme (the vectors, now in the row, made that scan longer).
 
 Adding the columns rewrites the table: existing rows take the new layout (their vectors back in the
 row) without a rebuild, which would leave every old row dead behind the new ones.
@@ -37,10 +41,14 @@ ALTER TABLE hub_search_document
         f"    ADD COLUMN {key} text GENERATED ALWAYS AS (hub_facet_key({column})) STORED"
         for column, key in KEYS.items()
     )
-    + ";\n"
+    + """;
+CREATE INDEX hub_search_document_newest
+    ON hub_search_document (publication_year DESC, published_at DESC NULLS FIRST, resource_id);
+"""
 )
 
 DROP = (
+    "DROP INDEX IF EXISTS hub_search_document_newest;\n"
     "ALTER TABLE hub_search_document\n"
     + ",\n".join(f"    DROP COLUMN {key}" for key in KEYS.values())
     + """;
