@@ -26,6 +26,7 @@ from hub.models import Organisation, Resource, Theme
 from learning import services as learning_services
 from learning.models import Commitment, Session, Speaker
 from partners.models import ApiKey, CapturedRow, ChangeEvent, WebhookEndpoint, WebhookEvent
+from tests.learning.conftest import APPLICANT
 
 pytestmark = pytest.mark.django_db
 
@@ -362,15 +363,7 @@ def test_private_writes_leave_the_content_version(
         endpoint.save()
         application = learning_services.application_submit(
             cohort=cohort,
-            data={
-                "name": "Amina Haddad",
-                "email": "amina@example.org",
-                "country": "JO",
-                "organisation": "Ministry of Labour",
-                "constituency": "government",
-                "working_languages": "Arabic, English",
-                "motivation": "To bring care policy practice back to my ministry.",
-            },
+            data=dict(APPLICANT),
             language="en",
             actor=AnonymousUser(),
         )

@@ -63,15 +63,17 @@ def date_only_session(cohort):
     )
 
 
+# What an applicant fills in (the apply form's fields).
+APPLICANT = {
+    "name": "Amina Haddad",
+    "email": "amina@example.org",
+    "country": "JO",
+    "organisation": "Ministry of Labour",
+    "constituency": "government",
+    "working_languages": "Arabic, English",
+    "motivation": "I want to bring care policy practices back to my ministry.",
+}
+
+
 def make_application(cohort, email, **extra):
-    data = {
-        "name": "Amina Haddad",
-        "email": email,
-        "country": "JO",
-        "organisation": "Ministry of Labour",
-        "constituency": "government",
-        "working_languages": "Arabic, English",
-        "motivation": "I want to bring care policy practices back to my ministry.",
-    }
-    data.update(extra)
-    return Application.objects.create(cohort=cohort, **data)
+    return Application.objects.create(cohort=cohort, **{**APPLICANT, "email": email, **extra})

@@ -11,19 +11,11 @@ from core.permissions import MAILER, SYSTEM
 from learning import services
 from learning.models import Application, Commitment, ProgressUpdate
 
-from .conftest import make_application
+from .conftest import APPLICANT, make_application
 
 pytestmark = pytest.mark.django_db
 
-FORM = {
-    "name": "Amina Haddad",
-    "email": "amina@example.org",
-    "country": "JO",
-    "organisation": "Ministry of Labour",
-    "constituency": "government",
-    "working_languages": "Arabic, English",
-    "motivation": "I want to bring care policy practices back to my ministry and region.",
-}
+FORM = APPLICANT
 
 
 def test_applying_sends_an_acknowledgement_in_the_applicants_language(

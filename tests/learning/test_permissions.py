@@ -6,7 +6,7 @@ from core.permissions import MAILER, SCHEDULER, SYSTEM
 from learning import services
 from learning.models import Application, Session
 
-from .conftest import make_application
+from .conftest import APPLICANT, make_application
 
 pytestmark = pytest.mark.django_db
 
@@ -32,15 +32,7 @@ def test_applicants_act_as_themselves_and_only_the_mailer_writes_to_them(cohort)
     """The public forms' services take the visitor as their actor: a job cannot apply or sign in
     on someone's behalf, a visitor's request cannot send e-mails or mint links, and a call that
     forgot its actor fails instead of skipping the checks."""
-    data = {
-        "name": "Amina Haddad",
-        "email": "amina@example.org",
-        "country": "JO",
-        "organisation": "Ministry of Labour",
-        "constituency": "government",
-        "working_languages": "Arabic, English",
-        "motivation": "To bring care policy practice back to my ministry.",
-    }
+    data = dict(APPLICANT)
     with pytest.raises(DomainError, match="permission"):
         services.application_submit(cohort=cohort, data=data, language="en", actor=SCHEDULER)
     with pytest.raises(TypeError, match="actor"):

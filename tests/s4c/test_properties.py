@@ -22,6 +22,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.learning.conftest import APPLICANT
+
 pytestmark = pytest.mark.django_db
 
 EXAMPLES = settings(
@@ -290,15 +292,7 @@ def test_get_parameters_are_never_a_server_error(client, content, data):
 
 # --- public forms ----------------------------------------------------------------------------
 
-APPLICATION = {
-    "name": "Amina Haddad",
-    "email": "amina@example.org",
-    "country": "JO",
-    "organisation": "Ministry of Labour",
-    "constituency": "government",
-    "working_languages": "Arabic, English",
-    "motivation": "I want to bring care policy practices back to my ministry and region.",
-}
+APPLICATION = APPLICANT
 
 
 def _body(fields: dict) -> bytes:
