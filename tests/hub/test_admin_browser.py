@@ -194,6 +194,24 @@ def test_a_reviewer_filters_by_country_publishes_and_reads_the_history(
     )
     _shot(page, f"admin-resource-list-{lang}")
     page.locator("#result_list tbody tr a").first.click()
+    # The date picker's calendar and clock, drawn by Django's script: in the page's digits, and
+    # picking a day still writes the date the server reads.
+    date_input = page.locator("#id_publish_at_0")
+    page.locator("#id_publish_at_0 ~ .datetimeshortcuts a[id^=calendarlink]").click()
+    calendar = page.locator(".calendarbox:visible")
+    days = calendar.locator("td a")
+    expect(days.first).to_have_text("1" if lang == "en" else "١")
+    assert (re.search(r"[0-9]", calendar.inner_text()) is None) == (lang == "ar")
+    # Every weekday column shows (Django's Arabic weekday names are whole words).
+    assert calendar.evaluate("box => box.scrollWidth <= box.clientWidth")
+    calendar.screenshot(path=str(SHOTS / f"admin-calendar-{lang}.png"))
+    calendar.locator("td a", has_text=re.compile("^(15|١٥)$")).click()
+    expect(date_input).to_have_value(re.compile(r"^[0-9]{4}-[0-9]{2}-15$"))
+    page.locator("#id_publish_at_1 ~ .datetimeshortcuts a[id^=clocklink]").click()
+    clock = page.locator(".clockbox:visible")
+    assert (re.search(r"[0-9]", clock.inner_text()) is None) == (lang == "ar")
+    page.keyboard.press("Escape")
+    date_input.fill("")
     page.locator("#s4c-workflow button", has_text="Publish" if lang == "en" else "نشر").click()
     page.wait_for_url("**/change/")
     assert Resource.objects.get().status == Resource.Status.PUBLISHED
