@@ -29,7 +29,7 @@ install: $(VENV)/.installed
 # pip is the fallback where uv cannot be had.
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	($(BIN)/python -m pip install --quiet uv && $(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev]') \
+	($(BIN)/python -m pip install --quiet uv && $(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -e '.[dev]') \
 		|| $(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
