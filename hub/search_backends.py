@@ -79,23 +79,17 @@ class SearchBackend:
 # One statement reads the matching documents once into a narrow materialised set and returns the
 # ranked slice of ids, the total and every facet's counts from it.
 
-# Facet → (column of hub_search_document, is it an array).
-DOCUMENT_FACETS = {
-    "type": ("resource_type", False),
-    "theme": ("theme_slugs", True),
-    "region": ("region_codes", True),
-    "country": ("countries", True),
-    "language": ("languages", True),
-    "year": ("publication_year", False),
-}
-# Each array's values joined by spaces (a generated column, hub migration 0008): the counts group
+# Facet → (column of hub_search_document, its key column if the column is an array). The key is
+# the array's values joined by spaces (a generated column, hub migration 0008): the counts group
 # documents by it, as a text, which hashes several times faster than the array it spells (slugs and
 # codes hold no space).
-FACET_KEYS = {
-    "theme_slugs": "theme_key",
-    "region_codes": "region_key",
-    "countries": "country_key",
-    "languages": "language_key",
+DOCUMENT_FACETS = {
+    "type": ("resource_type", None),
+    "theme": ("theme_slugs", "theme_key"),
+    "region": ("region_codes", "region_key"),
+    "country": ("countries", "country_key"),
+    "language": ("languages", "language_key"),
+    "year": ("publication_year", None),
 }
 _ORDER = {
     "relevance": "rank DESC, publication_year DESC, id",
@@ -109,22 +103,21 @@ TS_QUERY = "(websearch_to_tsquery('english', %(q_en)s) || plainto_tsquery('arabi
 
 
 def _facet_predicate(facet: str) -> str:
-    column, is_array = DOCUMENT_FACETS[facet]
+    column, key = DOCUMENT_FACETS[facet]
     cast = "int[]" if facet == "year" else "text[]"
-    if is_array:
+    if key:
         return f"({column} && %(f_{facet})s::{cast}) AS ok_{facet}"
     return f"({column} = ANY(%(f_{facet})s::{cast})) AS ok_{facet}"
 
 
 def _facet_counts_sql(facet: str, where: str) -> str:
-    column, is_array = DOCUMENT_FACETS[facet]
-    if not is_array:
+    column, key = DOCUMENT_FACETS[facet]
+    if not key:
         counted = f"SELECT {column} AS v, count(*) AS n FROM m WHERE {where} GROUP BY 1"  # noqa: S608 - names from this module's constants; values are parameters
     else:
         # Grouped by the whole set first (a few hundred distinct theme sets among tens of
         # thousands of documents), by its key, then each distinct set unnested once: cheaper than
         # unnesting every document's array.
-        key = FACET_KEYS[column]
         counted = (
             f"SELECT v, sum(n) AS n FROM (SELECT {key} AS k, count(*) AS n FROM m "  # noqa: S608 - names from this module's constants; values are parameters
             f"WHERE {where} GROUP BY 1) AS sets, unnest(string_to_array(sets.k, ' ')) AS v "
@@ -137,12 +130,10 @@ class PostgresBackend(SearchBackend):
     def summary(self, *, query, filters, sort, language, offset, limit) -> ListSummary:
         query = canonical_query(query)
         params: dict[str, object] = {"limit": limit, "offset": offset}
+        # What the counts read of each document: the facet's key, or its value (the year is a
+        # column already).
         columns = ["resource_id AS id", "publication_year", "published_at"]
-        columns += [
-            FACET_KEYS.get(DOCUMENT_FACETS[f][0], DOCUMENT_FACETS[f][0])
-            for f in FACETS
-            if f != "year"
-        ]
+        columns += [key or column for f, (column, key) in DOCUMENT_FACETS.items() if f != "year"]
         where = "TRUE"
         tokens = search_tokens(query)
         if tokens:
