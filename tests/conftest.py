@@ -47,6 +47,18 @@ def _service_markers(request):
         _missing(f"needs Chromium at {CHROMIUM} and the playwright package")
 
 
+@pytest.fixture
+def no_direct_form_choices(monkeypatch):
+    """Django's `form.save_m2m()` fails: an admin must set a form's many-to-many choices through
+    the owning app's services (core.admin_tools.ServiceWritesMixin)."""
+    from django.forms.models import BaseModelForm
+
+    def refuse(form):
+        raise AssertionError("the admin set a form's choices itself, not through the services")
+
+    monkeypatch.setattr(BaseModelForm, "_save_m2m", refuse)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -8,7 +8,6 @@ import pytest
 from django.contrib.auth.models import User
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.forms.models import BaseModelForm
 
 from core.errors import DomainError
 from core.permissions import CONTENT_LOADER, SCHEDULER, SystemActor
@@ -271,16 +270,11 @@ def _post_change(client, resource, **changes):
     return client.post(f"/en/admin/hub/resource/{resource.pk}/change/", data)
 
 
-def _refuse_direct_choices(form):
-    raise AssertionError("the admin set a form's choices itself, not through the services")
-
-
 def test_one_edit_is_one_readable_entry_and_a_restore_brings_back_themes_and_countries(
-    client, reviewer, make_resource, make_theme, monkeypatch
+    client, reviewer, make_resource, make_theme, no_direct_form_choices
 ):
     # Themes are set by hub.services.resource_save, in the edit and in the restore, never by
     # Django's form.save_m2m() (which simple-history's restore calls after save_model).
-    monkeypatch.setattr(BaseModelForm, "_save_m2m", _refuse_direct_choices)
     care, finance = make_theme(name_en="Care economy"), make_theme(name_en="Financing")
     resource = make_resource(status=Status.DRAFT, themes=[care], countries=["QA"])
     before = resource.history.count()

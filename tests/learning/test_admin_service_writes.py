@@ -5,7 +5,6 @@ permissions modules decide, for people and for named system actors alike."""
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group, User
-from django.forms.models import BaseModelForm
 from django.test import RequestFactory
 
 from actionplan import permissions as actionplan_permissions
@@ -64,16 +63,11 @@ def calls(monkeypatch):
     return seen
 
 
-def _refuse_direct_choices(form):
-    raise AssertionError("the admin set a form's choices itself, not through the services")
-
-
 def test_a_cohort_and_its_phase_inline_are_saved_by_the_services(
-    client, calls, cohort, monkeypatch
+    client, calls, cohort, no_direct_form_choices
 ):
     # The cohort's partners (a many-to-many choice) are set by the service too, not by Django's
     # form.save_m2m().
-    monkeypatch.setattr(BaseModelForm, "_save_m2m", _refuse_direct_choices)
     itc = Organisation.objects.create(slug="itcilo", name_en="ITC-ILO")
     coordinator = _user("coordinator", "Learning coordinator")
     client.force_login(coordinator)
