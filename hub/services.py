@@ -1,5 +1,6 @@
 """Every write to the Knowledge Hub: the admin, tasks and loaders all call these functions."""
 
+import logging
 from collections.abc import Iterable, Mapping
 
 from django.contrib.postgres.search import SearchVectorField
@@ -35,6 +36,7 @@ from .search import (
     update_search_index,
 )
 
+logger = logging.getLogger(__name__)
 Status = Resource.Status
 
 # Kept for callers that read the workflow's table; hub.permissions decides.
@@ -47,7 +49,8 @@ def publication_problems(resource: Resource) -> dict[str, str]:
     """What keeps a resource from going public, by form field (empty: it may be published).
 
     A public resource has a title and a summary in at least one language (and, without its
-    Arabic text, says so explicitly), a publisher, a theme, and a document: a link or a file.
+    Arabic text, says so explicitly), a publisher, a theme, and a document: a link or a file, or
+    the online copy of one of its languages.
     """
     problems = {}
     has = {
@@ -66,7 +69,10 @@ def publication_problems(resource: Resource) -> dict[str, str]:
         problems["publisher"] = _("Choose the publisher.")
     if resource.pk is None or not resource.themes.exists():
         problems["themes"] = _("Choose at least one theme.")
-    if not (resource.external_url or resource.file):
+    has_copy_in_a_language = (
+        resource.pk is not None and resource.language_links.exclude(url="").exists()
+    )
+    if not (resource.external_url or resource.file or has_copy_in_a_language):
         problems["external_url"] = _("Give a link to the document, or upload its file.")
     return problems
 
@@ -330,8 +336,8 @@ def resources_reindex(*, ids: Iterable[int], actor) -> int:
 def resource_transition(*, resource: Resource, to_status: str, actor, note: str = "") -> Resource:
     """Move a resource through the workflow, recording who did it and when.
 
-    hub.permissions decides who may (and whether a draft may skip review); a person publishes
-    only what passes the quality gate (`publication_problems`).
+    hub.permissions decides who may (and whether a draft may skip review); whoever publishes,
+    a person or a job, publishes only what passes the quality gate (`publication_problems`).
     """
     resource = Resource.objects.select_for_update(no_key=True).get(pk=resource.pk)
     if resource.deleted_at is not None:
@@ -346,7 +352,7 @@ def resource_transition(*, resource: Resource, to_status: str, actor, note: str 
         raise DomainError(refusal, code=code)
     if to_status == Status.PUBLISHED and not (resource.title_en or resource.title_ar):
         raise DomainError(_("A resource needs a title before it is published."))
-    if to_status == Status.PUBLISHED and as_user(actor) is not None:
+    if to_status == Status.PUBLISHED and not permissions.skips_quality_gate(actor):
         problems = publication_problems(resource)
         if problems:
             raise DomainError(
@@ -408,9 +414,15 @@ def publish_scheduled(*, actor, now=None) -> int:
     require_actor(actor)  # also when nothing is due
     published = 0
     for resource in Resource.objects.due_for_publication(now):
-        resource_transition(
-            resource=resource, to_status=Status.PUBLISHED, actor=actor, note="scheduled"
-        )
+        try:
+            resource_transition(
+                resource=resource, to_status=Status.PUBLISHED, actor=actor, note="scheduled"
+            )
+        except DomainError as refusal:
+            # Incomplete since it was scheduled: it stays in review (and on the reviewers'
+            # dashboard) until someone completes it; the others are published.
+            logger.warning("scheduled publication of %s refused: %s", resource.identifier, refusal)
+            continue
         published += 1
     return published
 

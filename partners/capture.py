@@ -271,12 +271,17 @@ def _resolve(rows) -> tuple[dict, dict, bool]:
 def flush() -> int:
     """Record the changes captured so far (see the module's docstring); returns events written."""
     from core.caching import bump_content_version
-    from partners.changes import KINDS, record_many
+    from partners.changes import KINDS, record_many, serialise_feed_writes
 
     with transaction.atomic():
         rows = _claim()
         if not rows:
             return 0
+        # The feed's lock before anything is read: what this transaction's writes reach is then
+        # computed with every earlier flushed transaction committed. Computed first, a publication
+        # still uncommitted elsewhere was invisible here, and the object's last event missed
+        # what this transaction changed in it (a theme renamed as its resource was published).
+        serialise_feed_writes()
         targets, seen, pages = _resolve(rows)
         events = 0
         for name in sorted(targets):

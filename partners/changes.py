@@ -77,12 +77,13 @@ def _digest(kind: Kind, data: dict, obj) -> str:
 FEED_LOCK = 0x53344346
 
 
-def _serialise_feed_writes() -> None:
+def serialise_feed_writes() -> None:
     """Hold the feed's lock until this transaction ends, so event ids follow commit order.
 
     Without it, a transaction could take event id 9, another id 10 and commit first: a consumer
-    reading then gets 10, resumes after it, and never sees 9. Events are written just before
-    commit, so the lock is held for an instant. SQLite serialises writers by itself.
+    reading then gets 10, resumes after it, and never sees 9. A flush takes it before it reads
+    (partners/capture.py) and the transaction commits right after, so it is held while one
+    flush computes and writes its events. SQLite serialises writers by itself.
 
     The foreign-key checks Django defers to the commit run first, before the lock is taken: a
     check can wait for another transaction (one deleting the theme a new link names), and that
@@ -177,7 +178,7 @@ def record_many(kind: Kind, *, pks: Iterable, seen: dict | None = None) -> int: 
         if not changes:
             continue
         if not locked:
-            _serialise_feed_writes()
+            serialise_feed_writes()
             locked = True
         for object_id, action, digest in changes:
             state = states.get(object_id)
@@ -207,7 +208,7 @@ def record_deleted(kind: Kind, object_id: str) -> None:
     """Give a public object its tombstone (a restore announcing what it removed)."""
     state = PublicState.objects.filter(kind=kind.name, object_id=object_id, deleted=False).first()
     if state:
-        _serialise_feed_writes()
+        serialise_feed_writes()
         now = timezone.now()
         state.deleted, state.updated_at = True, now
         state.save(update_fields=["deleted", "updated_at"])

@@ -7,8 +7,9 @@ from django.db import connection, transaction
 
 from core.permissions import SYSTEM
 from hub import services
-from hub.models import Resource
-from partners.models import ChangeEvent
+from hub.models import Resource, Theme
+from partners.changes import KINDS, _digests
+from partners.models import ChangeEvent, PublicState
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -68,3 +69,63 @@ def test_a_transaction_that_commits_later_cannot_slip_an_event_behind_a_read_cur
         .values_list("object_id", flat=True)
     )
     assert order == [slow.identifier, fast.identifier]
+
+
+def test_two_transactions_meeting_in_one_object_leave_its_last_event_current():
+    """A theme renamed while its resource's publication is still uncommitted: the resource's last
+    event (and the ledger) must show the new name, or a mirror keeps the old one for good."""
+    theme = services.theme_save(
+        theme=Theme(slug="race-theme", name_en="Race theme", name_ar="موضوع"), actor=SYSTEM
+    )
+    resource = _draft("Published as its theme is renamed")
+    services.resource_save(resource=resource, actor=SYSTEM, themes=[theme.pk])
+    published, release_publication = threading.Event(), threading.Event()
+    renamed = threading.Event()
+    errors = []
+
+    def publish():
+        try:
+            with transaction.atomic():
+                services.resource_publish(resource=resource, actor=SYSTEM)
+                published.set()
+                release_publication.wait(10)
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    def rename():
+        try:
+            renaming = Theme.objects.get(pk=theme.pk)
+            renaming.slug = "race-theme-renamed"
+            services.theme_save(theme=renaming, actor=SYSTEM)
+            renamed.set()
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    publisher = threading.Thread(target=publish)
+    publisher.start()
+    assert published.wait(10)
+    renamer = threading.Thread(target=rename)
+    renamer.start()
+    assert not renamed.wait(1.0)  # its flush waits for the publication to commit
+    release_publication.set()
+    publisher.join(10)
+    renamer.join(10)
+    assert errors == []
+    events = list(
+        ChangeEvent.objects.filter(kind__in=["resource", "theme"])
+        .order_by("id")
+        .values_list("kind", "object_id", "action")
+    )
+    # The publication's event, then the rename's (the theme's events come after it).
+    assert events[-4:] == [
+        ("resource", resource.identifier, "upsert"),
+        ("resource", resource.identifier, "upsert"),
+        ("theme", "race-theme-renamed", "upsert"),
+        ("theme", "race-theme", "delete"),
+    ]
+    state = PublicState.objects.get(kind="resource", object_id=resource.identifier)
+    assert state.content_hash == _digests(KINDS["resource"], [resource.pk])[resource.pk][1]

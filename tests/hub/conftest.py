@@ -33,8 +33,25 @@ def make_resource(db, django_capture_on_commit_callbacks):
         regions=(),
         countries=(),
         languages=("en",),
+        complete=False,
         **fields,
     ):
+        if complete:
+            # What the quality gate asks of a resource a person or the scheduler publishes.
+            fields.setdefault("summary_en", "A summary.")
+            fields.setdefault("summary_ar", "ملخص.")
+            fields.setdefault("external_url", "https://www.ilo.org/resource")
+            fields.setdefault(
+                "publisher",
+                Organisation.objects.get_or_create(
+                    slug="ilo-test", defaults={"name_en": "ILO", "name_ar": "منظمة العمل الدولية"}
+                )[0],
+            )
+            themes = themes or [
+                Theme.objects.get_or_create(
+                    slug="complete-theme", defaults={"name_en": "Care", "name_ar": "الرعاية"}
+                )[0]
+            ]
         with django_capture_on_commit_callbacks(execute=True):
             return _make(title_en, title_ar, status, themes, regions, countries, languages, fields)
 

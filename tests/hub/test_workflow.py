@@ -3,7 +3,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from core.errors import DomainError
-from core.permissions import SYSTEM
+from core.permissions import SCHEDULER
 from hub import services
 from hub.models import Resource, StatusChange
 
@@ -81,16 +81,22 @@ def test_only_reviewers_schedule_publication(make_resource, curator):
         services.resource_save(resource=resource, actor=curator)
 
 
-def test_scheduled_publication(make_resource, reviewer):
-    due = make_resource(status=Status.IN_REVIEW)
-    later = make_resource(status=Status.IN_REVIEW)
+def test_scheduled_publication(make_resource, reviewer, caplog):
+    due = make_resource(status=Status.IN_REVIEW, complete=True)
+    later = make_resource(status=Status.IN_REVIEW, complete=True)
+    # Scheduled, then its link removed: the scheduler publishes only what passes the quality gate.
+    incomplete = make_resource(status=Status.IN_REVIEW, complete=True, external_url="")
     now = timezone.now()
-    Resource.objects.filter(pk=due.pk).update(publish_at=now - timezone.timedelta(minutes=1))
+    Resource.objects.filter(pk__in=[due.pk, incomplete.pk]).update(
+        publish_at=now - timezone.timedelta(minutes=1)
+    )
     Resource.objects.filter(pk=later.pk).update(publish_at=now + timezone.timedelta(days=1))
-    assert services.publish_scheduled(now=now, actor=SYSTEM) == 1
+    assert services.publish_scheduled(now=now, actor=SCHEDULER) == 1
     assert Resource.objects.get(pk=due.pk).status == Status.PUBLISHED
     assert Resource.objects.get(pk=later.pk).status == Status.IN_REVIEW
+    assert Resource.objects.get(pk=incomplete.pk).status == Status.IN_REVIEW
     assert StatusChange.objects.get(resource=due, to_status="published").note == "scheduled"
+    assert f"scheduled publication of {incomplete.identifier} refused" in caplog.text
 
 
 def test_soft_delete_leaves_a_tombstone(make_resource, reviewer, curator):
@@ -157,7 +163,7 @@ def test_scheduled_publication_runs_as_a_beat_task(make_resource, settings, eage
     from hub.tasks import publish_scheduled
 
     assert settings.CELERY_BEAT_SCHEDULE["hub-publish-scheduled"]["task"] == publish_scheduled.name
-    due = make_resource(status=Resource.Status.IN_REVIEW)
+    due = make_resource(status=Resource.Status.IN_REVIEW, complete=True)
     Resource.objects.filter(pk=due.pk).update(publish_at=timezone.now())
     # In-process: this checks the task's effect; delivery through Redis is tested with a real worker.
     assert publish_scheduled.delay().get(timeout=30) == 1
