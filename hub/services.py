@@ -117,6 +117,13 @@ def resource_save(  # noqa: PLR0912 - each choice list (countries, themes…) it
         raise DomainError(
             _("You may not edit this resource in its current status."), code="forbidden"
         )
+    gaps_before = (
+        set(publication_problems(current))
+        if current is not None
+        and current.status == Status.PUBLISHED
+        and not permissions.skips_quality_gate(actor)
+        else None
+    )
     if not permissions.can_schedule(actor):
         if resource.publish_at and (current is None or current.publish_at != resource.publish_at):
             raise DomainError(_("Only reviewers can schedule a publication."), code="forbidden")
@@ -151,6 +158,22 @@ def resource_save(  # noqa: PLR0912 - each choice list (countries, themes…) it
         set_countries(resource=resource, countries=countries)
     if languages is not None:
         set_document_languages(resource=resource, languages=languages)
+    if gaps_before is not None:
+        # A public resource stays as complete as it was: an edit, or an earlier version being
+        # restored, that takes away its publisher, theme or document is refused (all of it: this
+        # is one transaction), never left public half-empty. What it lacked already (a seeded
+        # document with no online copy) does not stop an edit.
+        problems = {
+            field: problem
+            for field, problem in publication_problems(resource).items()
+            if field not in gaps_before
+        }
+        if problems:
+            raise DomainError(
+                _("A published resource must stay complete: %(problems)s")
+                % {"problems": " ".join(str(p) for p in problems.values())},
+                code="not_ready",
+            )
     update_search_index(resource)
     return resource
 

@@ -134,7 +134,7 @@ def test_a_reviewer_cannot_publish_a_draft_that_skipped_review(
 
 
 def test_system_actors_are_named_and_recorded(make_resource):
-    resource = make_resource(status=Status.IN_REVIEW)
+    resource = make_resource(status=Status.IN_REVIEW, complete=True)
     services.resource_transition(resource=resource, to_status=Status.PUBLISHED, actor=SCHEDULER)
     move = StatusChange.objects.filter(resource=resource).first()
     assert move.actor is None

@@ -169,3 +169,27 @@ def test_scheduled_publication_runs_as_a_beat_task(make_resource, settings, eage
     assert publish_scheduled.delay().get(timeout=30) == 1
     due.refresh_from_db()
     assert due.status == Resource.Status.PUBLISHED
+
+
+def test_an_edit_or_a_restore_never_leaves_a_published_resource_incomplete(make_resource, reviewer):
+    resource = make_resource(complete=True)
+    publisher = resource.publisher_id
+    resource.publisher = None
+    with pytest.raises(DomainError, match="must stay complete"):
+        services.resource_save(resource=resource, actor=reviewer)
+    with pytest.raises(DomainError, match="must stay complete"):
+        services.resource_save(
+            resource=Resource.objects.get(pk=resource.pk), actor=reviewer, themes=[]
+        )
+    # An earlier version without its publisher, being restored: refused as a whole.
+    first = resource.history.order_by("history_date").first().instance
+    first.publisher = None
+    with pytest.raises(DomainError, match="must stay complete"):
+        services.resource_save(resource=first, actor=reviewer)
+    stored = Resource.objects.get(pk=resource.pk)
+    assert (stored.publisher_id, stored.themes.count()) == (publisher, 1)
+    # What it lacked already (here a document) does not stop an edit of something else.
+    incomplete = make_resource()
+    incomplete.title_en = "Edited by a reviewer"
+    services.resource_save(resource=incomplete, actor=reviewer)
+    assert Resource.objects.get(pk=incomplete.pk).title_en == "Edited by a reviewer"
