@@ -11,6 +11,7 @@ from core.bilingual import bilingual_dict
 from core.text import spreadsheet_cell
 
 from .models import Plan, ProgressReport
+from .selectors import public_evidence
 
 # Column headers are for people: in the language of the page the file was downloaded from.
 PLAN_COLUMNS = [
@@ -58,7 +59,7 @@ def progress_rows(plan: Plan):
     reports = (
         ProgressReport.objects.filter(deliverable__outcome__objective__plan=plan)
         .select_related("deliverable__outcome")
-        .prefetch_related("evidence")
+        .prefetch_related(public_evidence())
         .order_by("deliverable__outcome__code", "deliverable__order", "year")
     )
     for r in reports:

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 
+from hub.selectors import resources_published
+
 from .models import BudgetFigure, Deliverable, Objective, Outcome, Plan, ProgressReport
 from .money import Money, total
 
@@ -13,11 +15,18 @@ def plans_public() -> QuerySet[Plan]:
     return Plan.objects.all()
 
 
+def public_evidence() -> Prefetch:
+    """A progress report's evidence as the public sees it: published resources only (a draft's
+    identifier names its title)."""
+    return Prefetch("evidence", queryset=resources_published().only("id", "identifier"))
+
+
 def deliverables_public() -> QuerySet[Deliverable]:
+    reports = ProgressReport.objects.order_by("-year").prefetch_related(public_evidence())
     return Deliverable.objects.select_related("outcome__objective__plan").prefetch_related(
         "conclusion_paragraphs",
         "programme_outcomes",
-        Prefetch("progress_reports", queryset=ProgressReport.objects.order_by("-year")),
+        Prefetch("progress_reports", queryset=reports),
     )
 
 

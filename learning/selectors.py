@@ -8,11 +8,26 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from core.bilingual import LANGUAGE_CODES
+from hub.selectors import resources_published
+
 from .models import Cohort, Commitment, Phase, ProgressUpdate, Session, SessionSpeaker, Speaker
 
 
 def cohorts_public() -> QuerySet[Cohort]:
     return Cohort.objects.all()
+
+
+def public_materials(**kwargs) -> Prefetch:
+    """A session's materials as the public sees them: published resources only (one withdrawn
+    after it was attached keeps neither its title nor a link to a missing page)."""
+    return Prefetch(
+        "materials",
+        queryset=resources_published().only(
+            "id", "identifier", *(f"title_{code}" for code in LANGUAGE_CODES)
+        ),
+        **kwargs,
+    )
 
 
 def sessions_public() -> QuerySet[Session]:

@@ -26,6 +26,7 @@ from .selectors import (
     cohorts_public,
     commitments_public,
     programme,
+    public_materials,
     session_time,
     sessions_public,
     speakers_with_sessions,
@@ -93,7 +94,10 @@ def cohort_detail(request, slug):
 def session_detail(request, slug, session):
     cohort = _cohort_or_404(slug)
     item = (
-        sessions_public().filter(cohort=cohort, slug=session).prefetch_related("materials").first()
+        sessions_public()
+        .filter(cohort=cohort, slug=session)
+        .prefetch_related(public_materials())
+        .first()
     )
     if item is None:
         raise Http404(session)

@@ -7,7 +7,34 @@ from partners.changes import Kind, register
 from .serializers import DeliverableSerializer, PlanDetailSerializer
 from .views import plans_with_structure
 
-DELIVERABLE_PARTS = ("progress_reports", "conclusion_paragraphs", "programme_outcomes")
+DELIVERABLE_PARTS = (
+    "progress_reports",
+    # The public progress download lists each report's evidence (published resources).
+    "progress_reports__evidence",
+    "conclusion_paragraphs",
+    "programme_outcomes",
+)
+
+
+def _deliverable_shown(deliverable) -> dict:
+    return {
+        "evidence": sorted(
+            (report.year, resource.identifier)
+            for report in deliverable.progress_reports.all()
+            for resource in report.evidence.all()
+        )
+    }
+
+
+def _plan_shown(plan) -> dict:
+    return {
+        "evidence": [
+            _deliverable_shown(deliverable)
+            for objective in plan.objectives.all()
+            for outcome in objective.outcomes.all()
+            for deliverable in outcome.deliverables.all()
+        ]
+    }
 
 
 def register_kinds() -> None:
@@ -18,6 +45,7 @@ def register_kinds() -> None:
             plans_with_structure,
             PlanDetailSerializer,
             "slug",
+            shown=_plan_shown,
             follows=(
                 "principles",
                 "budget_figures",
@@ -35,6 +63,7 @@ def register_kinds() -> None:
             deliverables_public,
             DeliverableSerializer,
             "pk",
+            shown=_deliverable_shown,
             follows=(
                 "outcome",
                 "outcome__objective",

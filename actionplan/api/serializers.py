@@ -139,6 +139,7 @@ class PlanSerializer(ApiModelSerializer):
             "title",
             "summary",
             "source_document",
+            "source_url",
             "source_date",
             "start_year",
             "end_year",

@@ -111,6 +111,8 @@ class ResourceSerializer(ApiModelSerializer):
     document_languages = serializers.SerializerMethodField()
     documents = serializers.SerializerMethodField()
     countries = serializers.SerializerMethodField()
+    providing_countries = serializers.SerializerMethodField()
+    receiving_countries = serializers.SerializerMethodField()
     regions = serializers.SerializerMethodField()
     themes = serializers.SerializerMethodField()
     file = serializers.SerializerMethodField()
@@ -136,6 +138,8 @@ class ResourceSerializer(ApiModelSerializer):
             "is_global",
             "themes",
             "modality",
+            "providing_countries",
+            "receiving_countries",
             "external_url",
             "file",
             "licence",
@@ -172,6 +176,13 @@ class ResourceSerializer(ApiModelSerializer):
 
     def get_countries(self, obj) -> list[str]:
         return self._links(obj)["countries"]
+
+    def get_providing_countries(self, obj) -> list[str]:
+        # South–South and triangular cooperation: who gives and who receives (ISO 3166 codes).
+        return [country.code for country in obj.providing_countries]
+
+    def get_receiving_countries(self, obj) -> list[str]:
+        return [country.code for country in obj.receiving_countries]
 
     def get_regions(self, obj) -> list[str]:
         return self._links(obj)["regions"]

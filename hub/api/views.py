@@ -119,6 +119,8 @@ API_COLUMNS = (
     "publication_day",
     "is_global",
     "modality",
+    "providing_countries",
+    "receiving_countries",
     "external_url",
     "licence",
     "featured",

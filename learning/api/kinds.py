@@ -1,7 +1,12 @@
 """The Learning Hub's public kinds, for the change feed, webhooks and the API's timestamps."""
 
 from learning.models import Cohort, Commitment, Session, Speaker
-from learning.selectors import commitments_public, sessions_public, speakers_public
+from learning.selectors import (
+    commitments_public,
+    public_materials,
+    sessions_public,
+    speakers_public,
+)
 from partners.changes import Kind, register
 
 from .serializers import (
@@ -26,9 +31,17 @@ def _session_shown(session) -> dict:
             for link in session.speaker_links.all()
         ],
         "partners": _names(session.partners.all()),
+        "materials": sorted(
+            (m.identifier, m.title_en, m.title_ar) for m in session.public_materials
+        ),
         "cohort": [session.cohort.name_en, session.cohort.name_ar],
         "phase": [session.phase.name_en, session.phase.name_ar, session.phase.time_zone],
     }
+
+
+def _cohort_shown(cohort) -> dict:
+    # The cohort page names its partners.
+    return {"partners": _names(cohort.partners.all())}
 
 
 def _speaker_shown(speaker) -> dict:
@@ -44,8 +57,9 @@ def register_kinds() -> None:
             Cohort.objects.all,
             CohortSerializer,
             "slug",
-            follows=("phases",),
-            digest_queryset=lambda: Cohort.objects.prefetch_related("phases"),
+            follows=("phases", "partners"),
+            shown=_cohort_shown,
+            digest_queryset=lambda: Cohort.objects.prefetch_related("phases", "partners"),
         )
     )
     register(
@@ -60,11 +74,14 @@ def register_kinds() -> None:
                 "speaker_links__speaker",
                 "speaker_links__speaker__organisation",
                 "partners",
+                "materials",
                 "cohort",
                 "phase",
             ),
             shown=_session_shown,
-            digest_queryset=lambda: sessions_public().prefetch_related("partners"),
+            digest_queryset=lambda: sessions_public().prefetch_related(
+                public_materials(to_attr="public_materials")
+            ),
         )
     )
     register(

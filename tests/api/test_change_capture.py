@@ -19,6 +19,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
+from actionplan import services as actionplan_services
+from actionplan.models import Deliverable, Plan, ProgressReport
 from core.caching import content_version
 from core.permissions import MAILER, SCHEDULER, SYSTEM
 from hub import services as hub_services
@@ -268,6 +270,49 @@ def test_every_kind_of_write_reaches_the_mirror(
     )
     changed = step(lambda: learning_services.commitments_mark_inactive(actor=SCHEDULER))
     assert changed == sorted(("commitment", str(pk), "upsert") for pk in public)
+
+    # What public pages show beyond the API's fields until now: a session's materials (and a
+    # material withdrawn), a cohort's partners, a report's evidence; a resource's cooperation
+    # countries and the plan's source link are API fields too.
+    material = Resource.objects.published().order_by("pk").first()
+    page = f"/en/learning/{session.cohort.slug}/{session.slug}/"
+    assert material.title_en not in client.get(page).content.decode()  # now in the page cache
+    assert step(
+        lambda: learning_services.session_save(
+            session=session, actor=admin_user, links={"materials": [material]}
+        )
+    ) == [("session", str(session.pk), "upsert")]
+    assert material.title_en in client.get(page).content.decode()
+    assert step(lambda: hub_services.resource_archive(resource=material, actor=reviewer)) == [
+        ("resource", material.identifier, "delete"),
+        ("session", str(session.pk), "upsert"),
+    ]
+    assert material.title_en not in client.get(page).content.decode()
+    cohort = session.cohort
+    assert step(
+        lambda: learning_services.save_object(
+            obj=cohort, actor=admin_user, links={"partners": [partner]}
+        )
+    ) == [("cohort", cohort.slug, "upsert")]
+    cooperating = Resource.objects.published().order_by("pk").first()
+    cooperating.providing_countries, cooperating.receiving_countries = ["BR"], ["MZ", "AO"]
+    assert step(lambda: hub_services.resource_save(resource=cooperating, actor=reviewer)) == [
+        ("resource", cooperating.identifier, "upsert")
+    ]
+    plan = Plan.objects.get()
+    plan.source_url = "https://www.ilo.org/resource/gb/346/strategy"
+    assert step(lambda: actionplan_services.save_object(obj=plan, actor=admin_user)) == [
+        ("plan", plan.slug, "upsert")
+    ]
+    deliverable = Deliverable.objects.order_by("pk").first()
+    report = ProgressReport(deliverable=deliverable, year=2025, status="on_track")
+    step(lambda: actionplan_services.progress_report_save(report=report, actor=admin_user))
+    evidence = Resource.objects.published().order_by("-pk").first()
+    assert step(
+        lambda: actionplan_services.progress_report_save(
+            report=report, actor=admin_user, evidence=[evidence]
+        )
+    ) == [("deliverable", str(deliverable.pk), "upsert"), ("plan", plan.slug, "upsert")]
 
     # Raw SQL around every service and signal: recorded by the next read of the feed at the latest.
     with connection.cursor() as cursor:
