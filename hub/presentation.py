@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_countries.fields import Country
 
-from core.bilingual import LANGUAGE_CODES, translated_value
+from core.bilingual import LANGUAGE_CODES, bilingual_dict, translated_value
 from core.formats import local_digits
 from core.seo import languages_of, page_links, work_iri
 
@@ -36,8 +36,8 @@ FACET_VALUES_SHOWN = 10
 
 
 def _count_text(count: int) -> str:
-    # localize() costs ~20 µs a call (a few milliseconds for the country facet); without thousand
-    # separators it writes the plain digits.
+    # localize() only where thousand separators are on (it is slow for a facet of ~250 countries,
+    # docs/performance.md); without them it would write the plain digits anyway.
     return local_digits(localize(count) if settings.USE_THOUSAND_SEPARATOR else str(count))
 
 
@@ -78,9 +78,9 @@ def facet_checkboxes(name: str, values) -> SafeString:
 
 def _tagged(resource, field_name):
     values = [
-        {"@value": getattr(resource, f"{field_name}_{code}"), "@language": code}
-        for code in LANGUAGE_CODES
-        if getattr(resource, f"{field_name}_{code}")
+        {"@value": value, "@language": code}
+        for code, value in bilingual_dict(resource, field_name).items()
+        if value is not None
     ]
     return values[0] if len(values) == 1 else values
 

@@ -81,8 +81,8 @@ class SearchBackend:
 
 # Facet → (column of hub_search_document, its key column if the column is an array). The key is
 # the array's values joined by spaces (a generated column, hub migration 0008): the counts group
-# documents by it, as a text, which hashes several times faster than the array it spells (slugs and
-# codes hold no space).
+# documents by it, as a text, which hashes faster than the array it spells (docs/performance.md;
+# slugs and codes hold no space: SlugField and ISO codes).
 DOCUMENT_FACETS = {
     "type": ("resource_type", None),
     "theme": ("theme_slugs", "theme_key"),

@@ -459,15 +459,18 @@ def check_links(*, actor, concurrency: int = 8, timeout: float = 10.0) -> dict[s
     )
     now = timezone.now()
     counts = {"ok": 0, "broken": 0}
-    for resource in resources:
-        result = results[resource.external_url]
-        status = Resource.LinkStatus.OK if result.ok else Resource.LinkStatus.BROKEN
-        counts[status] += 1
-        # update(): a link check is bookkeeping, not a curated change (no history row, no
-        # new updated_at for API consumers).
-        Resource.objects.filter(pk=resource.pk).update(
-            link_status=status, link_checked_at=now, link_error=result.error
-        )
+    # The results in one captured transaction once every link is checked (none is held open
+    # while the checks wait on the network).
+    with captured():
+        for resource in resources:
+            result = results[resource.external_url]
+            status = Resource.LinkStatus.OK if result.ok else Resource.LinkStatus.BROKEN
+            counts[status] += 1
+            # update(): a link check is bookkeeping, not a curated change (no history row, no
+            # new updated_at for API consumers).
+            Resource.objects.filter(pk=resource.pk).update(
+                link_status=status, link_checked_at=now, link_error=result.error
+            )
     return counts
 
 

@@ -249,6 +249,14 @@ def progress_update_add(
 
 
 @captured()
+def commitment_mark_reminded(*, commitment_id: int, when, actor) -> None:
+    """Record that its owner was reminded (bookkeeping: no history row, no public change)."""
+    if not permissions.can_write_to_applicants(actor):
+        raise DomainError(FORBIDDEN, code="forbidden")
+    Commitment.objects.filter(pk=commitment_id).update(reminded_at=when)
+
+
+@captured()
 def commitments_mark_inactive(*, actor, now=None) -> list[int]:
     """Open commitments with no progress update for the configured period become inactive; returns
     the ids whose owner needs a reminder (each owner is reminded at most once per period)."""

@@ -167,7 +167,7 @@ def send_commitment_reminder(*, commitment_id: int) -> bool:
             actor=MAILER,
         ):
             return False
-        Commitment.objects.filter(pk=commitment_id).update(reminded_at=now)
+        services.commitment_mark_reminded(commitment_id=commitment_id, when=now, actor=MAILER)
         return True
 
 

@@ -1,6 +1,6 @@
 """The API's JSON renderer (its own module: settings import it before DRF's views exist).
 
-orjson renders the same JSON as DRF's JSONRenderer, several times faster. Anything orjson does not
+orjson renders the same JSON as DRF's JSONRenderer, faster (docs/performance.md, the API list). Anything orjson does not
 encode itself the same way (datetimes, decimals, lazy strings, querysets…) goes through DRF's own
 encoder, so every value reads exactly as before. A client asking for indented JSON
 (`Accept: application/json; indent=4`) gets DRF's renderer.

@@ -193,6 +193,6 @@ class ResourceSerializer(ApiModelSerializer):
     def get_file(self, obj) -> str | None:
         # The API's queryset reads the stored name as a plain value: `obj.file` would build a
         # FieldFile pointing back at the resource, a reference cycle per row that only the cyclic
-        # garbage collector frees (several milliseconds per page of 100).
+        # garbage collector frees (docs/performance.md, the API list).
         name = obj.file_name if hasattr(obj, "file_name") else obj.file.name
         return Resource.file.field.storage.url(name) if name else None

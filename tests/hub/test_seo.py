@@ -184,3 +184,11 @@ def test_the_cached_sitemap_shows_a_new_resource_at_once(client, settings, make_
     index = client.get("/sitemap.xml").content.decode()
     assert f"<loc>{SITE}/sitemap-resources.xml</loc>" in index
     assert "?p=2" not in index  # two resources fit on one page
+
+
+def test_json_ld_names_only_the_languages_the_api_has(client, make_resource):
+    # A title of spaces is no title, for JSON-LD as for the API (core.bilingual's one rule).
+    resource = make_resource("Care law", "   ")
+    data = _json_ld(client.get(f"/en/hub/{resource.identifier}/").content.decode())
+    assert data["name"] == {"@value": "Care law", "@language": "en"}
+    assert client.get(f"/api/v1/resources/{resource.identifier}/").json()["title"]["ar"] is None
