@@ -9,6 +9,7 @@ run eagerly inside it (sign-in e-mails without Redis). Outside any request (a wo
 management command) the origin is SITE_URL.
 """
 
+from contextlib import contextmanager
 from contextvars import ContextVar
 from urllib.parse import urlsplit
 
@@ -44,6 +45,17 @@ def absolute_url(path: str, *, request=None) -> str:
 def site_domain(request=None) -> str:
     """host[:port] of `site_origin` (for sitemaps and feeds, which ask for a domain)."""
     return urlsplit(site_origin(request)).netloc
+
+
+@contextmanager
+def origin_from_settings():
+    """Links built inside it use SITE_URL even in debug mode: what is stored (the change feed's
+    digests) must not depend on which request, or which port, happened to compute it."""
+    token = _request.set(None)
+    try:
+        yield
+    finally:
+        _request.reset(token)
 
 
 class RequestOriginMiddleware:

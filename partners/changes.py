@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from core.links import origin_from_settings
 from partners.capture import captured, paused  # noqa: F401 - the services' entry points
 from partners.models import ChangeEvent, PublicState
 from partners.webhooks import emit
@@ -124,7 +125,8 @@ def _digests(kind: Kind, pks: list) -> dict:
     queryset = (kind.digest_queryset or kind.public_queryset)().filter(pk__in=pks)
     objects = list(queryset)
     context = {"lang": None, "request": None, "states": _NoStates()}
-    data = kind.serializer(objects, many=True, context=context).data
+    with origin_from_settings():
+        data = kind.serializer(objects, many=True, context=context).data
     return {
         obj.pk: (_object_id(kind, obj), _digest(kind, item, obj))
         for obj, item in zip(objects, data, strict=True)

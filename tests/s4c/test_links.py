@@ -122,3 +122,29 @@ def test_the_origin_follows_the_request_only_in_debug_mode_without_an_explicit_s
     assert links.absolute_url("/en/", request=request) == "http://localhost:8000/en/"
     settings.DEBUG, settings.SITE_URL_EXPLICIT = False, False
     assert links.absolute_url("/en/", request=request) == "http://localhost:8000/en/"
+
+
+@pytest.mark.django_db
+def test_the_change_feed_records_the_same_representation_whatever_port_computed_it(settings, rf):
+    # Debug mode: pages follow the request's port, the feed's digests never do (a no-op save
+    # outside any request would otherwise emit an upsert for what a request recorded).
+    from django.http import HttpResponse
+
+    from hub import services
+    from partners.models import ChangeEvent
+
+    settings.DEBUG, settings.SITE_URL_EXPLICIT = True, False
+    resource = Resource.objects.create(
+        title_en="Care law", title_ar="قانون", resource_type="publication", publication_year=2025
+    )
+    services.resource_publish(resource=resource, actor=SYSTEM)
+
+    def edit_in_a_request(request):
+        resource.title_en = "Care law, revised"
+        services.resource_save(resource=resource, actor=SYSTEM)
+        return HttpResponse()
+
+    links.RequestOriginMiddleware(edit_in_a_request)(rf.post("/", HTTP_HOST="127.0.0.1:8123"))
+    before = ChangeEvent.objects.count()
+    services.resource_save(resource=Resource.objects.get(pk=resource.pk), actor=SYSTEM)
+    assert ChangeEvent.objects.count() == before
