@@ -20,11 +20,23 @@ from django.conf import settings
 from django_redis.cache import RedisCache
 from django_redis.exceptions import ConnectionInterrupted
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import OutOfMemoryError, ReadOnlyError
 from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from core.caching import bump_content_version
 
 logger = logging.getLogger("core.outage")
 
-OUTAGE_ERRORS = (ConnectionInterrupted, RedisConnectionError, RedisTimeoutError, socket.timeout)
+# A Redis that is full (maxmemory under `noeviction`) or read-only refuses writes as surely as
+# one that is down: the same breaker, not a 500 per page.
+OUTAGE_ERRORS = (
+    ConnectionInterrupted,
+    RedisConnectionError,
+    RedisTimeoutError,
+    socket.timeout,
+    OutOfMemoryError,
+    ReadOnlyError,
+)
 
 
 class Breaker:
@@ -59,13 +71,16 @@ class Breaker:
                 self.retry_seconds,
             )
 
-    def succeeded(self) -> None:
+    def succeeded(self) -> bool:
+        """Note a success; True when it ends an outage (once per outage and process)."""
         if self._down_since is None:
-            return
+            return False
         with self._lock:
             since, self._down_since = self._down_since, None
-        if since is not None:
-            logger.warning("%s reachable again after %.0f s", self.name, time.monotonic() - since)
+        if since is None:
+            return False
+        logger.warning("%s reachable again after %.0f s", self.name, time.monotonic() - since)
+        return True
 
 
 _breakers: dict[str, Breaker] = {}
@@ -96,8 +111,15 @@ def _guarded(name: str, method):
         except OUTAGE_ERRORS as error:
             self.breaker.failed(error)
             return _fallback(name, args, kwargs)
-        if name != "close":  # closing talks to nobody: it proves nothing about Redis
-            self.breaker.succeeded()
+        # Closing talks to nobody: it proves nothing about Redis.
+        if name != "close" and self.breaker.succeeded():
+            # Writes were dropped while it was away, among them the content version's moves of
+            # the changes made meanwhile: what was cached before may be stale. A new version,
+            # and a read again (a read of the version itself must see the new one; a write is
+            # never repeated).
+            bump_content_version()
+            if name in {"get", "get_many"}:
+                result = method(self, *args, **kwargs)
         return result
 
     return call

@@ -11,6 +11,7 @@ import time
 from datetime import timedelta
 
 import pytest
+import redis
 from django.db import transaction
 from django.test import Client
 
@@ -179,3 +180,45 @@ def test_a_broker_that_is_down_is_tried_once_per_interval_and_logged_once(settin
     assert noisy == []
     # Nothing is lost: the relay sends them all through the broker that is up.
     assert relay(older_than=timedelta(0)) == 5
+
+
+def test_a_change_made_while_the_cache_was_away_is_not_hidden_by_what_it_cached_before(
+    settings, own_redis, load_content, django_capture_on_commit_callbacks
+):
+    # The change's own move of the content version was dropped with the cache away: the first
+    # success after the outage starts a new version, so no page cached before it is served.
+    from core.caching import content_version
+    from core.permissions import SYSTEM
+    from hub import services
+    from hub.models import Resource
+
+    port, _processes, _start = own_redis
+    _use_cache_at(settings, port)
+    settings.REDIS_RETRY_SECONDS = 0.5
+    load_content()
+    resource = Resource.objects.published().first()
+    assert Client().get("/en/hub/").content.decode().count(resource.title_en)
+    version = content_version()
+    # Redis stops answering for 3 s (and keeps what it holds): the change's bump times out.
+    redis.Redis(port=port).execute_command("CLIENT", "PAUSE", 3000, "ALL")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.resource_archive(resource=resource, actor=SYSTEM)
+    time.sleep(3.2)
+    assert content_version() != version
+    assert resource.title_en not in Client().get("/en/hub/").content.decode()
+
+
+def test_a_full_cache_is_an_outage_not_a_500_per_page(settings, own_redis, caplog):
+    port, _processes, _start = own_redis
+    _use_cache_at(settings, port)
+    server = redis.Redis(port=port)
+    server.config_set("maxmemory-policy", "noeviction")
+    server.config_set("maxmemory", 1)  # below what it uses: every write is refused (OOM)
+    caplog.set_level(logging.INFO)
+    statuses = [Client().get(f"/en/hub/?q=full{i}").status_code for i in range(5)]
+    assert statuses == [200] * 5
+    warnings, noisy = _outage_logs(caplog)
+    assert [w.getMessage().split(" (")[0] for w in warnings] == [
+        f"cache 127.0.0.1:{port}/3 unreachable"
+    ]
+    assert noisy == []
