@@ -110,6 +110,31 @@ def clean_text(value, *, multiline: bool = True):
     return value if multiline else _LINE_BREAKS.sub(" ", value)
 
 
+# Characters that draw nothing on their own: format characters (joiners, marks), combining marks
+# (a vowel sign counts with its letter), controls, unassigned and private-use code points, and the
+# blank "letters" that fonts draw as nothing (Hangul fillers, the blank braille pattern).
+_DRAW_NOTHING = frozenset({"Cf", "Mn", "Me", "Cc", "Co", "Cn", "Cs"})
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def visible_length(value: str) -> int:
+    """How long `value` looks: the characters a reader sees, a run of spaces counting as one.
+
+    What a minimum length must count: "a" followed by sixty zero-width joiners is one character
+    to the person who reads it.
+    """
+    count, in_space = 0, False
+    for ch in value:
+        if ch.isspace():
+            in_space = count > 0
+            continue
+        if unicodedata.category(ch) in _DRAW_NOTHING or ch in _BLANK_LETTERS:
+            continue
+        count += 1 + in_space
+        in_space = False
+    return count
+
+
 def clean_text_fields(instance) -> None:
     """Apply `clean_text` to every text field of a model instance (CharField one line, TextField
     several); rich text gets the same treatment from `core.html.sanitize_html`."""

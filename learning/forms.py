@@ -1,10 +1,9 @@
-import unicodedata
-
 from django import forms
+from django.core.validators import MinLengthValidator
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from core.text import clean_text
+from core.text import clean_text, visible_length
 
 from .models import Application, Commitment
 
@@ -21,14 +20,24 @@ class VisibleTextField(forms.CharField):
     def __init__(self, *, multiline: bool = False, **kwargs):
         self.multiline = multiline
         super().__init__(**kwargs)
+        # A minimum length counts what a reader sees (core.text.visible_length).
+        self.validators = [
+            VisibleMinLengthValidator(v.limit_value) if isinstance(v, MinLengthValidator) else v
+            for v in self.validators
+        ]
 
     def to_python(self, value):
         value = super().to_python(clean_text(value, multiline=self.multiline))
-        # The joiners and direction marks that clean_text keeps (Persian, Arabic) are invisible
-        # too: text made only of them and spaces is empty.
-        if all(ch.isspace() or unicodedata.category(ch) == "Cf" for ch in value):
+        # The joiners and marks that clean_text keeps (Persian, Arabic) draw nothing either: text
+        # made only of them and spaces is empty.
+        if not visible_length(value):
             return self.empty_value
         return value
+
+
+class VisibleMinLengthValidator(MinLengthValidator):
+    def clean(self, x) -> int:
+        return visible_length(x)
 
 
 class ApplicationForm(forms.Form):

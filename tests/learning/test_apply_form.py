@@ -57,11 +57,32 @@ def test_an_overlong_email_is_a_message_not_a_500(client, cohort, length):
     assert client.post("/en/learning/sign-in/", {"email": email}).status_code == 400
 
 
-@pytest.mark.parametrize("invisible", ["\u200b", "\u200c\u200d", "\u200b \ufeff\u2060\u200e"])
+@pytest.mark.parametrize(
+    "invisible",
+    [
+        "\u200b",
+        "\u200c\u200d",
+        "\u200b \ufeff\u2060\u200e",
+        "\u034f",  # combining grapheme joiner
+        "\u3164",  # Hangul filler
+        "\u2800",  # blank braille pattern
+        "\ufe0f",  # variation selector
+    ],
+)
 def test_a_motivation_of_invisible_characters_is_empty(client, cohort, invisible):
     response = client.post("/ar/learning/lh-test/apply/", {**FORM, "motivation": invisible * 60})
     assert response.status_code == 400
     assert response.context["form"].errors["motivation"] == ["هذا الحقل مطلوب."]
+    assert not Application.objects.exists()
+
+
+def test_a_motivation_is_as_long_as_it_looks(client, cohort):
+    # One letter and sixty zero-width non-joiners: one character to the person reading it.
+    response = client.post(
+        "/en/learning/lh-test/apply/", {**FORM, "motivation": "a" + "\u200c" * 60}
+    )
+    assert response.status_code == 400
+    assert "at least 50 characters" in response.context["form"].errors["motivation"][0]
     assert not Application.objects.exists()
 
 
