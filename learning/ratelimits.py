@@ -16,7 +16,7 @@ import hmac
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -41,32 +41,34 @@ def _window_start(now: dt.datetime) -> dt.datetime:
     return now.replace(minute=0, second=0, microsecond=0)
 
 
-def refused_until(limits: list[Limit], *, now: dt.datetime | None = None) -> dt.datetime | None:
-    """When the submission may be made again if one of `limits` is used up, else None."""
+class _UsedUp(Exception):  # unwinds take()'s savepoint
+    pass
+
+
+def take(limits: list[Limit], *, now: dt.datetime | None = None) -> dt.datetime | None:
+    """Count one accepted submission in each of `limits`, unless one is used up: then nothing is
+    counted and the answer is when the submission may be made again (None: counted).
+
+    Call it in the submission's transaction, so a submission that rolls back is not counted.
+    Counting is the check: each counter's row is incremented only while under its limit, and
+    concurrent submissions queue on the row, so fifteen at once for one address count as fifteen
+    (checked first and counted after, they all passed a limit of five).
+    """
     start = _window_start(now or timezone.now())
-    allowed = {_bucket(limit): limit.limit for limit in limits}
-    counts = dict(
-        FormRateCounter.objects.filter(bucket__in=allowed, window_start=start).values_list(
-            "bucket", "count"
-        )
-    )
-    if any(counts.get(bucket, 0) >= limit for bucket, limit in allowed.items()):
+    # A fixed order: two submissions sharing two buckets take their rows in the same order.
+    wanted = sorted({_bucket(limit): limit.limit for limit in limits}.items())
+    try:
+        with transaction.atomic():
+            for bucket, limit in wanted:
+                FormRateCounter.objects.get_or_create(
+                    bucket=bucket, window_start=start, defaults={"count": 0}
+                )
+                counter = FormRateCounter.objects.filter(
+                    bucket=bucket, window_start=start, count__lt=limit
+                )
+                if not counter.update(count=F("count") + 1):
+                    raise _UsedUp
+    except _UsedUp:
         return start + WINDOW
-    return None
-
-
-def record(limits: list[Limit], *, now: dt.datetime | None = None) -> None:
-    """Count one accepted submission in each of `limits` (call it in the submission's
-    transaction, so a submission that rolls back is not counted)."""
-    start = _window_start(now or timezone.now())
-    for limit in limits:
-        bucket = _bucket(limit)
-        counter = FormRateCounter.objects.filter(bucket=bucket, window_start=start)
-        if counter.update(count=F("count") + 1):
-            continue
-        try:
-            with transaction.atomic():
-                FormRateCounter.objects.create(bucket=bucket, window_start=start, count=1)
-        except IntegrityError:  # created meanwhile by a concurrent submission
-            counter.update(count=F("count") + 1)
     FormRateCounter.objects.filter(window_start__lt=start - WINDOW).delete()
+    return None

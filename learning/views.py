@@ -186,7 +186,8 @@ class AdminPasswordResetView(auth_views.PasswordResetView):
             ),
             ratelimits.Limit("mail", form.cleaned_data["email"], settings.EMAIL_RATE_LIMIT),
         ]
-        until = ratelimits.refused_until(limits)
+        with transaction.atomic():
+            until = ratelimits.take(limits)
         if until is not None:
             # On the field: the admin's reset template shows the e-mail field's errors.
             form.add_error("email", _refusal_message(until))
@@ -194,8 +195,6 @@ class AdminPasswordResetView(auth_views.PasswordResetView):
             response.status_code = 429
             response["Retry-After"] = str(max(1, int((until - timezone.now()).total_seconds())))
             return response
-        with transaction.atomic():
-            ratelimits.record(limits)
         return super().form_valid(form)
 
 
@@ -214,22 +213,22 @@ def apply(request, slug):
     if request.method == "POST" and form.is_valid():
         # Only accepted applications count: mistakes corrected in the form cost nothing.
         limits = _limits(request, "apply", form.cleaned_data["email"])
-        until = ratelimits.refused_until(limits)
-        if until is not None:
-            return _refusal(request, "learning/apply.html", context, until)
         data = {k: v for k, v in form.cleaned_data.items() if k != "website"}
         try:
             with transaction.atomic():
-                services.application_submit(
-                    cohort=cohort,
-                    data=data,
-                    language=translation.get_language(),
-                    actor=request.user,
-                )
-                ratelimits.record(limits)
+                until = ratelimits.take(limits)
+                if until is None:
+                    services.application_submit(
+                        cohort=cohort,
+                        data=data,
+                        language=translation.get_language(),
+                        actor=request.user,
+                    )
         except DomainError as error:
             form.add_error(error.field, str(error.message))
         else:
+            if until is not None:
+                return _refusal(request, "learning/apply.html", context, until)
             return redirect("learning:applied", slug=cohort.slug)
     return render(request, "learning/apply.html", context, status=400 if form.errors else 200)
 
@@ -248,15 +247,14 @@ def sign_in(request):
     context = {"form": form, "sent": False, "page_title": _("Sign in")}
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
-        limits = _limits(request, "sign-in", email)
-        until = ratelimits.refused_until(limits)
+        with transaction.atomic():
+            until = ratelimits.take(_limits(request, "sign-in", email))
+            if until is None:
+                services.sign_in_link_request(
+                    email=email, language=translation.get_language(), actor=request.user
+                )
         if until is not None:
             return _refusal(request, "learning/sign_in.html", context, until)
-        with transaction.atomic():
-            services.sign_in_link_request(
-                email=email, language=translation.get_language(), actor=request.user
-            )
-            ratelimits.record(limits)
         context["sent"] = True
     return render(request, "learning/sign_in.html", context, status=400 if form.errors else 200)
 

@@ -4,15 +4,17 @@ to come back, and a forged X-Forwarded-For prefix is still the same client."""
 
 import datetime as dt
 import itertools
+import threading
 
 import pytest
 from django.core import mail
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from core.formats import arabic_text_digits
 from core.models import OutboxTask
+from learning import ratelimits
 from learning.models import Application, FormRateCounter
 
 from .conftest import make_application
@@ -183,3 +185,28 @@ def test_the_admin_password_reset_is_rate_limited(client, settings, lang, refusa
     shown = _next_hour() if lang == "en" else arabic_text_digits(_next_hour())
     assert shown in response.content.decode()
     assert len(mail.outbox) == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_submissions_at_the_same_moment_cannot_pass_a_limit_together():
+    # Fifteen sign-in requests for one address at once, limit five: five e-mails, not seven.
+    limit = ratelimits.Limit("mail", "amina@example.org", 5)
+    start = threading.Barrier(15)
+    taken = []
+
+    def submit():
+        try:
+            start.wait(10)
+            with transaction.atomic():
+                taken.append(ratelimits.take([limit]))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit) for _ in range(15)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert len(taken) == 15
+    assert taken.count(None) == 5
