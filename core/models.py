@@ -53,3 +53,20 @@ class OutboxTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_name} #{self.pk}"
+
+
+class LoadedSeed(models.Model):
+    """An object the content loader created (core.loading): its model and natural key as the seeds
+    name it, and its id. Loading again never creates it a second time, whatever staff did with it
+    since: a changed slug or a deletion is theirs to keep."""
+
+    key = models.CharField(max_length=300, unique=True)
+    object_id = models.CharField(max_length=64)
+    loaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("loaded seed object")
+        verbose_name_plural = _("loaded seed objects")
+
+    def __str__(self) -> str:
+        return self.key

@@ -520,12 +520,14 @@ def load(*, stdout=None) -> int:
     return changed
 
 
-def _load_theme(slug: str, values: dict) -> tuple[Theme, bool]:
-    # Through the service, as the admin creates one (an existing theme is staff's: left alone).
-    theme = Theme.objects.filter(slug=slug).first()
-    if theme is not None:
-        return theme, False
-    return services.theme_save(theme=Theme(slug=slug, **values), actor=CONTENT_LOADER), True
+# Themes through their own service, as the admin creates one.
+add_missing_theme = adder(
+    lambda *, obj, actor: services.theme_save(theme=obj, actor=actor), actor=CONTENT_LOADER
+)
+
+
+def _load_theme(slug: str, values: dict) -> tuple[Theme | None, bool]:
+    return add_missing_theme(Theme, lookup={"slug": slug}, values=values)
 
 
 def _load_resource(spec, *, themes, regions, organisations) -> int:
@@ -534,6 +536,7 @@ def _load_resource(spec, *, themes, regions, organisations) -> int:
         return 0
     values = {k: v for k, v in spec.items() if k not in RELATION_FIELDS}
     resource = Resource(identifier=spec["key"], **values)
+    # Themes, regions or a publisher staff deleted since they were loaded are left out.
     resource.publisher = organisations[spec["publisher"]]
     # Fields and choices in one service call: one version in the resource's history.
     services.resource_save(
@@ -541,8 +544,8 @@ def _load_resource(spec, *, themes, regions, organisations) -> int:
         actor=CONTENT_LOADER,
         countries=spec.get("countries", []),
         languages=spec["languages"],
-        themes={themes[slug].pk for slug in spec["themes"]},
-        regions={regions[code].pk for code in spec.get("regions", [])},
+        themes={themes[slug].pk for slug in spec["themes"] if themes[slug]},
+        regions={regions[code].pk for code in spec.get("regions", []) if regions[code]},
     )
     services.resource_publish(
         resource=resource, actor=CONTENT_LOADER, note="loaded from the seed documents"

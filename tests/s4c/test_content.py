@@ -3,7 +3,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from core.models import SiteText
+from core.models import LoadedSeed, SiteText
 
 
 def _load() -> str:
@@ -98,7 +98,9 @@ def test_the_loader_adds_only_what_is_missing():
     session = Session.objects.get(slug="high-level-launch")
     session.title_en = "Opening of South-4-Care (renamed by staff)"
     session.save()
+    # A text added to the seeds since the last load (its key never loaded) is added.
     SiteText.objects.filter(key="action-plan").delete()
+    LoadedSeed.objects.filter(key__startswith="s4c.sitetext:key=action-plan").delete()
 
     _load()
 
@@ -106,6 +108,40 @@ def test_the_loader_adds_only_what_is_missing():
     assert Session.objects.get(pk=session.pk).title_en == (
         "Opening of South-4-Care (renamed by staff)"
     )
+
+
+@pytest.mark.django_db
+def test_what_staff_renamed_or_deleted_is_not_loaded_again():
+    """A slug staff changed, or an object they deleted, is theirs: no second copy next time."""
+    from django.contrib.auth.models import User
+
+    from hub import services as hub_services
+    from hub.models import Organisation, Theme
+    from learning import services as learning_services
+    from learning.models import Session, SessionSpeaker, Speaker
+    from partners.models import ChangeEvent
+
+    _load()
+    staff = User.objects.create_superuser("curator", "curator@example.org", "x")
+    theme = Theme.objects.get(slug="social-solidarity-economy")
+    theme.slug = "sse"
+    hub_services.theme_save(theme=theme, actor=staff)
+    organisation = Organisation.objects.get(slug="ilo")
+    organisation.slug = "ilo-hq"
+    hub_services.organisation_save(organisation=organisation, actor=staff)
+    speaker = Speaker.objects.order_by("pk").first()
+    learning_services.delete_object(obj=speaker, actor=staff)
+    session = Session.objects.filter(speaker_links__isnull=False).order_by("pk").first()
+    learning_services.delete_object(obj=session, actor=staff)  # and its speakers' rows with it
+    models = (Theme, Organisation, Speaker, Session, SessionSpeaker, ChangeEvent)
+    counts = [m.objects.count() for m in models]
+
+    second = _load()
+
+    assert "(0 change(s))" in second, second
+    assert [m.objects.count() for m in models] == counts
+    assert not Theme.objects.filter(slug="social-solidarity-economy").exists()
+    assert not Organisation.objects.filter(slug="ilo").exists()
 
 
 @pytest.mark.django_db(transaction=True)

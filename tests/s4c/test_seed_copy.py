@@ -26,6 +26,8 @@ def _state() -> dict:
                 and not (c.name == "id" or (c.name.endswith("_id") and c.type_code in {20, 23}))
                 and c.name
                 not in {"content_hash", "object_id"}  # a deliverable's public id is its row id
+                # A loaded seed's key names its parent by row id (core.loading).
+                and (table, c.name) != ("s4c_loadedseed", "key")
             ]
             listed = ", ".join(f'"{c}"::text' for c in columns)
             cursor.execute(f'SELECT {listed} FROM "{table}"')
