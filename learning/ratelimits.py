@@ -1,7 +1,7 @@
 """Rate limits of the public forms (apply, sign-in), counted in the database.
 
 Only accepted submissions count: a typo corrected three times costs nothing. Each form has a
-generous limit per client address (`core.net.client_ip`: colleagues behind one office address are
+generous limit per client address (`core.net.client_network`: colleagues behind one office address are
 not one applicant) and every e-mail the portal sends because of a form counts against the
 recipient's address (no e-mail bombing through the sign-in or apply forms, whoever sends them).
 Windows are clock hours, so a refusal can say exactly when to come back.

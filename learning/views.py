@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from core.errors import DomainError
 from core.links import site_domain
-from core.net import client_ip
+from core.net import client_network
 from core.seo import json_ld_script, languages_of
 
 from . import ratelimits, services
@@ -153,7 +153,7 @@ def _limits(request, form: str, email: str) -> list[ratelimits.Limit]:
     """A generous limit per client address and form, and one on e-mails to the address."""
     per_address = {"apply": settings.APPLICATION_RATE_LIMIT, "sign-in": settings.SIGN_IN_RATE_LIMIT}
     return [
-        ratelimits.Limit(f"{form}-address", client_ip(request), per_address[form]),
+        ratelimits.Limit(f"{form}-address", client_network(request), per_address[form]),
         ratelimits.Limit("mail", email, settings.EMAIL_RATE_LIMIT),
     ]
 
@@ -181,7 +181,7 @@ class AdminPasswordResetView(auth_views.PasswordResetView):
         limits = [
             ratelimits.Limit(
                 "password-reset-address",
-                client_ip(self.request),
+                client_network(self.request),
                 settings.PASSWORD_RESET_RATE_LIMIT,
             ),
             ratelimits.Limit("mail", form.cleaned_data["email"], settings.EMAIL_RATE_LIMIT),

@@ -18,7 +18,7 @@ from rest_framework.authentication import BaseAuthentication
 from rest_framework.exceptions import AuthenticationFailed, Throttled
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
 
-from core.net import client_ip
+from core.net import client_network
 from partners.models import ApiKey
 
 KEY_PREFIX = "s4c_"
@@ -113,11 +113,11 @@ class ApiKeyAuthentication(BaseAuthentication):
 class AnonymousRateThrottle(AnonRateThrottle):
     """`API_ANON_RATE` per client address, for requests without an API key.
 
-    The address is `core.net.client_ip` (TRUSTED_PROXY_COUNT), not DRF's own reading of
+    The address is `core.net.client_network` (TRUSTED_PROXY_COUNT), not DRF's own reading of
     X-Forwarded-For, which keys on whatever the client wrote into the header."""
 
     def get_ident(self, request):
-        return client_ip(request)
+        return client_network(request)
 
     def get_cache_key(self, request, view):
         if isinstance(request.auth, ApiKey):
@@ -129,7 +129,7 @@ class RefusedKeyThrottle(AnonRateThrottle):
     """A wrong or revoked key spends the anonymous allowance of its address (same bucket)."""
 
     def get_ident(self, request):
-        return client_ip(request)
+        return client_network(request)
 
     def get_cache_key(self, request, view):
         # request.auth is being computed: reading it here would recurse.
@@ -142,7 +142,7 @@ class ApiKeyRateThrottle(SimpleRateThrottle):
     scope = "api_key"
 
     def get_ident(self, request):
-        return client_ip(request)
+        return client_network(request)
 
     def get_cache_key(self, request, view):
         if not isinstance(request.auth, ApiKey):

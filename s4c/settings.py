@@ -448,7 +448,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 # The same client address as every other limit and log (core/net.py, TRUSTED_PROXY_COUNT).
-AXES_CLIENT_IP_CALLABLE = "core.net.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.net.client_network"
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

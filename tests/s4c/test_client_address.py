@@ -11,7 +11,7 @@ from django.test import RequestFactory
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
 
-from core.net import client_ip
+from core.net import client_ip, client_network
 
 pytestmark = pytest.mark.django_db
 
@@ -105,6 +105,44 @@ def test_rotating_x_forwarded_for_does_not_escape_the_admin_lockout(client, sett
     from axes.models import AccessAttempt
 
     assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {CLIENT}
+
+
+@pytest.mark.parametrize(
+    ("address", "network"),
+    [
+        ("203.0.113.7", "203.0.113.7"),
+        ("2001:db8:1:2::1", "2001:db8:1:2::"),
+        ("2001:db8:1:2:ffff:ffff:ffff:ffff", "2001:db8:1:2::"),
+        ("::ffff:203.0.113.7", "203.0.113.7"),
+    ],
+)
+def test_limits_count_an_ipv6_client_by_its_network(address, network):
+    assert client_network(RequestFactory().get("/", REMOTE_ADDR=address)) == network
+
+
+def test_hopping_within_an_ipv6_network_does_not_escape_the_limits(client, settings, tiny_rates):
+    settings.TRUSTED_PROXY_COUNT = 1
+    hops = (f"2001:db8:1:2::{n:x}" for n in itertools.count(1))
+    statuses = [
+        client.get(
+            "/api/v1/themes/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=next(hops)
+        ).status_code
+        for _ in range(4)
+    ]
+    assert statuses == [200, 200, 429, 429]
+    settings.AXES_ENABLED = True
+    settings.AXES_FAILURE_LIMIT = 3
+    get_user_model().objects.create_superuser("curator-admin", "a@example.org", "a-long-password!")
+    logins = [
+        client.post(
+            "/en/admin/login/?next=/en/admin/",
+            {"username": "curator-admin", "password": "wrong-password"},
+            REMOTE_ADDR=PROXY,
+            HTTP_X_FORWARDED_FOR=next(hops),
+        ).status_code
+        for _ in range(4)
+    ]
+    assert logins[-2:] == [429, 429]
 
 
 def test_the_request_log_names_the_client_address(client, settings, caplog):
