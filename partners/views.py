@@ -5,14 +5,14 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api.base import PublicAutoSchema
+from core.api.base import PublicAutoSchema, StrictFormatMixin, check_parameters
 from partners.capture import sweep
 from partners.models import ChangeEvent, FeedEpoch
 
 PAGE = 500
 
 
-class ChangeFeedView(APIView):
+class ChangeFeedView(StrictFormatMixin, APIView):
     """An ordered feed of every change to public objects; `next` is never null."""
 
     schema = PublicAutoSchema()
@@ -58,11 +58,7 @@ class ChangeFeedView(APIView):
         },
     )
     def get(self, request):
-        unknown = sorted(set(request.query_params) - {"since"})
-        if unknown:
-            raise ValidationError(
-                {unknown[0]: [_("Unknown parameter “%(name)s”.") % {"name": unknown[0]}]}
-            )
+        check_parameters(request, accepted={"since", "format"})
         cursor = FeedEpoch.parse_cursor(request.query_params.get("since", "0"))
         if cursor is None:
             raise ValidationError(
