@@ -172,6 +172,11 @@ def _arguments(params) -> tuple[str, dict[str, str]]:  # noqa: PLR0912 - one per
         raise OaiError("badArgument", _("This is not a metadata prefix."))
     if "set" in arguments and not _SET_SPEC.fullmatch(arguments["set"]):
         raise OaiError("badArgument", _("This is not a set of this repository."))
+    for name in ("from", "until"):
+        if name in arguments:
+            # Checked here, before any verb runs: an empty or malformed date is a badArgument
+            # (echoed, `from=""` would break the schema's UTCdatetimeType).
+            _parse_date(arguments[name], name)
     return verb, {"verb": verb, **arguments}
 
 

@@ -499,6 +499,12 @@ def test_sets_select_by_theme_and_type(oai, published, make_theme, committed):
         ("verb=ListRecords&metadataPrefix=oai_dc&from=2025-09-02&until=2025-09-01", "badArgument"),
         ("verb=ListRecords&metadataPrefix=bad%20prefix", "badArgument"),
         ("verb=ListRecords&metadataPrefix=oai_dc&set=no%20set", "badArgument"),
+        # Empty values are not arguments left out: `<request from="">` is not valid OAI-PMH.
+        ("verb=ListRecords&metadataPrefix=oai_dc&set=", "badArgument"),
+        ("verb=ListRecords&metadataPrefix=oai_dc&from=", "badArgument"),
+        ("verb=ListIdentifiers&metadataPrefix=oai_dc&until=", "badArgument"),
+        ("verb=ListRecords&metadataPrefix=oai_dc&from=&until=2025-09-01", "badArgument"),
+        ("verb=ListRecords&metadataPrefix=marc21&until=", "badArgument"),
         ("verb=ListRecords&resumptionToken=abc&metadataPrefix=oai_dc", "badArgument"),
         ("verb=ListIdentifiers&metadataPrefix=oai_dc&identifier=x", "badArgument"),
         ("verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:localhost:%25%25", "badArgument"),
