@@ -27,6 +27,7 @@ from lxml import etree
 
 from core.bilingual import LANGUAGE_CODES, bilingual_dict
 from core.links import absolute_url
+from core.seo import languages_of
 
 from . import selectors
 from .models import Resource, Theme
@@ -430,7 +431,9 @@ def dublin_core(resource: Resource):
             _dc(dc, "type", str(resource.get_resource_type_display()), code)
     if resource.file:
         _dc(dc, "format", mimetypes.guess_type(resource.file.name)[0] or "")
-    for code in LANGUAGE_CODES:
+    # The pages the resource has (the sitemap's and the pages' own rule): an English-only
+    # resource's /ar/ page is canonical to its /en/ one, so it is not advertised.
+    for code in languages_of(resource, "title"):
         with translation.override(code):
             _dc(dc, "identifier", absolute_url(resource.get_absolute_url()), code)
     if resource.external_url:

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from core.permissions import SYSTEM
+from core.seo import languages_of
 from hub import services
 from hub.models import Organisation, Region, Resource
 from partners.models import PublicState
@@ -283,6 +284,26 @@ def test_get_record_is_bilingual_dublin_core(oai, content):
     every = oai(verb="ListRecords", metadataPrefix="oai_dc")
     records = every.findall("o:ListRecords/o:record", NS)
     assert len(records) == Resource.objects.published().count() > 1
+
+
+@pytest.mark.parametrize(
+    ("titles", "languages"), [({"title_ar": ""}, ["en"]), ({"title_en": ""}, ["ar"])]
+)
+def test_a_record_links_only_the_pages_its_resource_has(
+    oai, committed, make_resource, titles, languages
+):
+    # A resource without an Arabic title has no Arabic page (its /ar/ page is canonical to the
+    # English one, and the sitemap leaves it out): the record does not advertise it either.
+    fields = {"title_en": "Care leave", "title_ar": "إجازة الرعاية", **titles}
+    resource = committed(make_resource, fields.pop("title_en"), **fields)
+    document = oai(
+        verb="GetRecord", identifier=PREFIX + resource.identifier, metadataPrefix="oai_dc"
+    )
+    identifiers = document.xpath("//dc:identifier", namespaces={"dc": NS["dc"]})
+    assert [(e.get(LANG), e.text) for e in identifiers] == [
+        (code, f"http://localhost:8000/{code}/hub/{resource.identifier}/") for code in languages
+    ]
+    assert languages_of(resource, "title") == languages  # the sitemap's and the pages' rule
 
 
 def test_user_text_is_escaped_and_control_characters_dropped(oai, published, committed):
