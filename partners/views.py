@@ -23,7 +23,8 @@ class ChangeFeedView(StrictFormatMixin, APIView):
                 "since",
                 {"type": "string", "pattern": "^([1-9][0-9]{0,8}-)?[0-9]{1,18}$"},
                 description=(
-                    "The `next` cursor of the previous page. A cursor given before the feed was "
+                    "The `next` cursor of the previous page (0: the start). A cursor beyond the "
+                    "feed's head (one it never gave) is a 400; one given before the feed was "
                     "restored from a backup (an earlier `epoch`) answers 409: re-crawl."
                 ),
             )

@@ -464,7 +464,15 @@ def reference_filter(*, parameter: str, pattern: str = SLUG_PATTERN, **kwargs) -
 
 
 # A cursor as DRF writes it: standard base64 (then percent-encoded in the URL).
-CURSOR_SCHEMA = {"type": "string", "pattern": "^[A-Za-z0-9+/]+={0,2}$"}
+# A cursor is opaque: the padded base64 DRF writes of `o=…`, `r=…` or `p=…` (offset, reverse,
+# position), valid only as the server gave it in a `next` or `previous` link; any other is a 400.
+CURSOR_SCHEMA = {
+    "type": "string",
+    "pattern": (
+        "^(?:bz0|cj0|cD0)[A-Za-z0-9+/](?:[A-Za-z0-9+/]{4})*"
+        "(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"
+    ),
+}
 
 
 class StrictCursorPagination(CursorPagination):
@@ -517,7 +525,8 @@ class StrictCursorPagination(CursorPagination):
             if parameter["name"] == self.cursor_query_param:
                 parameter["schema"] = dict(CURSOR_SCHEMA)
                 parameter["description"] = (
-                    "The position in the list: use the `next` and `previous` links as given."
+                    "The position in the list, opaque: use the `next` and `previous` links as "
+                    "given. A cursor the server did not give (or gave for another order) is a 400."
                 )
             if parameter["name"] == self.page_size_query_param:
                 parameter["schema"] = {
