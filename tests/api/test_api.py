@@ -227,6 +227,27 @@ def test_conditional_requests(client, content):
     )
 
 
+@pytest.mark.parametrize(
+    "path", ["/api/v1/", "/api/v1/changes/", "/api/v1/schema/", "/api/v1/docs/"]
+)
+def test_if_none_match_star_is_a_304_where_there_is_no_etag(client, content, path):
+    # RFC 9110 13.1.2: `*` matches any current representation, ETag or none.
+    assert client.get(path).status_code == 200
+    for value in ("*", '"other", *'):
+        for method in (client.get, client.head):
+            response = method(path, headers={"If-None-Match": value})
+            assert response.status_code == 304, (method, value)
+            assert response.content == b""
+    assert client.get(path, headers={"If-None-Match": '"other"'}).status_code == 200
+    if path in ("/api/v1/", "/api/v1/changes/"):  # not for a request that is wrong
+        assert client.get(f"{path}?foo=1", headers={"If-None-Match": "*"}).status_code == 400
+
+
+def test_if_none_match_star_is_not_a_304_outside_the_api_nor_for_errors(client, content):
+    assert client.get("/api/v1/nothing/", headers={"If-None-Match": "*"}).status_code == 404
+    assert client.get("/en/", headers={"If-None-Match": "*"}).status_code == 200
+
+
 def test_no_personal_data_ever(client, content):
     cohort = Application._meta.get_field("cohort").related_model.objects.get(
         slug="learning-hub-2025"
