@@ -11,7 +11,10 @@ library only. It
    the feed from where the previous one stopped (`upsert`: fetch the object's URL and store it;
    `delete`, a 404 or a 410: remove it);
 3. verifies webhooks (`verify_s4c_webhook`, as in the README) so a receiver can call `sync()`
-   as soon as a signed change arrives, instead of polling.
+   as soon as a signed change arrives, instead of polling;
+4. re-crawls when the portal was restored from a backup: the feed then answers 409
+   `feed_epoch_changed` to the stored cursor (an earlier epoch's), and the copy is rebuilt as in 1
+   from the new epoch's start (the 409's `next`), dropping what the new crawl does not list.
 
 Usage:
     python examples/mirror.py https://south4care.example.org mirror.sqlite3 [--api-key s4c_…]
@@ -30,6 +33,16 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from http import HTTPStatus
+
+
+class FeedEpochChanged(Exception):
+    """The change feed's 409: the portal was restored from a backup since the cursor was given."""
+
+    def __init__(self, body: dict):
+        super().__init__(body.get("detail", "feed_epoch_changed"))
+        self.epoch = body["epoch"]
+        self.next = body["next"]  # the new epoch's start
+
 
 # Tries of one request before giving up (a throttled one waits as told between them).
 ATTEMPTS = 5
@@ -75,6 +88,10 @@ class Mirror:
             except urllib.error.HTTPError as error:
                 if error.code in (404, 410):
                     return None
+                if error.code == HTTPStatus.CONFLICT:
+                    body = _json_or_none(error.read())
+                    if isinstance(body, dict) and body.get("code") == "feed_epoch_changed":
+                        raise FeedEpochChanged(body) from None
                 # Throttled: wait as told, then retry.
                 if error.code == HTTPStatus.TOO_MANY_REQUESTS and attempt < ATTEMPTS - 1:
                     time.sleep(float(error.headers.get("Retry-After", "1")))
@@ -108,16 +125,43 @@ class Mirror:
     # --- syncing ----------------------------------------------------------------------------
 
     def sync(self) -> int:
-        """Crawl on the first run, then follow the change feed; returns the changes applied."""
+        """Crawl on the first run, then follow the change feed; returns the changes applied.
+
+        After a restore of the portal (the feed's 409 to the stored cursor), re-crawl from the new
+        epoch's start: the objects the restore changed or removed are then right again."""
         if self._state("cursor") is None:
-            head = self._feed_head()  # before the crawl: nothing changed during it is missed
+            self._crawl_from("0")
+        applied = 0
+        for _ in range(ATTEMPTS):
+            try:
+                return applied + self.follow_changes()
+            except FeedEpochChanged as changed:
+                # Another restore during the re-crawl answers 409 again: re-crawl again.
+                try:
+                    applied += self._crawl_from(changed.next)
+                except FeedEpochChanged:
+                    continue
+        raise RuntimeError("the change feed kept changing epochs: try again later")
+
+    def _crawl_from(self, start: str) -> int:
+        """A full copy: the feed's head from `start`, noted *before* the crawl (nothing changed
+        during it is missed), then every collection; the objects the crawl does not list are
+        dropped. The copy and the cursor are committed together. Returns the objects that were
+        added, changed or dropped."""
+        head = self._feed_head(start)
+        before = self.objects()
+        try:
+            self.db.execute("DELETE FROM object")
             self.crawl()
             self._set_state("cursor", head)
-            self.db.commit()
-        return self.follow_changes()
+        except BaseException:
+            self.db.rollback()  # the previous copy and cursor stay, whole
+            raise
+        after = self.objects()
+        self.db.commit()
+        return sum(before.get(key) != after.get(key) for key in before.keys() | after.keys())
 
-    def _feed_head(self) -> str:
-        cursor = "0"
+    def _feed_head(self, cursor: str = "0") -> str:
         while True:
             page = self._get(f"{self.api}changes/?since={cursor}")
             if not page["results"]:
@@ -181,6 +225,13 @@ class Mirror:
         self.db.execute("INSERT INTO seen_event (id) VALUES (?)", (event,))
         self.db.commit()
         return True
+
+
+def _json_or_none(raw: bytes):
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return None
 
 
 def _kind(collection: str) -> str:

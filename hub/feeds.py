@@ -2,8 +2,11 @@
 
 Entries are identified by the absolute address of the resource's page (an IRI, as RFC 4287
 requires; the RSS guid is the same permalink) and dated by the resource's publication: its day
-when known, else the first day of its month or year. Atom's `updated` is when the portal last
-changed the entry.
+when known, else the first day of its month or year. An entry's `updated` is when its public
+representation last changed (the change feed's ledger); the feed's own (Atom `updated`, RSS
+`lastBuildDate`) is when the feed last changed: the latest change of a resource in public (an
+entry edited, or one leaving the feed), never later than now. It is not the newest publication
+date, which can lie in the future and does not move when an entry is edited.
 
 Feeds answer 304 to `If-None-Match` (an ETag of the exact body) and to `If-Modified-Since`. The
 latter has a resolution of one second, so `Last-Modified` is sent only once a full second has
@@ -16,7 +19,7 @@ import hashlib
 import math
 
 from django.contrib.syndication.views import Feed
-from django.db.models import F, Max
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -28,7 +31,7 @@ from core.bilingual import translated_value
 from core.seo import absolute_url, languages_of, page_links
 
 from .models import Organisation, Resource
-from .selectors import resources_published
+from .selectors import resources_for_feed, resources_public_changed_at
 
 
 def _last_change() -> dt.datetime | None:
@@ -42,11 +45,27 @@ def _last_change() -> dt.datetime | None:
     return max(times) if times else None
 
 
+class _ChangedAt:
+    """A feed generator whose own date is the feed's last change (`get_feed`), not Django's
+    latest entry date (the newest publication or update, possibly in the future)."""
+
+    def latest_post_date(self):
+        return self.feed.get("changed_at") or super().latest_post_date()
+
+
+class _Rss(_ChangedAt, Rss201rev2Feed):
+    pass
+
+
+class _Atom(_ChangedAt, Atom1Feed):
+    pass
+
+
 class LatestResourcesRss(Feed):
     """Every link is absolute already (`core.links`): Django's feeds would otherwise complete them
     with the request's Host header, which a client chooses, and the feed is cached for everyone."""
 
-    feed_type = Rss201rev2Feed
+    feed_type = _Rss
     url_name = "hub:feed-rss"
 
     def __call__(self, request, *args, **kwargs):
@@ -82,18 +101,15 @@ class LatestResourcesRss(Feed):
         )
 
     def items(self):
-        # Newest by the document's own publication date, not by when it reached the hub (a
-        # content load publishes everything at once).
-        return (
-            resources_published()
-            .select_related("publisher")
-            .order_by(
-                F("publication_year").desc(),
-                F("publication_month").desc(nulls_last=True),
-                F("publication_day").desc(nulls_last=True),
-                "-pk",
-            )[:30]
-        )
+        return resources_for_feed(limit=30)
+
+    def get_feed(self, obj, request):
+        feed = super().get_feed(obj, request)
+        stamps = [item["updateddate"] for item in feed.items if item.get("updateddate")]
+        stamps.append(resources_public_changed_at())
+        stamps = [stamp for stamp in stamps if stamp is not None]
+        feed.feed["changed_at"] = min(max(stamps), timezone.now()) if stamps else None
+        return feed
 
     def item_title(self, item):
         return translated_value(item, "title").text
@@ -116,14 +132,14 @@ class LatestResourcesRss(Feed):
         )
 
     def item_updateddate(self, item):
-        return item.updated_at
+        return item.public_updated_at or item.updated_at
 
     def item_author_name(self, item):
         return translated_value(item.publisher, "name").text if item.publisher else None
 
 
 class LatestResourcesAtom(LatestResourcesRss):
-    feed_type = Atom1Feed
+    feed_type = _Atom
     url_name = "hub:feed-atom"
 
     def subtitle(self):

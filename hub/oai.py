@@ -27,6 +27,7 @@ from lxml import etree
 
 from core.bilingual import LANGUAGE_CODES, bilingual_dict
 from core.links import absolute_url
+from core.seo import languages_of
 
 from . import selectors
 from .models import Resource, Theme
@@ -172,6 +173,11 @@ def _arguments(params) -> tuple[str, dict[str, str]]:  # noqa: PLR0912 - one per
         raise OaiError("badArgument", _("This is not a metadata prefix."))
     if "set" in arguments and not _SET_SPEC.fullmatch(arguments["set"]):
         raise OaiError("badArgument", _("This is not a set of this repository."))
+    for name in ("from", "until"):
+        if name in arguments:
+            # Checked here, before any verb runs: an empty or malformed date is a badArgument
+            # (echoed, `from=""` would break the schema's UTCdatetimeType).
+            _parse_date(arguments[name], name)
     return verb, {"verb": verb, **arguments}
 
 
@@ -425,7 +431,9 @@ def dublin_core(resource: Resource):
             _dc(dc, "type", str(resource.get_resource_type_display()), code)
     if resource.file:
         _dc(dc, "format", mimetypes.guess_type(resource.file.name)[0] or "")
-    for code in LANGUAGE_CODES:
+    # The pages the resource has (the sitemap's and the pages' own rule): an English-only
+    # resource's /ar/ page is canonical to its /en/ one, so it is not advertised.
+    for code in languages_of(resource, "title"):
         with translation.override(code):
             _dc(dc, "identifier", absolute_url(resource.get_absolute_url()), code)
     if resource.external_url:

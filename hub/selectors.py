@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Min, Prefetch, Q, QuerySet
+from django.db.models import F, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import translation
 from django_countries import countries as all_countries
 
@@ -31,6 +31,32 @@ from .search_backends import FACETS, SORTS, ListSummary, search_backend
 
 def resources_published() -> QuerySet[Resource]:
     return Resource.objects.published()
+
+
+def resources_for_feed(*, limit: int) -> list[Resource]:
+    """The feeds' entries: the newest by the document's own publication date (not by when it
+    reached the hub: a content load publishes everything at once), each with `public_updated_at`,
+    when its public representation last changed (the change feed's ledger)."""
+    public_updated_at = PublicState.objects.filter(
+        kind="resource", object_id=OuterRef("identifier")
+    ).values("updated_at")[:1]
+    return list(
+        resources_published()
+        .select_related("publisher")
+        .annotate(public_updated_at=Subquery(public_updated_at))
+        .order_by(
+            F("publication_year").desc(),
+            F("publication_month").desc(nulls_last=True),
+            F("publication_day").desc(nulls_last=True),
+            "-pk",
+        )[:limit]
+    )
+
+
+def resources_public_changed_at():
+    """When a resource last changed in public, including one that stopped being public (its
+    tombstone keeps the date): a feed's entries cannot have changed later."""
+    return PublicState.objects.filter(kind="resource").aggregate(latest=Max("updated_at"))["latest"]
 
 
 def organisation_for_display(*, slug: str):

@@ -5,14 +5,14 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api.base import PublicAutoSchema
+from core.api.base import PublicAutoSchema, StrictFormatMixin, check_parameters
 from partners.capture import sweep
 from partners.models import ChangeEvent, FeedEpoch
 
 PAGE = 500
 
 
-class ChangeFeedView(APIView):
+class ChangeFeedView(StrictFormatMixin, APIView):
     """An ordered feed of every change to public objects; `next` is never null."""
 
     schema = PublicAutoSchema()
@@ -23,7 +23,8 @@ class ChangeFeedView(APIView):
                 "since",
                 {"type": "string", "pattern": "^([1-9][0-9]{0,8}-)?[0-9]{1,18}$"},
                 description=(
-                    "The `next` cursor of the previous page. A cursor given before the feed was "
+                    "The `next` cursor of the previous page (0: the start). A cursor beyond the "
+                    "feed's head (one it never gave) is a 400; one given before the feed was "
                     "restored from a backup (an earlier `epoch`) answers 409: re-crawl."
                 ),
             )
@@ -58,11 +59,7 @@ class ChangeFeedView(APIView):
         },
     )
     def get(self, request):
-        unknown = sorted(set(request.query_params) - {"since"})
-        if unknown:
-            raise ValidationError(
-                {unknown[0]: [_("Unknown parameter “%(name)s”.") % {"name": unknown[0]}]}
-            )
+        check_parameters(request, accepted={"since", "format"})
         cursor = FeedEpoch.parse_cursor(request.query_params.get("since", "0"))
         if cursor is None:
             raise ValidationError(

@@ -108,6 +108,8 @@ MIDDLEWARE = [
     # middleware that reads or caches the body, so the page cache stores plain responses and
     # each visitor's copy is padded anew.
     "django.middleware.gzip.GZipMiddleware",
+    # `If-None-Match: *` on the API's answers without an ETag (the root, the feed, the schema).
+    "core.api.conditional.AnyRepresentationMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

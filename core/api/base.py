@@ -17,6 +17,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.db.models.query_utils import DeferredAttribute
+from django.http import Http404
 from django.urls import NoReverseMatch
 from django.utils import translation
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
@@ -463,7 +464,15 @@ def reference_filter(*, parameter: str, pattern: str = SLUG_PATTERN, **kwargs) -
 
 
 # A cursor as DRF writes it: standard base64 (then percent-encoded in the URL).
-CURSOR_SCHEMA = {"type": "string", "pattern": "^[A-Za-z0-9+/]+={0,2}$"}
+# A cursor is opaque: the padded base64 DRF writes of `o=…`, `r=…` or `p=…` (offset, reverse,
+# position), valid only as the server gave it in a `next` or `previous` link; any other is a 400.
+CURSOR_SCHEMA = {
+    "type": "string",
+    "pattern": (
+        "^(?:bz0|cj0|cD0)[A-Za-z0-9+/](?:[A-Za-z0-9+/]{4})*"
+        "(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"
+    ),
+}
 
 
 class StrictCursorPagination(CursorPagination):
@@ -516,7 +525,8 @@ class StrictCursorPagination(CursorPagination):
             if parameter["name"] == self.cursor_query_param:
                 parameter["schema"] = dict(CURSOR_SCHEMA)
                 parameter["description"] = (
-                    "The position in the list: use the `next` and `previous` links as given."
+                    "The position in the list, opaque: use the `next` and `previous` links as "
+                    "given. A cursor the server did not give (or gave for another order) is a 400."
                 )
             if parameter["name"] == self.page_size_query_param:
                 parameter["schema"] = {
@@ -608,13 +618,62 @@ class StatesMixin:
         return page
 
 
-class PublicReadViewSet(viewsets.ReadOnlyModelViewSet):
+def check_parameters(request, *, accepted, free_text=frozenset()) -> None:
+    """The one rule for an API endpoint's query string: a parameter it does not take is a 400
+    naming it, and so is an empty value of any parameter but free text (`q`). Lists, items, the
+    root and the change feed all apply it (each with the parameters it takes)."""
+    unknown = sorted(set(request.query_params) - set(accepted))
+    if unknown:
+        raise ValidationError(
+            {unknown[0]: [_("Unknown parameter “%(name)s”.") % {"name": unknown[0]}]}
+        )
+    check_values(request, free_text=free_text)
+
+
+def check_values(request, *, free_text=frozenset()) -> None:
+    """An empty value is a 400 for every parameter but free text (django-filter would ignore
+    `?type=` silently, DRF `?cursor=`), as the schema says."""
+    empty = sorted(
+        name
+        for name in set(request.query_params) - set(free_text)
+        if any(value == "" for value in request.query_params.getlist(name))
+    )
+    if empty:
+        raise ValidationError({empty[0]: [_("This parameter needs a value.")]})
+
+
+class StrictFormatMixin:
+    """`?format=` naming no format the view renders is a 400 naming the parameter (DRF answers
+    a 404, "Not found.", as if the address did not exist)."""
+
+    def perform_content_negotiation(self, request, force=False):
+        try:
+            return super().perform_content_negotiation(request, force)
+        except Http404:
+            name = api_settings.URL_FORMAT_OVERRIDE
+            value = request.query_params.get(name) if name else None
+            if value is None:
+                raise
+            choices = ", ".join(renderer.format for renderer in self.get_renderers())
+            raise ValidationError(
+                {
+                    name: [
+                        _("Unknown format “%(format)s”: use one of %(choices)s.")
+                        % {"format": value, "choices": choices}
+                    ]
+                }
+            ) from None
+
+
+class PublicReadViewSet(StrictFormatMixin, viewsets.ReadOnlyModelViewSet):
     """Read-only collection with `?lang=`, strict parameters and conditional requests."""
 
     pagination_class = StrictCursorPagination
     schema = PublicAutoSchema()
     # Parameters every collection accepts besides its filters (and `ordering`, see below).
     common_parameters = frozenset({"lang", "cursor", "page_size", "format"})
+    # What an object's own URL takes.
+    item_parameters = frozenset({"lang", "format"})
     # `?ordering=` value → the order it means, ending with the primary key (a cursor needs a
     # total order). A collection without any offers no `ordering` parameter: newest first.
     orderings: ClassVar[dict[str, tuple[str, ...]]] = {}
@@ -642,12 +701,14 @@ class PublicReadViewSet(viewsets.ReadOnlyModelViewSet):
         self.filter_parameters = set(getattr(self, "filterset_fields", None) or ()) | (
             self._filterset_parameters()
         )
-        accepted = self.common_parameters | ({"ordering"} if self.orderings else set())
-        unknown = sorted(set(request.query_params) - accepted - self.filter_parameters)
-        if unknown:
-            raise ValidationError(
-                {unknown[0]: [_("Unknown parameter “%(name)s”.") % {"name": unknown[0]}]}
-            )
+        if not getattr(self, "detail", False):
+            accepted = self.common_parameters | ({"ordering"} if self.orderings else set())
+            accepted |= self.filter_parameters
+        else:
+            # An object takes only what changes its representation: cursors, page sizes,
+            # orderings and filters are a list's (a 400 here too, not silently ignored).
+            accepted = self.item_parameters
+        check_parameters(request, accepted=accepted, free_text=self._free_text_filters())
         ordering = ",".join(request.query_params.getlist("ordering"))
         if ordering and ordering not in self.orderings:
             raise ValidationError(
@@ -658,15 +719,6 @@ class PublicReadViewSet(viewsets.ReadOnlyModelViewSet):
                     ]
                 }
             )
-        empty = sorted(
-            name
-            for name in set(request.query_params) - self._free_text_filters()
-            if any(value == "" for value in request.query_params.getlist(name))
-        )
-        if empty:
-            # One rule for every parameter but free text (`q`): an empty value is a 400, as the
-            # schema says (django-filter would ignore `?type=` silently, DRF `?cursor=`).
-            raise ValidationError({empty[0]: [_("This parameter needs a value.")]})
 
     def _free_text_filters(self) -> set[str]:
         """Filters that take any text (where an empty one means "no filter")."""
@@ -732,7 +784,6 @@ class PublicReadViewSet(viewsets.ReadOnlyModelViewSet):
         return response
 
     def retrieve(self, request, *args, **kwargs):
-        from django.http import Http404
 
         cached = self._cached_answer(request)
         if cached is not None:

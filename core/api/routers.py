@@ -2,21 +2,38 @@
 
 from typing import ClassVar
 
-from rest_framework.reverse import reverse
+from django.urls import NoReverseMatch, reverse
+from rest_framework.response import Response
 from rest_framework.routers import APIRootView, DefaultRouter
 
+from core.api.base import StrictFormatMixin, check_parameters
+from core.links import absolute_url
 
-class RootView(APIRootView):
+
+class RootView(StrictFormatMixin, APIRootView):
     """The API's collections, and what a client needs besides them (`Router.links`: the change
-    feed to sync from a cursor, the OpenAPI schema and its documentation)."""
+    feed to sync from a cursor, the OpenAPI schema and its documentation). Every link is on the
+    configured site (core.links), as the collections' own `url`s and `next` links are, never on
+    the request's Host header."""
 
     links: ClassVar[dict[str, str]] = {}
 
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        check_parameters(request, accepted={"format"})
+
     def get(self, request, *args, **kwargs):
-        response = super().get(request, *args, **kwargs)
+        namespace = request.resolver_match.namespace
+        data = {}
+        for name, url_name in self.api_root_dict.items():
+            try:
+                path = reverse(f"{namespace}:{url_name}" if namespace else url_name)
+            except NoReverseMatch:  # as DRF's root: a collection with no list route
+                continue
+            data[name] = absolute_url(path, request=request)
         for name, url_name in self.links.items():
-            response.data[name] = reverse(url_name, request=request)
-        return response
+            data[name] = absolute_url(reverse(url_name), request=request)
+        return Response(data)
 
 
 class Router(DefaultRouter):

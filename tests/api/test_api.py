@@ -131,6 +131,47 @@ def test_bad_parameters_are_a_400_naming_the_parameter(client, content, params, 
     assert parameter in response.json()
 
 
+@pytest.mark.parametrize(
+    ("path", "params", "parameter"),
+    [
+        # An object takes only `lang` and `format`: a list's parameters are not ignored there.
+        ("/api/v1/resources/south-4-care-launch-2025/", {"page_size": "0"}, "page_size"),
+        ("/api/v1/resources/south-4-care-launch-2025/", {"cursor": "zzz"}, "cursor"),
+        ("/api/v1/resources/south-4-care-launch-2025/", {"q": "x"}, "q"),
+        ("/api/v1/themes/care-economy/", {"ordering": "created_at"}, "ordering"),
+        ("/api/v1/resources/south-4-care-launch-2025/", {"lang": ""}, "lang"),
+        # The root and the feed follow the same rule.
+        ("/api/v1/", {"foo": "1"}, "foo"),
+        ("/api/v1/", {"format": ""}, "format"),
+        ("/api/v1/changes/", {"foo": "1"}, "foo"),
+        # A format no renderer gives is a 400 naming `format`, not a 404 "Not found.".
+        ("/api/v1/", {"format": "xml"}, "format"),
+        ("/api/v1/resources/", {"format": "xml"}, "format"),
+        ("/api/v1/resources/south-4-care-launch-2025/", {"format": "xml"}, "format"),
+        ("/api/v1/changes/", {"format": "xml"}, "format"),
+    ],
+)
+def test_items_the_root_and_the_feed_refuse_parameters_they_do_not_take(
+    client, content, path, params, parameter
+):
+    response = client.get(path, params)
+    assert response.status_code == 400
+    assert list(response.json()) == [parameter]
+
+
+def test_an_unknown_format_is_named_in_the_clients_language(client, content):
+    response = client.get("/api/v1/", {"format": "xml"}, headers={"accept-language": "ar"})
+    assert response.status_code == 400
+    assert response.json() == {"format": ["الصيغة «xml» غير معروفة: استخدم إحدى القيم json."]}
+
+
+def test_items_the_root_and_the_feed_take_their_own_parameters(client, content):
+    item = "/api/v1/resources/south-4-care-launch-2025/"
+    assert client.get(item, {"lang": "ar", "format": "json"}).status_code == 200
+    assert client.get("/api/v1/", {"format": "json"}).status_code == 200
+    assert client.get("/api/v1/changes/", {"since": "0", "format": "json"}).status_code == 200
+
+
 def test_unknown_ids_404_and_writes_405(client, content):
     assert client.get("/api/v1/resources/no-such-thing/").status_code == 404
     assert client.post("/api/v1/resources/", {}, content_type="application/json").status_code == 405
@@ -184,6 +225,27 @@ def test_conditional_requests(client, content):
         client.get("/api/v1/resources/", headers={"if-none-match": listing["ETag"]}).status_code
         == 304
     )
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/", "/api/v1/changes/", "/api/v1/schema/", "/api/v1/docs/"]
+)
+def test_if_none_match_star_is_a_304_where_there_is_no_etag(client, content, path):
+    # RFC 9110 13.1.2: `*` matches any current representation, ETag or none.
+    assert client.get(path).status_code == 200
+    for value in ("*", '"other", *'):
+        for method in (client.get, client.head):
+            response = method(path, headers={"If-None-Match": value})
+            assert response.status_code == 304, (method, value)
+            assert response.content == b""
+    assert client.get(path, headers={"If-None-Match": '"other"'}).status_code == 200
+    if path in ("/api/v1/", "/api/v1/changes/"):  # not for a request that is wrong
+        assert client.get(f"{path}?foo=1", headers={"If-None-Match": "*"}).status_code == 400
+
+
+def test_if_none_match_star_is_not_a_304_outside_the_api_nor_for_errors(client, content):
+    assert client.get("/api/v1/nothing/", headers={"If-None-Match": "*"}).status_code == 404
+    assert client.get("/en/", headers={"If-None-Match": "*"}).status_code == 200
 
 
 def test_no_personal_data_ever(client, content):

@@ -1,16 +1,19 @@
 """examples/mirror.py, the reference consumer, against the portal under gunicorn (DEBUG off, page
 and API caches on, tests/live_portal.py) on this test's database: a first sync (crawl plus the
 changes made during it), then publish / edit / archive through the services, each followed from
-the change feed or a signed webhook; after every step the copy equals a fresh crawl.
+the change feed or a signed webhook; after every step the copy equals a fresh crawl. Then a
+backup, edits and a restore: the mirror re-crawls on the feed's 409 and ends an exact copy again.
 
 STEPS is the sequence of writes: extend it (cascades, renames, m2m…) as change capture grows."""
 
 import importlib.util
+import io
 import json
 import time
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 from core.permissions import SYSTEM
 from hub import services as hub_services
@@ -133,3 +136,45 @@ def test_a_signed_webhook_makes_the_mirror_sync_and_a_forged_one_does_not(portal
     assert mirror.objects() == _fresh(portal, tmp_path, "fresh-b")
     stale = {**headers, "X-S4C-Timestamp": str(int(time.time()) - 600)}
     assert mirror_module.verify_s4c_webhook("the-secret", stale, body) is False
+
+
+def test_after_a_restore_the_mirror_re_crawls_and_ends_an_exact_copy(portal, tmp_path):
+    """A restore starts a new feed epoch: the stored cursor answers 409 `feed_epoch_changed`,
+    and the mirror re-crawls, dropping what the restore took away (a resource published after
+    the backup) and taking back what it changed (an edit made after the backup)."""
+    mirror = Mirror(portal, str(tmp_path / "mirror.sqlite3"))
+    mirror.sync()
+    archive = tmp_path / "backup.tar.gz"
+    call_command("backup", output=archive, stdout=io.StringIO())
+    publish_a_resource()
+    edit_a_resource()
+    assert mirror.sync() >= 1
+    published = [key for key in mirror.objects() if key[1].startswith("care-leave-policies")]
+    assert len(published) == 1
+    old_cursor = mirror._state("cursor")
+
+    call_command("restore", archive, interactive=False, stdout=io.StringIO())
+
+    with pytest.raises(mirror_module.FeedEpochChanged) as conflict:
+        mirror._get(f"{mirror.api}changes/?since={old_cursor}")
+    assert conflict.value.next == f"{conflict.value.epoch}-0"
+    assert mirror.sync() >= 1
+    copy = mirror.objects()
+    assert published[0] not in copy
+    assert copy[("resource", "south-4-care-launch-2025")]["summary"]["en"] != (
+        "A revised summary of the launch."
+    )
+    assert copy == _fresh(portal, tmp_path, "fresh-restored")
+    assert mirror._state("cursor").startswith(f"{conflict.value.epoch}-")
+    assert mirror.sync() == 0  # the cursor is the new epoch's head
+    # The feed goes on in the new epoch, and a webhook's sync follows it.
+    publish_a_resource()
+    body = json.dumps({"action": "upsert", "type": "resource", "id": "x"}).encode()
+    timestamp = str(int(time.time()))
+    headers = {
+        "X-S4C-Event-Id": "after-restore",
+        "X-S4C-Timestamp": timestamp,
+        "X-S4C-Signature": sign(secret="the-secret", timestamp=timestamp, body=body),
+    }
+    assert mirror.receive_webhook("the-secret", headers, body) is True
+    assert mirror.objects() == _fresh(portal, tmp_path, "fresh-after-restore")

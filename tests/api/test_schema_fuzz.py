@@ -12,6 +12,7 @@ slugs, the feed's cursor) come from schemathesis_hooks.py. Deterministic (a fixe
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -142,6 +143,28 @@ def test_the_schema_documents_every_answer(client):
         "pattern": "^([1-9][0-9]{0,8}-)?[0-9]{1,18}$",
     }
     assert parameters["updated_since"]["minLength"] == 1  # no pattern: it says so itself
+
+
+@pytest.mark.django_db
+def test_the_cursor_is_described_as_the_opaque_value_the_links_give(client, load_content):
+    # The pattern is the padded base64 DRF writes of an offset, a direction or a position:
+    # `cursor=0` (schemathesis's first guess) is not a cursor, and every link's cursor fits it.
+    load_content()
+    paths = client.get("/api/v1/schema/", {"format": "json"}).json()["paths"]
+    for operation in ("/api/v1/themes/", "/api/v1/resources/"):
+        listing = paths[operation]["get"]
+        pattern = {p["name"]: p["schema"] for p in listing["parameters"]}["cursor"]["pattern"]
+        assert "400" in listing["responses"]
+        assert not re.search(pattern, "0")
+        for ordering in (
+            ({}, {"ordering": "created_at"}) if operation.endswith("resources/") else ({},)
+        ):
+            first = client.get(operation, {"page_size": 1, **ordering}).json()
+            second = client.get(first["next"]).json()
+            for link in (first["next"], second["previous"], second["next"]):
+                cursor = parse_qs(urlsplit(link).query)["cursor"][0]
+                assert re.search(pattern, cursor), link
+                assert client.get(link).status_code == 200
 
 
 @pytest.mark.parametrize(

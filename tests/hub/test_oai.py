@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from core.permissions import SYSTEM
+from core.seo import languages_of
 from hub import services
 from hub.models import Organisation, Region, Resource
 from partners.models import PublicState
@@ -285,6 +286,26 @@ def test_get_record_is_bilingual_dublin_core(oai, content):
     assert len(records) == Resource.objects.published().count() > 1
 
 
+@pytest.mark.parametrize(
+    ("titles", "languages"), [({"title_ar": ""}, ["en"]), ({"title_en": ""}, ["ar"])]
+)
+def test_a_record_links_only_the_pages_its_resource_has(
+    oai, committed, make_resource, titles, languages
+):
+    # A resource without an Arabic title has no Arabic page (its /ar/ page is canonical to the
+    # English one, and the sitemap leaves it out): the record does not advertise it either.
+    fields = {"title_en": "Care leave", "title_ar": "إجازة الرعاية", **titles}
+    resource = committed(make_resource, fields.pop("title_en"), **fields)
+    document = oai(
+        verb="GetRecord", identifier=PREFIX + resource.identifier, metadataPrefix="oai_dc"
+    )
+    identifiers = document.xpath("//dc:identifier", namespaces={"dc": NS["dc"]})
+    assert [(e.get(LANG), e.text) for e in identifiers] == [
+        (code, f"http://localhost:8000/{code}/hub/{resource.identifier}/") for code in languages
+    ]
+    assert languages_of(resource, "title") == languages  # the sitemap's and the pages' rule
+
+
 def test_user_text_is_escaped_and_control_characters_dropped(oai, published, committed):
     (resource,) = published()
     resource.title_en = 'Care <b>&</b> "work"\x0b\x1f ]]>'
@@ -499,6 +520,12 @@ def test_sets_select_by_theme_and_type(oai, published, make_theme, committed):
         ("verb=ListRecords&metadataPrefix=oai_dc&from=2025-09-02&until=2025-09-01", "badArgument"),
         ("verb=ListRecords&metadataPrefix=bad%20prefix", "badArgument"),
         ("verb=ListRecords&metadataPrefix=oai_dc&set=no%20set", "badArgument"),
+        # Empty values are not arguments left out: `<request from="">` is not valid OAI-PMH.
+        ("verb=ListRecords&metadataPrefix=oai_dc&set=", "badArgument"),
+        ("verb=ListRecords&metadataPrefix=oai_dc&from=", "badArgument"),
+        ("verb=ListIdentifiers&metadataPrefix=oai_dc&until=", "badArgument"),
+        ("verb=ListRecords&metadataPrefix=oai_dc&from=&until=2025-09-01", "badArgument"),
+        ("verb=ListRecords&metadataPrefix=marc21&until=", "badArgument"),
         ("verb=ListRecords&resumptionToken=abc&metadataPrefix=oai_dc", "badArgument"),
         ("verb=ListIdentifiers&metadataPrefix=oai_dc&identifier=x", "badArgument"),
         ("verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:localhost:%25%25", "badArgument"),

@@ -1,17 +1,23 @@
 """The Knowledge Hub as crawlers and feed readers see it, through the test client: head links,
 JSON-LD and the feeds' validators (the real clients run in tests/s4c/test_crawlers.py)."""
 
+import calendar
 import datetime as dt
 import json
 import re
 from types import SimpleNamespace
 
+import feedparser
 import pytest
+from django.utils import timezone
 from django.utils.http import http_date
 
+from core.permissions import SYSTEM
 from hub import feeds
+from hub import services as hub_services
 from hub.models import Organisation, Resource
 from hub.presentation import licence_url
+from partners.models import PublicState
 
 SITE = "http://localhost:8000"
 
@@ -124,6 +130,45 @@ def test_feed_items_are_dated_by_publication_and_identified_by_their_page(
     assert "<published>2015-01-01T00:00:00+00:00</published>" in atom
     assert f"<guid>{SITE}/en/hub/{year.identifier}/</guid>" in rss
     assert "<pubDate>Tue, 07 May 2019 00:00:00 +0000</pubDate>" in rss
+
+
+@pytest.mark.parametrize(("path", "field"), [("atom", "updated"), ("rss", "lastBuildDate")])
+def test_the_feeds_date_is_its_last_change_never_a_future_publication(
+    client, make_resource, django_capture_on_commit_callbacks, path, field
+):
+    # A document dated ahead (announced for later this month, or next year) heads the feed.
+    future = timezone.now().year + 1
+    make_resource(
+        "Announced", "معلن", publication_year=future, publication_month=12, publication_day=22
+    )
+    older = make_resource("Care law", "قانون الرعاية", publication_year=2019)
+
+    def feed():
+        response = client.get(f"/en/hub/feed/{path}/")
+        assert f"<{field}>" in response.content.decode()
+        parsed = feedparser.parse(response.content)
+        assert parsed.bozo == 0
+        return parsed
+
+    def ledger_latest():
+        return PublicState.objects.filter(kind="resource").latest("updated_at").updated_at
+
+    first = feed()
+    assert first.entries[0].published_parsed.tm_year == future  # the order is unchanged
+    updated = calendar.timegm(first.feed.updated_parsed)
+    assert updated <= timezone.now().timestamp()  # not the future publication date
+    assert updated == int(ledger_latest().timestamp())
+
+    older.summary_en = "An edited summary."
+    with django_capture_on_commit_callbacks(execute=True):
+        hub_services.resource_save(resource=older, actor=SYSTEM)
+    second = feed()
+    edited = PublicState.objects.get(kind="resource", object_id=older.identifier).updated_at
+    assert calendar.timegm(second.feed.updated_parsed) == int(edited.timestamp()) > updated - 1
+    assert second.feed.updated_parsed >= first.feed.updated_parsed
+    if path == "atom":  # an entry's own <updated> is its last public change
+        (entry,) = [e for e in second.entries if e.id.endswith(f"/{older.identifier}/")]
+        assert calendar.timegm(entry.updated_parsed) == int(edited.timestamp())
 
 
 @pytest.fixture

@@ -86,7 +86,13 @@ def test_a_foreign_port_in_the_host_header_never_reaches_a_cached_page(productio
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "path",
-    ["/en/hub/feed/rss/", "/ar/hub/feed/atom/", "/sitemap.xml", "/api/v1/resources/?page_size=1"],
+    [
+        "/en/hub/feed/rss/",
+        "/ar/hub/feed/atom/",
+        "/sitemap.xml",
+        "/api/v1/resources/?page_size=1",
+        "/api/v1/",  # the root's links to the collections, the feed, the schema and the docs
+    ],
 )
 def test_feeds_sitemaps_and_the_api_link_to_the_configured_site(production, path):
     _publish()
@@ -97,6 +103,17 @@ def test_feeds_sitemaps_and_the_api_link_to_the_configured_site(production, path
     assert "6666" not in body
     assert SITE in body
     assert _origins(body) <= {SITE, "http://www.w3.org", "http://www.sitemaps.org"}
+    if path == "/api/v1/":
+        assert response.json()["changes"] == f"{SITE}/api/v1/changes/"
+        assert response.json()["resources"] == f"{SITE}/api/v1/resources/"
+
+
+def test_in_debug_mode_the_api_root_follows_the_request_as_every_link_does(settings):
+    settings.DEBUG, settings.SITE_URL_EXPLICIT = True, False
+    settings.ALLOWED_HOSTS = ["127.0.0.1"]
+    root = Client(HTTP_HOST="127.0.0.1:8123").get("/api/v1/").json()
+    assert root["resources"] == "http://127.0.0.1:8123/api/v1/resources/"
+    assert root["schema"] == "http://127.0.0.1:8123/api/v1/schema/"
 
 
 @pytest.mark.django_db(transaction=True)
