@@ -9,6 +9,7 @@ id) emits a `delete` (its tombstone). Each change also writes its webhook event 
 (partners/webhooks.py).
 """
 
+import functools
 import hashlib
 import json
 from collections.abc import Callable, Iterable
@@ -140,7 +141,7 @@ def record_many(kind: Kind, *, pks: Iterable, seen: dict | None = None) -> int: 
     `seen` maps a pk to the public ids captured for it (old and new row images): an id that is no
     longer the object's (a changed slug, a deleted row) gets its tombstone."""
     seen = seen or {}
-    written = 0
+    written_ids: list[str] = []
     locked = False
     for chunk in _chunks(pks):
         public = _digests(kind, chunk)
@@ -195,8 +196,27 @@ def record_many(kind: Kind, *, pks: Iterable, seen: dict | None = None) -> int: 
                     state.content_hash = digest
                 state.save(update_fields=["updated_at", "deleted", "content_hash"])
             _emit(kind, object_id, action, now)
-            written += 1
-    return written
+            written_ids.append(object_id)
+    if written_ids:
+        transaction.on_commit(functools.partial(_restamp, kind.name, written_ids))
+    return len(written_ids)
+
+
+def _restamp(kind_name: str, object_ids: list[str]) -> None:
+    """Date the changes of a transaction that just committed by its commit, not by its flush.
+
+    A change is dated as its transaction records it, a moment before the commit (longer for a
+    large one: a theme's rename re-records its resources first). A client that read the object
+    in between got the old representation with an earlier date of the same second, and asking
+    `If-Modified-Since` that second would be told nothing changed; an OAI harvest in between
+    (`until` now) would pass a datestamp its next `from` is already later than. Moving the dates
+    to the commit closes both; dates only ever move later.
+    """
+    now = timezone.now()
+    for start in range(0, len(object_ids), CHUNK):
+        PublicState.objects.filter(
+            kind=kind_name, object_id__in=object_ids[start : start + CHUNK], updated_at__lt=now
+        ).update(updated_at=now)
 
 
 def _chunks(pks: Iterable):
@@ -215,6 +235,7 @@ def record_deleted(kind: Kind, object_id: str) -> None:
         state.deleted, state.updated_at = True, now
         state.save(update_fields=["deleted", "updated_at"])
         _emit(kind, object_id, "delete", now)
+        transaction.on_commit(functools.partial(_restamp, kind.name, [object_id]))
 
 
 def record(kind: Kind, obj) -> str | None:

@@ -1,6 +1,7 @@
 """The change feed's ids follow commit order, so a consumer resuming from a cursor misses nothing."""
 
 import threading
+import time
 
 import pytest
 from django.db import connection, transaction
@@ -129,3 +130,47 @@ def test_two_transactions_meeting_in_one_object_leave_its_last_event_current():
     ]
     state = PublicState.objects.get(kind="resource", object_id=resource.identifier)
     assert state.content_hash == _digests(KINDS["resource"], [resource.pk])[resource.pk][1]
+
+
+def test_a_change_dated_before_its_commit_never_earns_a_stale_304(client):
+    """Its date is taken as its transaction records it; a reader between then and the commit gets
+    the old answer with an earlier date of the same second. Revalidating with that date after the
+    commit must not be told "not modified"."""
+    resource = _draft("Dated before its commit")
+    services.resource_publish(resource=resource, actor=SYSTEM)
+    url = f"/api/v1/resources/{resource.identifier}/"
+    while time.time() % 1 > 0.2:  # early in a second S
+        time.sleep(0.01)
+    resource.title_en = "Edited early in the second"
+    services.resource_save(resource=resource, actor=SYSTEM)
+    recorded, release = threading.Event(), threading.Event()
+    errors = []
+
+    def edit_and_commit_late():
+        try:
+            with transaction.atomic():
+                edited = Resource.objects.get(pk=resource.pk)
+                edited.title_en = "Recorded in S, committed in S + 1"
+                services.resource_save(resource=edited, actor=SYSTEM)  # recorded (dated) here
+                recorded.set()
+                release.wait(10)
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    time.sleep(0.4)
+    writer = threading.Thread(target=edit_and_commit_late)
+    writer.start()
+    assert recorded.wait(10)
+    second = int(time.time())
+    while int(time.time()) == second:  # into S + 1, where S's date may be sent
+        time.sleep(0.01)
+    old = client.get(url)
+    assert old.json()["title"]["en"] == "Edited early in the second"
+    release.set()
+    writer.join(10)
+    assert errors == []
+    revalidated = client.get(url, HTTP_IF_MODIFIED_SINCE=old["Last-Modified"])
+    assert revalidated.status_code == 200
+    assert revalidated.json()["title"]["en"] == "Recorded in S, committed in S + 1"
