@@ -201,7 +201,9 @@ class Resource(TranslatedModel):
         blank=True,
         help_text=_("Scheduled publication: a resource in review is published at this time."),
     )
-    published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
+    published_at = models.DateTimeField(
+        pgettext_lazy("date of publication", "published"), null=True, blank=True, editable=False
+    )
     deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True, editable=False)
     link_status = models.CharField(
         _("link status"),

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from core.bilingual import TranslatedModel
@@ -122,7 +123,7 @@ class Speaker(TranslatedModel):
     bio = models.TextField(_("short biography"), blank=True)
     organisation = models.ForeignKey(
         "hub.Organisation",
-        verbose_name=_("organisation"),
+        verbose_name=pgettext_lazy("of a person", "organisation"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -279,7 +280,7 @@ class Application(models.Model):
     name = models.CharField(_("full name"), max_length=200)
     email = models.EmailField(_("e-mail"))
     country = CountryField(_("country"))
-    organisation = models.CharField(_("organisation"), max_length=200)
+    organisation = models.CharField(pgettext_lazy("of a person", "organisation"), max_length=200)
     constituency = models.CharField(
         _("constituency group"), max_length=12, choices=Constituency.choices
     )

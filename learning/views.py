@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods
 
 from core.errors import DomainError
@@ -206,7 +207,7 @@ def apply(request, slug):
             status=200,
         )
     form = ApplicationForm(request.POST or None)
-    context = {"cohort": cohort, "form": form, "page_title": _("Apply")}
+    context = {"cohort": cohort, "form": form, "page_title": pgettext("to a cohort", "Apply")}
     if request.method == "POST" and form.is_valid():
         # Only accepted applications count: mistakes corrected in the form cost nothing.
         limits = _limits(request, "apply", form.cleaned_data["email"])
