@@ -23,6 +23,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 from core.bilingual import LANGUAGE_CODES, translated_field_names, translation_state_q
 from core.errors import DomainError
 from core.formats import arabic_html_digits
+from core.text import collation_key
 
 
 class TranslationStateFilter(admin.SimpleListFilter):
@@ -447,7 +448,7 @@ def country_filter(lookup: str, title=None) -> type[DropdownFilter]:
             )
             return sorted(
                 {(str(code), str(countries.name(str(code)))) for code in codes if code},
-                key=lambda choice: choice[1],
+                key=lambda choice: collation_key(choice[1]),
             )
 
         def queryset(self, request, queryset):

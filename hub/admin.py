@@ -8,7 +8,6 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
-from django_countries import countries
 from django_countries.fields import CountryField
 
 from core.admin_tools import (
@@ -21,6 +20,7 @@ from core.admin_tools import (
     searchable_multiple,
     translation_items,
 )
+from core.countries import countries
 from core.errors import DomainError
 from core.html import RichTextWidget
 

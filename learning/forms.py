@@ -2,8 +2,8 @@ import unicodedata
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
+from core.countries import countries
 from core.text import clean_text
 
 from .models import Application, Commitment
@@ -59,8 +59,8 @@ class ApplicationForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Nothing is chosen for the applicant: an empty first choice, and the field is required.
-        # Country names come from django-countries in the active language (Arabic on /ar/),
-        # sorted as that language sorts them, as on the Knowledge Hub.
+        # Country names come from django-countries in the active language (Arabic on /ar/), in
+        # that language's alphabetical order, as on the Knowledge Hub (core.countries).
         self.fields["country"].choices = [("", _("Choose a country")), *countries]
         self.fields["constituency"].choices = [
             ("", _("Choose a group")),
