@@ -1,9 +1,11 @@
 import unicodedata
 
 from django import forms
+from django.forms.utils import ErrorList
 from django.utils.translation import gettext_lazy as _
 
 from core.countries import countries
+from core.formats import local_text
 from core.text import clean_text
 
 from .models import Application, Commitment
@@ -31,7 +33,23 @@ class VisibleTextField(forms.CharField):
         return value
 
 
-class ApplicationForm(forms.Form):
+class LocalErrorList(ErrorList):
+    """The form's messages in the page's digits: Django's own ("at least 50 characters", "it has
+    12") format their numbers in Latin digits, beside the page's Arabic-Indic ones."""
+
+    def get_context(self):
+        return {**super().get_context(), "errors": [local_text(error) for error in self]}
+
+
+class Form(forms.Form):
+    """The participants' forms: messages in the page's digit convention (core.formats)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("error_class", LocalErrorList)
+        super().__init__(*args, **kwargs)
+
+
+class ApplicationForm(Form):
     name = VisibleTextField(label=_("Full name"), max_length=200)
     email = forms.EmailField(label=_("E-mail"), max_length=EMAIL_MAX_LENGTH)
     # Choices are set per form (below), in the language of the page.
@@ -81,11 +99,11 @@ class ApplicationForm(forms.Form):
         return name
 
 
-class SignInRequestForm(forms.Form):
+class SignInRequestForm(Form):
     email = forms.EmailField(label=_("E-mail"), max_length=EMAIL_MAX_LENGTH)
 
 
-class ProgressUpdateForm(forms.Form):
+class ProgressUpdateForm(Form):
     commitment = forms.IntegerField(label=_("Commitment"), widget=forms.HiddenInput)
     light = forms.ChoiceField(label=_("Status"), choices=Commitment.Light.choices)
     text = VisibleTextField(

@@ -7,12 +7,13 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods
 
 from core.errors import DomainError
+from core.formats import local_time
 from core.links import site_domain
 from core.net import client_ip
 from core.seo import json_ld_script, languages_of
@@ -159,7 +160,7 @@ def _refusal_message(until) -> str:
     return _(
         "Too many requests from your connection or for this e-mail address. Please try again "
         "after %(time)s (UTC)."
-    ) % {"time": formats.time_format(timezone.localtime(until, dt.UTC), "TIME_FORMAT")}
+    ) % {"time": local_time(timezone.localtime(until, dt.UTC))}
 
 
 def _refusal(request, template: str, context: dict, until) -> HttpResponse:
