@@ -15,7 +15,9 @@ from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.html import conditional_escape, format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
@@ -467,7 +469,8 @@ _DASHBOARD: list[DashboardProvider] = []
 
 def register_dashboard(provider: DashboardProvider) -> DashboardProvider:
     """Each app adds the items awaiting a person: `provider(request)` returns dicts with
-    `label`, `count` and `url`, only for what the person may act on."""
+    `label`, `count` and `url`, only for what the person may act on. The label says the count in
+    the words of its plural form (`ngettext`: Arabic has six), "1 draft…", "مسودتان…"."""
     _DASHBOARD.append(provider)
     return provider
 
@@ -490,19 +493,31 @@ def translation_items(request, model, url_name: str) -> list[dict]:
     manager = getattr(model.objects, "alive", None)
     queryset = manager() if manager else model.objects.all()
     items = []
-    for state, label in (
-        ("missing", _("%(things)s with a missing %(language)s translation")),
-        ("stale", _("%(things)s with an out-of-date %(language)s translation")),
-    ):
+    for state in ("missing", "stale"):
         for code in LANGUAGE_CODES:
             count = queryset.filter(translation_state_q(model, state=state, language=code)).count()
+            # "Resources: 3 with…": the count agrees with one word whatever the model ("عنصر"
+            # in Arabic), so that each model needs no plural forms of its own.
+            if state == "missing":
+                label = ngettext(
+                    "%(things)s: %(count)s with a missing %(language)s translation",
+                    "%(things)s: %(count)s with a missing %(language)s translation",
+                    count,
+                )
+            else:
+                label = ngettext(
+                    "%(things)s: %(count)s with an out-of-date %(language)s translation",
+                    "%(things)s: %(count)s with an out-of-date %(language)s translation",
+                    count,
+                )
+            params = {
+                "things": capfirst(opts.verbose_name_plural),
+                "language": translation.get_language_info(code)["name_translated"],
+                "count": count,
+            }
             items.append(
                 {
-                    "label": label
-                    % {
-                        "things": opts.verbose_name_plural,
-                        "language": translation.get_language_info(code)["name_translated"],
-                    },
+                    "label": label % params,
                     "count": count,
                     "url": f"{url}?translation={state}-{code}",
                 }
