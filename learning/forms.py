@@ -18,11 +18,17 @@ EMAIL_MAX_LENGTH = 254
 class VisibleTextField(forms.CharField):
     """Text without the characters nobody can see (zero-width spaces, bidi controls…), removed
     before `required` and the length limits are checked: a motivation made only of invisible
-    characters is empty, as the person reading it would see it."""
+    characters is empty, as the person reading it would see it.
+
+    What people type here may be in either language, or both: the box takes the direction of what
+    is typed (dir="auto"), so an English motivation on /ar/ reads left to right and vice versa."""
 
     def __init__(self, *, multiline: bool = False, **kwargs):
         self.multiline = multiline
         super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "dir": "auto"}
 
     def to_python(self, value):
         value = super().to_python(clean_text(value, multiline=self.multiline))

@@ -112,3 +112,14 @@ def test_plain_text_emails_are_not_html_escaped(
     assert message.subject == "We received your application to Care & Work <2027>"
     assert "&#x27;" not in message.body
     assert "&amp;" not in message.body
+
+
+def test_free_text_boxes_take_the_direction_of_what_is_typed(client, cohort):
+    """Name, organisation, languages and motivation may be typed in either language; e-mail and
+    the choices are not free text. The hint's list uses the Arabic comma."""
+    html = client.get(f"/ar/learning/{cohort.slug}/apply/").content.decode()
+    for name in ("name", "organisation", "working_languages"):
+        assert re.search(rf'<input type="text" name="{name}"[^>]*dir="auto"', html), name
+    assert re.search(r'<textarea name="motivation"[^>]*dir="auto"', html)
+    assert 'dir="auto"' not in re.search(r'<input type="email"[^>]*>', html).group(0)
+    assert "مثلاً: العربية، الإنكليزية" in html
