@@ -134,3 +134,27 @@ def test_the_time_zone_box_names_the_zone_the_times_are_in(
         assert page.locator(".result-list time").first.inner_text().startswith(own_time)
         assert not page.locator("#tz-own").is_visible()  # the times are in the visitor's zone
         context.close()
+
+
+def test_a_date_stays_on_one_line_on_a_phone(browser, live_server, cohort):
+    """At 360 px on /ar/, "١٥ أيلول/سبتمبر" is never broken at its slash: every date the
+    `local_date` filter writes is one line box."""
+    from learning.models import Phase
+
+    Phase.objects.filter(cohort=cohort).update(name_ar="المرحلة الحضورية الطويلة الاسم في الدوحة")
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    Path("test-artifacts").mkdir(exist_ok=True)
+    for path in ("/ar/learning/", f"/ar/learning/{cohort.slug}/", "/en/learning/"):
+        page.goto(f"{live_server.url}{path}")
+        dates = page.locator(".date")
+        assert dates.count() > 0, path
+        # One line box: every box of the date (one per bidi run) starts at the same height.
+        lines = page.evaluate(
+            """() => [...document.querySelectorAll('.date')].map(
+                d => new Set([...d.getClientRects()].map(r => Math.round(r.top))).size)"""
+        )
+        assert set(lines) == {1}, (path, lines)
+        name = path.strip("/").replace("/", "_")
+        page.screenshot(path=f"test-artifacts/dates-{name}-360.png", full_page=True)
+    context.close()
