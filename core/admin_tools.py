@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from core.bilingual import LANGUAGE_CODES, translated_field_names, translation_state_q
@@ -181,6 +182,14 @@ class ReadableHistoryHelper(HistoricalRecordContextHelper):
             return _("yes") if value else _("no")
         if isinstance(value, datetime.datetime):
             return date_format(timezone.localtime(value), "DATETIME_FORMAT")
+        if isinstance(value, DeletedObject):
+            # simple-history's stand-in for a related object it cannot find: for an empty
+            # foreign key (a resource without a publisher yet) it said "Deleted organisation
+            # (pk=None)", in English whatever the language.
+            value = value.pk and _("a deleted record: %(thing)s no. %(pk)s") % {
+                "thing": value.model._meta.verbose_name,
+                "pk": value.pk,
+            }
         if value in (None, "", []):
             return "—"
         if change.field == "country_codes" and isinstance(value, list):
@@ -303,6 +312,7 @@ class BilingualAdmin(ServiceWritesMixin, SimpleHistoryAdmin, TranslationAdmin):
             "revert_plan": self.revert_plan(request, current, record),
             "version": record,
         }
+        request._s4c_restoring = record  # noqa: SLF001 - our own mark, for response_change
         try:
             return super().history_form_view(request, object_id, version_id, extra_context)
         except DomainError as error:
@@ -310,6 +320,24 @@ class BilingualAdmin(ServiceWritesMixin, SimpleHistoryAdmin, TranslationAdmin):
             from django.http import HttpResponseRedirect
 
             return HttpResponseRedirect(request.get_full_path())
+
+    def response_change(self, request, obj):
+        record = getattr(request, "_s4c_restoring", None)
+        if record is None:
+            return super().response_change(request, obj)
+        # Django's "was changed" (its Arabic catalogue even says "added"): a restore says what
+        # it did.
+        self.message_user(
+            request,
+            format_html(
+                _("{name} “{obj}”: the version of {date} was restored."),
+                name=capfirst(self.model._meta.verbose_name),
+                obj=obj,
+                date=date_format(timezone.localtime(record.history_date), "DATETIME_FORMAT"),
+            ),
+            messages.SUCCESS,
+        )
+        return self.response_post_save_change(request, obj)
 
     def restore_initial(self, record) -> dict:
         initial = {}

@@ -174,5 +174,10 @@ def _shown(text: str, *, verbatim: bool) -> str:
 
 
 # Django's own wording that reads wrongly in Arabic, overridden by the project's catalogue: the
-# admin's (and django-filter's) "Filter(s)" is "تصفية" (the action), not "مرشّح" (a device).
-DJANGO_WORDING = [gettext_noop("Filter"), gettext_noop("Filters")]
+# admin's (and django-filter's) "Filter(s)" is "تصفية" (the action), not "مرشّح" (a device); its
+# "was changed successfully" said "نجحت إضافة" (was added).
+DJANGO_WORDING = [
+    gettext_noop("Filter"),
+    gettext_noop("Filters"),
+    gettext_noop("The {name} “{obj}” was changed successfully."),
+]
