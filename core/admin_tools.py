@@ -15,14 +15,18 @@ from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.html import conditional_escape, format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from core.bilingual import LANGUAGE_CODES, translated_field_names, translation_state_q
 from core.errors import DomainError
 from core.formats import arabic_html_digits
+from core.text import collation_key
 
 
 class TranslationStateFilter(admin.SimpleListFilter):
@@ -178,6 +182,14 @@ class ReadableHistoryHelper(HistoricalRecordContextHelper):
             return _("yes") if value else _("no")
         if isinstance(value, datetime.datetime):
             return date_format(timezone.localtime(value), "DATETIME_FORMAT")
+        if isinstance(value, DeletedObject):
+            # simple-history's stand-in for a related object it cannot find: for an empty
+            # foreign key (a resource without a publisher yet) it said "Deleted organisation
+            # (pk=None)", in English whatever the language.
+            value = value.pk and _("a deleted record: %(thing)s no. %(pk)s") % {
+                "thing": value.model._meta.verbose_name,
+                "pk": value.pk,
+            }
         if value in (None, "", []):
             return "—"
         if change.field == "country_codes" and isinstance(value, list):
@@ -300,6 +312,7 @@ class BilingualAdmin(ServiceWritesMixin, SimpleHistoryAdmin, TranslationAdmin):
             "revert_plan": self.revert_plan(request, current, record),
             "version": record,
         }
+        request._s4c_restoring = record  # noqa: SLF001 - our own mark, for response_change
         try:
             return super().history_form_view(request, object_id, version_id, extra_context)
         except DomainError as error:
@@ -307,6 +320,24 @@ class BilingualAdmin(ServiceWritesMixin, SimpleHistoryAdmin, TranslationAdmin):
             from django.http import HttpResponseRedirect
 
             return HttpResponseRedirect(request.get_full_path())
+
+    def response_change(self, request, obj):
+        record = getattr(request, "_s4c_restoring", None)
+        if record is None:
+            return super().response_change(request, obj)
+        # Django's "was changed" (its Arabic catalogue even says "added"): a restore says what
+        # it did.
+        self.message_user(
+            request,
+            format_html(
+                _("{name} “{obj}”: the version of {date} was restored."),
+                name=capfirst(self.model._meta.verbose_name),
+                obj=obj,
+                date=date_format(timezone.localtime(record.history_date), "DATETIME_FORMAT"),
+            ),
+            messages.SUCCESS,
+        )
+        return self.response_post_save_change(request, obj)
 
     def restore_initial(self, record) -> dict:
         initial = {}
@@ -447,7 +478,7 @@ def country_filter(lookup: str, title=None) -> type[DropdownFilter]:
             )
             return sorted(
                 {(str(code), str(countries.name(str(code)))) for code in codes if code},
-                key=lambda choice: choice[1],
+                key=lambda choice: collation_key(choice[1]),
             )
 
         def queryset(self, request, queryset):
@@ -466,7 +497,8 @@ _DASHBOARD: list[DashboardProvider] = []
 
 def register_dashboard(provider: DashboardProvider) -> DashboardProvider:
     """Each app adds the items awaiting a person: `provider(request)` returns dicts with
-    `label`, `count` and `url`, only for what the person may act on."""
+    `label`, `count` and `url`, only for what the person may act on. The label says the count in
+    the words of its plural form (`ngettext`: Arabic has six), "1 draft…", "مسودتان…"."""
     _DASHBOARD.append(provider)
     return provider
 
@@ -489,19 +521,31 @@ def translation_items(request, model, url_name: str) -> list[dict]:
     manager = getattr(model.objects, "alive", None)
     queryset = manager() if manager else model.objects.all()
     items = []
-    for state, label in (
-        ("missing", _("%(things)s with a missing %(language)s translation")),
-        ("stale", _("%(things)s with an out-of-date %(language)s translation")),
-    ):
+    for state in ("missing", "stale"):
         for code in LANGUAGE_CODES:
             count = queryset.filter(translation_state_q(model, state=state, language=code)).count()
+            # "Resources: 3 with…": the count agrees with one word whatever the model ("عنصر"
+            # in Arabic), so that each model needs no plural forms of its own.
+            if state == "missing":
+                label = ngettext(
+                    "%(things)s: %(count)s with a missing %(language)s translation",
+                    "%(things)s: %(count)s with a missing %(language)s translation",
+                    count,
+                )
+            else:
+                label = ngettext(
+                    "%(things)s: %(count)s with an out-of-date %(language)s translation",
+                    "%(things)s: %(count)s with an out-of-date %(language)s translation",
+                    count,
+                )
+            params = {
+                "things": capfirst(opts.verbose_name_plural),
+                "language": translation.get_language_info(code)["name_translated"],
+                "count": count,
+            }
             items.append(
                 {
-                    "label": label
-                    % {
-                        "things": opts.verbose_name_plural,
-                        "language": translation.get_language_info(code)["name_translated"],
-                    },
+                    "label": label % params,
                     "count": count,
                     "url": f"{url}?translation={state}-{code}",
                 }

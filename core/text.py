@@ -62,6 +62,17 @@ def search_tokens(text: str | None) -> list[str]:
     return tokens
 
 
+def collation_key(text) -> tuple[str, str]:
+    """The key that puts names in alphabetical order in either language (country names, facet
+    values): Arabic letters by their base letter (أ إ آ as ا, ة as ه, ى as ي, tashkeel ignored),
+    Latin letters whatever their case; names that fold alike keep a fixed order by their text.
+
+    Python's own order of the raw text puts every name starting with أ before those with ا, and
+    django-countries, without a collation library, leaves Arabic names in the English order."""
+    text = str(text)
+    return normalize_arabic(text).casefold(), text
+
+
 # --- input at the edge and text as stored -----------------------------------------------------
 
 _ASCII_DIGITS = re.compile(r"[0-9]+")

@@ -8,7 +8,6 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
-from django_countries import countries
 from django_countries.fields import CountryField
 
 from core.admin_tools import (
@@ -21,6 +20,7 @@ from core.admin_tools import (
     searchable_multiple,
     translation_items,
 )
+from core.countries import countries
 from core.errors import DomainError
 from core.html import RichTextWidget
 
@@ -449,28 +449,36 @@ def hub_dashboard(request) -> list[dict]:
     alive = Resource.objects.alive()
     items = []
     if permissions.can_submit(user):
+        count = alive.filter(status=Status.DRAFT).count()
+        label = ngettext(
+            "%(count)s draft to finish and submit for review",
+            "%(count)s drafts to finish and submit for review",
+            count,
+        )
         items.append(
-            {
-                "label": _("drafts to finish and submit for review"),
-                "count": alive.filter(status=Status.DRAFT).count(),
-                "url": f"{url}?status__exact=draft",
-            }
+            {"label": label % {"count": count}, "count": count, "url": f"{url}?status__exact=draft"}
         )
     if permissions.can_publish(user):
+        count = alive.filter(status=Status.IN_REVIEW).count()
+        label = ngettext(
+            "%(count)s resource in review, waiting for a reviewer",
+            "%(count)s resources in review, waiting for a reviewer",
+            count,
+        )
         items.append(
             {
-                "label": _("resources in review, waiting for a reviewer"),
-                "count": alive.filter(status=Status.IN_REVIEW).count(),
+                "label": label % {"count": count},
+                "count": count,
                 "url": f"{url}?status__exact=in_review",
             }
         )
     if permissions.can_maintain(user):
+        count = alive.filter(link_status=Resource.LinkStatus.BROKEN).count()
+        label = ngettext(
+            "%(count)s resource with a broken link", "%(count)s resources with a broken link", count
+        )
         items.append(
-            {
-                "label": _("resources with a broken link"),
-                "count": alive.filter(link_status=Resource.LinkStatus.BROKEN).count(),
-                "url": f"{url}?link=broken",
-            }
+            {"label": label % {"count": count}, "count": count, "url": f"{url}?link=broken"}
         )
     items += translation_items(request, Resource, "admin:hub_resource_changelist")
     items += translation_items(request, Theme, "admin:hub_theme_changelist")

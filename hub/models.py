@@ -12,6 +12,7 @@ from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from core.bilingual import TranslatedModel
+from core.countries import Countries
 from core.formats import local_date, local_digits
 from core.uploads import validate_document, validate_image
 
@@ -37,7 +38,7 @@ class Region(TranslatedModel):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=120)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    countries = CountryField(_("countries"), multiple=True, blank=True)
+    countries = CountryField(_("countries"), countries=Countries, multiple=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -68,7 +69,7 @@ class Organisation(TranslatedModel):
     name = models.CharField(_("name"), max_length=200)
     acronym = models.CharField(_("acronym"), max_length=40, blank=True)
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
-    country = CountryField(_("country"), blank=True)
+    country = CountryField(_("country"), countries=Countries, blank=True)
     website = models.URLField(_("website"), blank=True)
     logo = models.FileField(
         _("logo"), upload_to="organisations/", blank=True, validators=[validate_image]
@@ -183,8 +184,12 @@ class Resource(TranslatedModel):
     modality = models.CharField(
         _("cooperation modality"), max_length=16, choices=Modality.choices, blank=True, default=""
     )
-    providing_countries = CountryField(_("providing countries"), multiple=True, blank=True)
-    receiving_countries = CountryField(_("receiving countries"), multiple=True, blank=True)
+    providing_countries = CountryField(
+        _("providing countries"), countries=Countries, multiple=True, blank=True
+    )
+    receiving_countries = CountryField(
+        _("receiving countries"), countries=Countries, multiple=True, blank=True
+    )
     licence = models.CharField(_("licence"), max_length=120, blank=True)
     arabic_pending = models.BooleanField(
         _("Arabic not yet available"),
@@ -201,7 +206,9 @@ class Resource(TranslatedModel):
         blank=True,
         help_text=_("Scheduled publication: a resource in review is published at this time."),
     )
-    published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
+    published_at = models.DateTimeField(
+        pgettext_lazy("date of publication", "published"), null=True, blank=True, editable=False
+    )
     deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True, editable=False)
     link_status = models.CharField(
         _("link status"),
@@ -335,7 +342,7 @@ class ResourceCountry(models.Model):
     """A country a resource is about (a row per country, so facets can count them)."""
 
     resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="country_links")
-    country = CountryField(_("country"))
+    country = CountryField(_("country"), countries=Countries)
 
     class Meta:
         constraints = [

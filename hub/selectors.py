@@ -11,7 +11,7 @@ from django.utils import translation
 from django_countries import countries as all_countries
 
 from core.caching import VERSIONED_CACHE_SECONDS, content_version, get_or_compute
-from core.text import whole_number
+from core.text import collation_key, whole_number
 from partners.models import PublicState
 
 from .cards import result_cards
@@ -236,7 +236,7 @@ def _facet_values(
     if facet == "year":
         values.sort(key=lambda fv: fv.value, reverse=True)
     else:
-        values.sort(key=lambda fv: (-fv.count, fv.label))
+        values.sort(key=lambda fv: (-fv.count, collation_key(fv.label)))
     return values
 
 

@@ -315,12 +315,18 @@ def learning_dashboard(request) -> list[dict]:
     items = []
     if permissions.can_decide(request.user):
         url = reverse("admin:learning_application_changelist")
+        count = Application.objects.filter(
+            status=Application.Status.SUBMITTED, erased_at__isnull=True
+        ).count()
+        label = ngettext(
+            "%(count)s application waiting for a decision",
+            "%(count)s applications waiting for a decision",
+            count,
+        )
         items.append(
             {
-                "label": _("applications waiting for a decision"),
-                "count": Application.objects.filter(
-                    status=Application.Status.SUBMITTED, erased_at__isnull=True
-                ).count(),
+                "label": label % {"count": count},
+                "count": count,
                 "url": f"{url}?status__exact={Application.Status.SUBMITTED}",
             }
         )

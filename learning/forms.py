@@ -1,8 +1,10 @@
 from django import forms
 from django.core.validators import MinLengthValidator
+from django.forms.utils import ErrorList
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
+from core.countries import countries
+from core.formats import local_text
 from core.text import clean_text, visible_length
 
 from .models import Application, Commitment
@@ -15,7 +17,10 @@ EMAIL_MAX_LENGTH = 254
 class VisibleTextField(forms.CharField):
     """Text without the characters nobody can see (zero-width spaces, bidi controls…), removed
     before `required` and the length limits are checked: a motivation made only of invisible
-    characters is empty, as the person reading it would see it."""
+    characters is empty, as the person reading it would see it.
+
+    What people type here may be in either language, or both: the box takes the direction of what
+    is typed (dir="auto"), so an English motivation on /ar/ reads left to right and vice versa."""
 
     def __init__(self, *, multiline: bool = False, **kwargs):
         self.multiline = multiline
@@ -25,6 +30,9 @@ class VisibleTextField(forms.CharField):
             VisibleMinLengthValidator(v.limit_value) if isinstance(v, MinLengthValidator) else v
             for v in self.validators
         ]
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "dir": "auto"}
 
     def to_python(self, value):
         value = super().to_python(clean_text(value, multiline=self.multiline))
@@ -40,7 +48,23 @@ class VisibleMinLengthValidator(MinLengthValidator):
         return visible_length(x)
 
 
-class ApplicationForm(forms.Form):
+class LocalErrorList(ErrorList):
+    """The form's messages in the page's digits: Django's own ("at least 50 characters", "it has
+    12") format their numbers in Latin digits, beside the page's Arabic-Indic ones."""
+
+    def get_context(self):
+        return {**super().get_context(), "errors": [local_text(error) for error in self]}
+
+
+class Form(forms.Form):
+    """The participants' forms: messages in the page's digit convention (core.formats)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("error_class", LocalErrorList)
+        super().__init__(*args, **kwargs)
+
+
+class ApplicationForm(Form):
     name = VisibleTextField(label=_("Full name"), max_length=200)
     email = forms.EmailField(label=_("E-mail"), max_length=EMAIL_MAX_LENGTH)
     # Choices are set per form (below), in the language of the page.
@@ -68,8 +92,8 @@ class ApplicationForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Nothing is chosen for the applicant: an empty first choice, and the field is required.
-        # Country names come from django-countries in the active language (Arabic on /ar/),
-        # sorted as that language sorts them, as on the Knowledge Hub.
+        # Country names come from django-countries in the active language (Arabic on /ar/), in
+        # that language's alphabetical order, as on the Knowledge Hub (core.countries).
         self.fields["country"].choices = [("", _("Choose a country")), *countries]
         self.fields["constituency"].choices = [
             ("", _("Choose a group")),
@@ -90,11 +114,11 @@ class ApplicationForm(forms.Form):
         return name
 
 
-class SignInRequestForm(forms.Form):
+class SignInRequestForm(Form):
     email = forms.EmailField(label=_("E-mail"), max_length=EMAIL_MAX_LENGTH)
 
 
-class ProgressUpdateForm(forms.Form):
+class ProgressUpdateForm(Form):
     commitment = forms.IntegerField(label=_("Commitment"), widget=forms.HiddenInput)
     light = forms.ChoiceField(label=_("Status"), choices=Commitment.Light.choices)
     text = VisibleTextField(

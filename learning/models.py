@@ -7,9 +7,11 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from core.bilingual import TranslatedModel
+from core.countries import Countries
 from core.uploads import validate_image
 
 
@@ -87,7 +89,7 @@ class Phase(TranslatedModel):
     start_date = models.DateField(_("first day"))
     end_date = models.DateField(_("last day"))
     city = models.CharField(_("city"), max_length=120, blank=True)
-    country = CountryField(_("country"), blank=True)
+    country = CountryField(_("country"), countries=Countries, blank=True)
     time_zone = models.CharField(
         _("time zone"),
         max_length=64,
@@ -122,7 +124,7 @@ class Speaker(TranslatedModel):
     bio = models.TextField(_("short biography"), blank=True)
     organisation = models.ForeignKey(
         "hub.Organisation",
-        verbose_name=_("organisation"),
+        verbose_name=pgettext_lazy("of a person", "organisation"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -278,8 +280,8 @@ class Application(models.Model):
     cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="applications")
     name = models.CharField(_("full name"), max_length=200)
     email = models.EmailField(_("e-mail"))
-    country = CountryField(_("country"))
-    organisation = models.CharField(_("organisation"), max_length=200)
+    country = CountryField(_("country"), countries=Countries)
+    organisation = models.CharField(pgettext_lazy("of a person", "organisation"), max_length=200)
     constituency = models.CharField(
         _("constituency group"), max_length=12, choices=Constituency.choices
     )
@@ -353,7 +355,7 @@ class Commitment(TranslatedModel):
         related_name="commitments",
         help_text=_("The participant who made it (never shown publicly)."),
     )
-    country = CountryField(_("country"))
+    country = CountryField(_("country"), countries=Countries)
     text = models.TextField(_("commitment"))
     lever = models.CharField(_("5R lever"), max_length=12, choices=Lever.choices)
     outcome = models.ForeignKey(

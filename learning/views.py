@@ -7,11 +7,13 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods
 
 from core.errors import DomainError
+from core.formats import local_time
 from core.links import site_domain
 from core.net import client_network
 from core.seo import json_ld_script, languages_of
@@ -162,7 +164,7 @@ def _refusal_message(until) -> str:
     return _(
         "Too many requests from your connection or for this e-mail address. Please try again "
         "after %(time)s (UTC)."
-    ) % {"time": formats.time_format(timezone.localtime(until, dt.UTC), "TIME_FORMAT")}
+    ) % {"time": local_time(timezone.localtime(until, dt.UTC))}
 
 
 def _refusal(request, template: str, context: dict, until) -> HttpResponse:
@@ -209,7 +211,7 @@ def apply(request, slug):
             status=200,
         )
     form = ApplicationForm(request.POST or None)
-    context = {"cohort": cohort, "form": form, "page_title": _("Apply")}
+    context = {"cohort": cohort, "form": form, "page_title": pgettext("to a cohort", "Apply")}
     if request.method == "POST" and form.is_valid():
         # Only accepted applications count: mistakes corrected in the form cost nothing.
         limits = _limits(request, "apply", form.cleaned_data["email"])

@@ -55,21 +55,28 @@ def local_number(value, decimal_pos: int | None = None, language: str | None = N
     return text.translate(ARABIC_NUMBER) if _arabic(language) else text
 
 
-def local_code(code, language: str | None = None) -> str:
-    """A numbered code ("1.2", outcome 1.2) as the language writes codes: unchanged in English,
-    "١-٢" in Arabic (the hyphen of the Arabic GB paper: a full stop between Arabic-Indic digits
-    reads as a decimal, and the Arabic zero is a dot)."""
-    code = str(code)
-    if not _arabic(language):
-        return code
-    return code.replace(".", "-").translate(ARABIC_INDIC)
-
-
 # The letters that number a list's items in Arabic (abjad order), as the Arabic GB paper letters
 # the plan's principles: (أ), (ب), (ج)…
 ARABIC_ITEM_LETTERS = dict(
-    zip("abcdefghij", ["أ", "ب", "ج", "د", "هـ", "و", "ز", "ح", "ط", "ي"], strict=True)
+    zip(
+        "abcdefghijklmnopqrst",
+        "أ ب ج د هـ و ز ح ط ي ك ل م ن س ع ف ص ق ر".split(),
+        strict=True,
+    )
 )
+_ITEM_LETTER = re.compile(r"\(([a-z])\)")
+
+
+def local_code(code, language: str | None = None) -> str:
+    """A numbered code ("1.2", outcome 1.2; "6(b)", a paragraph's item) as the language writes
+    codes: unchanged in English, "١-٢" and "٦(ب)" in Arabic (the hyphen of the Arabic GB paper: a
+    full stop between Arabic-Indic digits reads as a decimal, and the Arabic zero is a dot; item
+    letters as `local_letter`). A Latin capital ("A.2", a Programme and Budget outcome) stays."""
+    code = str(code)
+    if not _arabic(language):
+        return code
+    code = _ITEM_LETTER.sub(lambda m: f"({local_letter(m.group(1), language)})", code)
+    return code.replace(".", "-").translate(ARABIC_INDIC)
 
 
 def local_letter(letter, language: str | None = None) -> str:
@@ -91,6 +98,14 @@ def local_time(value: dt.time | dt.datetime | None, fmt: str | None = None) -> s
     if value is None:
         return ""
     return local_digits(formats.time_format(value, fmt or "TIME_FORMAT"))
+
+
+def local_text(text, language: str | None = None) -> str:
+    """A message in the language's digits, for text the portal does not write itself (Django's
+    form messages, "at least 50 characters"): Arabic-Indic digits in Arabic, its Latin-script runs
+    untouched (`arabic_text_digits`); unchanged in other languages."""
+    text = str(text)
+    return arabic_text_digits(text) if _arabic(language) else text
 
 
 # A run of Latin-script words (names, acronyms, "South-4-Care", identifiers such as a UUID that
@@ -159,5 +174,10 @@ def _shown(text: str, *, verbatim: bool) -> str:
 
 
 # Django's own wording that reads wrongly in Arabic, overridden by the project's catalogue: the
-# admin's (and django-filter's) "Filter(s)" is "تصفية" (the action), not "مرشّح" (a device).
-DJANGO_WORDING = [gettext_noop("Filter"), gettext_noop("Filters")]
+# admin's (and django-filter's) "Filter(s)" is "تصفية" (the action), not "مرشّح" (a device); its
+# "was changed successfully" said "نجحت إضافة" (was added).
+DJANGO_WORDING = [
+    gettext_noop("Filter"),
+    gettext_noop("Filters"),
+    gettext_noop("The {name} “{obj}” was changed successfully."),
+]

@@ -89,7 +89,14 @@ def dictget(mapping, key):
 
 # Dates and numbers in the page language's convention (see core.formats): in Arabic, Arabic-Indic
 # digits and UN double month names, "١ أيلول/سبتمبر ٢٠٢٥".
-register.filter("local_date", local_date)
+def _date_on_one_line(value, fmt=None):
+    """`local_date` on a page: kept on one line (class "date"), or a phone breaks the double month
+    name at its slash ("١٠ آذار/" and "مارس ٢٠٢٧" on the next line)."""
+    text = local_date(value, fmt)
+    return format_html('<span class="date">{}</span>', text) if text else ""
+
+
+register.filter("local_date", _date_on_one_line)
 register.filter("local_time", local_time)
 register.filter("local_digits", local_digits)
 register.filter("local_code", local_code)

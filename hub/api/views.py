@@ -3,7 +3,6 @@ from typing import ClassVar
 import django_filters
 from django.db.models import F, FloatField, Value
 from django.utils.translation import gettext as _
-from django_countries import countries
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework.exceptions import ValidationError
 
@@ -17,6 +16,7 @@ from core.api.base import (
     reference_filter,
 )
 from core.bilingual import LANGUAGE_CODES
+from core.countries import countries
 from hub.models import (
     DOCUMENT_LANGUAGES,
     Organisation,

@@ -1,9 +1,9 @@
 import django_filters
 from django.db.models import Prefetch
-from django_countries import countries
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
 from core.api.base import LANG_PARAMETER, PublicReadViewSet, StatesMixin, reference_filter
+from core.countries import countries
 from learning.models import Commitment, Phase, Session, SessionSpeaker
 from learning.selectors import cohorts_public, commitments_public, speakers_public
 

@@ -328,6 +328,13 @@ def test_plan_page_in_arabic_has_the_chart_and_its_table(plan, client):
     assert "٣٧٫٥ مليون دولار أمريكي" in html
     assert "USD" not in html
     assert "الحصيلة ٣-٣" in html
+    # The references beside the plan's own codes take the same convention: conclusions
+    # paragraphs ("٧(أ)") and Programme and Budget outcomes ("٤-١", "A-٢").
+    refs = " ".join(re.findall(r'<td class="refs"[^>]*>(.*?)</td>', html, re.S))
+    refs = re.sub(r"<[^>]+>", "", refs)
+    assert "٧(أ)" in refs
+    assert "٤-١" in refs
+    assert not re.search(r"[0-9]", refs), refs
     # The principles lettered as the Arabic paper letters them, (أ) to (هـ).
     letters = re.findall(r"<dt>\((.+?)\)</dt>", html)
     assert letters == ["أ", "ب", "ج", "د", "هـ"]

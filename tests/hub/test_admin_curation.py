@@ -68,15 +68,37 @@ def test_the_dashboard_shows_what_awaits_each_role(client, curator, reviewer, ma
     Resource.objects.filter(pk=broken.pk).update(link_status=Resource.LinkStatus.BROKEN)
     client.force_login(curator)
     page = _html(client.get("/en/admin/"))
-    assert "drafts to finish and submit for review" in page
+    assert "1 draft to finish and submit for review" in page
     assert "?status__exact=draft" in page
-    assert "resources with a broken link" in page
-    assert "resources with a missing Arabic translation" in page
+    assert "1 resource with a broken link" in page
+    assert "Resources: 1 with a missing Arabic translation" in page
     assert "waiting for a reviewer" not in page  # a curator does not publish
     client.force_login(reviewer)
     page = _html(client.get("/ar/admin/"))
-    assert "موارد قيد المراجعة تنتظر مراجِعًا" in page
+    assert "مورد واحد قيد المراجعة ينتظر مراجِعًا" in page
     assert "?status__exact=in_review" in page
+
+
+@pytest.mark.parametrize(
+    ("drafts", "english", "arabic"),
+    [
+        (2, "2 drafts to finish", "مسودتان لإكمالهما وتقديمهما للمراجعة"),
+        (3, "3 drafts to finish", "٣ مسودات لإكمالها وتقديمها للمراجعة"),
+        (11, "11 drafts to finish", "١١ مسودةً لإكمالها وتقديمها للمراجعة"),
+    ],
+)
+def test_the_dashboard_counts_take_the_plural_form_of_their_number(
+    client, curator, make_resource, drafts, english, arabic
+):
+    """Arabic has six plural forms (the catalogues' Plural-Forms): "١ موارد" read wrongly."""
+    for n in range(drafts):
+        make_resource(f"Draft {n}", "", status=Status.DRAFT)
+    client.force_login(curator)
+    assert english in _html(client.get("/en/admin/"))
+    page = _html(client.get("/ar/admin/"))
+    assert arabic in page
+    missing = {2: "عنصران تنقصهما", 3: "٣ عناصر تنقصها", 11: "١١ عنصرًا تنقصها"}[drafts]
+    assert f"الموارد: {missing} الترجمة إلى" in page
 
 
 # --- 10: the workflow on the edit page -------------------------------------------------------

@@ -301,3 +301,17 @@ def test_feeds_date_items_by_their_publication_not_by_the_content_load(load_cont
     assert by_link["south-4-care-launch-2025"] == (2025, 9, 1)
     assert by_link["r193-promotion-of-cooperatives"] == (2002, 6, 1)
     assert entries[0].link.endswith("/south-4-care-launch-2025/")  # the newest publication first
+
+
+def test_the_organisation_page_dates_its_resources_in_the_page_language(client, make_resource):
+    """The publication date as the portal writes it (Resource.publication_date_display):
+    Arabic-Indic digits on /ar/, never the bare Latin year."""
+    resource = make_resource(
+        "Care policies", "سياسات الرعاية", complete=True, publication_year=2024
+    )
+    slug = resource.publisher.slug
+    arabic = client.get(f"/ar/hub/organisations/{slug}/").content.decode()
+    assert '(<span class="date">٢٠٢٤</span>)' in arabic
+    assert "2024" not in arabic.split("<main", 1)[1].split("</main>")[0]
+    english = client.get(f"/en/hub/organisations/{slug}/").content.decode()
+    assert '(<span class="date">2024</span>)' in english

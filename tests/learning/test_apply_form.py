@@ -2,10 +2,12 @@
 language, hostile input answered with a message, plain-text e-mails not HTML-escaped."""
 
 import re
+from html import unescape
 
 import pytest
 from django.core import mail
 
+from core.text import collation_key
 from learning.models import Application
 
 from .test_applications import FORM
@@ -16,6 +18,37 @@ pytestmark = pytest.mark.django_db
 def _options(html: str, name: str) -> list[tuple[str, str]]:
     select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', html, re.S).group(1)
     return re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select)
+
+
+def test_arabic_country_names_are_in_arabic_alphabetical_order(client, cohort):
+    """By each name's letters with the hamza forms of alif as alif, as the Knowledge Hub's facets
+    sort (core.text.collation_key): django-countries alone left them in the English order."""
+    html = client.get(f"/ar/learning/{cohort.slug}/apply/").content.decode()
+    names = [name for code, name in _options(html, "country") if code]
+    assert names == sorted(names, key=collation_key)
+    assert names.index("أفغانستان") < names.index("الجزائر") < names.index("مصر")
+    assert names.index("السعودية (المملكة العربية)") < names.index("مصر")
+    assert names.index("أفغانستان") < 15
+    by_code = dict(_options(html, "country"))
+    assert by_code["FM"] == "ميكرونيزيا (ولايات - الموحدة)"
+    assert by_code["ZA"] == "جنوب أفريقيا"
+    assert by_code["CF"] == "جمهورية أفريقيا الوسطى"
+
+
+def test_admin_country_pickers_take_the_same_order(admin_client):
+    """Every country field (here an organisation's and a resource's) lists the names as the apply
+    form does, in both languages."""
+    for language in ("ar", "en"):
+        for url, name in [
+            (f"/{language}/admin/hub/organisation/add/", "country"),
+            (f"/{language}/admin/hub/resource/add/", "countries"),
+        ]:
+            html = admin_client.get(url).content.decode()
+            select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', html, re.S).group(1)
+            pairs = re.findall(r'<option value="([A-Z]{2})"[^>]*>([^<]*)</option>', select)
+            names = [unescape(label) for _code, label in pairs]
+            assert len(names) > 200, url
+            assert names == sorted(names, key=collation_key), url
 
 
 @pytest.mark.parametrize(
@@ -100,3 +133,14 @@ def test_plain_text_emails_are_not_html_escaped(
     assert message.subject == "We received your application to Care & Work <2027>"
     assert "&#x27;" not in message.body
     assert "&amp;" not in message.body
+
+
+def test_free_text_boxes_take_the_direction_of_what_is_typed(client, cohort):
+    """Name, organisation, languages and motivation may be typed in either language; e-mail and
+    the choices are not free text. The hint's list uses the Arabic comma."""
+    html = client.get(f"/ar/learning/{cohort.slug}/apply/").content.decode()
+    for name in ("name", "organisation", "working_languages"):
+        assert re.search(rf'<input type="text" name="{name}"[^>]*dir="auto"', html), name
+    assert re.search(r'<textarea name="motivation"[^>]*dir="auto"', html)
+    assert 'dir="auto"' not in re.search(r'<input type="email"[^>]*>', html).group(0)
+    assert "مثلاً: العربية، الإنكليزية" in html

@@ -99,3 +99,62 @@ def test_the_arabic_apply_form_on_a_phone(browser, live_server):
     page.wait_for_url("**/ar/learning/lh-phone/applied/")
     assert Application.objects.get().country == "JO"
     context.close()
+
+
+@pytest.mark.parametrize(
+    ("language", "venue_time", "own_time", "offer"),
+    [
+        ("en", "10:00", "11:00", "Show the times in your time zone: Abu Dhabi, Dubai"),
+        ("ar", "١٠:٠٠", "١١:٠٠", "اعرض الأوقات بتوقيتك: أبو ظبي، دبي"),
+    ],
+)
+def test_the_time_zone_box_names_the_zone_the_times_are_in(
+    browser, live_server, timed_session, language, venue_time, own_time, offer
+):
+    """A visitor in Dubai sees the venue's times (Doha) with the venue's time chosen in the box,
+    and an offer to show them in Dubai's time; pressing it converts them and the box says so."""
+    Path("test-artifacts").mkdir(exist_ok=True)
+    for width in (1366, 360):
+        context = browser.new_context(
+            timezone_id="Asia/Dubai", viewport={"width": width, "height": 900}
+        )
+        page = context.new_page()
+        page.goto(f"{live_server.url}/{language}/learning/{timed_session.cohort.slug}/")
+        select = page.locator("select#tz")
+        assert select.input_value() == ""  # the venue's time, as the times below
+        times = page.locator(".result-list time").first
+        assert times.inner_text().startswith(venue_time)
+        button = page.locator("#tz-own button")
+        assert button.is_visible()
+        assert " ".join(button.inner_text().split()) == offer
+        page.screenshot(path=f"test-artifacts/zone-offer-{language}-{width}.png", full_page=True)
+        button.click()
+        page.wait_for_url("**tz=Asia%2FDubai")
+        assert page.locator("select#tz").input_value() == "Asia/Dubai"
+        assert page.locator(".result-list time").first.inner_text().startswith(own_time)
+        assert not page.locator("#tz-own").is_visible()  # the times are in the visitor's zone
+        context.close()
+
+
+def test_a_date_stays_on_one_line_on_a_phone(browser, live_server, cohort):
+    """At 360 px on /ar/, "١٥ أيلول/سبتمبر" is never broken at its slash: every date the
+    `local_date` filter writes is one line box."""
+    from learning.models import Phase
+
+    Phase.objects.filter(cohort=cohort).update(name_ar="المرحلة الحضورية الطويلة الاسم في الدوحة")
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    Path("test-artifacts").mkdir(exist_ok=True)
+    for path in ("/ar/learning/", f"/ar/learning/{cohort.slug}/", "/en/learning/"):
+        page.goto(f"{live_server.url}{path}")
+        dates = page.locator(".date")
+        assert dates.count() > 0, path
+        # One line box: every box of the date (one per bidi run) starts at the same height.
+        lines = page.evaluate(
+            """() => [...document.querySelectorAll('.date')].map(
+                d => new Set([...d.getClientRects()].map(r => Math.round(r.top))).size)"""
+        )
+        assert set(lines) == {1}, (path, lines)
+        name = path.strip("/").replace("/", "_")
+        page.screenshot(path=f"test-artifacts/dates-{name}-360.png", full_page=True)
+    context.close()

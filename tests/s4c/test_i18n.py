@@ -65,3 +65,18 @@ def test_compiled_catalogue_is_used():
     with translation.override("ar"):
         assert translation.gettext("Knowledge Hub") == "مركز المعرفة"
         assert translation.gettext("Skip to content") != "Skip to content"
+
+
+def test_no_string_is_translated_two_ways_across_catalogues():
+    """Django merges the catalogues (the project's first, then the apps' in INSTALLED_APPS order):
+    a msgid translated differently in two of them shows only one of the two everywhere. A string
+    whose meaning depends on where it is used gets a context (pgettext) instead."""
+    seen: dict[tuple[str | None, str], dict[str, str]] = {}
+    for po_path in _arabic_catalogues():
+        if po_path.name != "django.po":
+            continue
+        for entry in polib.pofile(str(po_path)):
+            msgstr = entry.msgstr or repr(sorted(entry.msgstr_plural.items()))
+            seen.setdefault((entry.msgctxt, entry.msgid), {})[str(po_path)] = msgstr
+    shadowed = {key: found for key, found in seen.items() if len(set(found.values())) > 1}
+    assert shadowed == {}

@@ -37,6 +37,13 @@ def test_the_arabic_convention_of_the_seed():
         assert local_date(dt.date(2024, 6, 1), "YEAR_MONTH_FORMAT") == "حزيران/يونيه ٢٠٢٤"
         assert local_number(17.2, 1) == "١٧٫٢"
         assert local_code("1.2") == "١-٢"  # a code, not the decimal ١٫٢
+        # A conclusions paragraph's item lettered as the Arabic paper letters items; a Programme
+        # and Budget outcome's Latin capital stays.
+        assert (local_code("6(b)"), local_code("9(n)"), local_code("A.2")) == (
+            "٦(ب)",
+            "٩(ن)",
+            "A-٢",
+        )
     with translation.override("en"):
         assert local_date(dt.date(2025, 9, 1)) == "1 September 2025"
         assert (local_number(17.2, 1), local_code("1.2")) == ("17.2", "1.2")
