@@ -396,8 +396,13 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Secrets in URL paths (the named group `secret`), replaced by "[redacted]" in every log line,
-# gunicorn's access log included (core/observability.py): sign-in links' tokens.
-LOG_REDACTED_PATHS = [r"/sign-in/(?P<secret>[^/?#\s\"']+)"]
+# gunicorn's access log included (core/observability.py): sign-in links' tokens, and the token of
+# the admin's password-reset links (/<lang>/admin/reset/<uidb64>/<token>/; Django's next page,
+# .../<uidb64>/set-password/, holds none). deploy/nginx/s4c.conf.template does the same.
+LOG_REDACTED_PATHS = [
+    r"/sign-in/(?P<secret>[^/?#\s\"']+)",
+    r"/admin/reset/[^/?#\s\"']+/(?!set-password(?:[/?#\s\"']|$))(?P<secret>[^/?#\s\"']+)",
+]
 # Logging: one line per event, JSON in production (LOG_FORMAT=json), each with the request id.
 LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
 SLOW_QUERY_MS = env.float("SLOW_QUERY_MS", default=200.0)

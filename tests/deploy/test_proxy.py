@@ -419,3 +419,20 @@ def test_sign_in_tokens_never_reach_the_access_log(stack):
     assert stack.nginx_logged("/en/learning/sign-in/[token]/?next=1")
     assert stack.nginx_logged("/ar/learning/sign-in/[token]/")
     assert token not in stack.nginx_access_log.read_text()
+
+
+def test_password_reset_tokens_never_reach_the_access_logs(stack):
+    token = "cz9x1k-0123456789abcdef0123456789abcdef"
+    stack.request("GET", f"/en/admin/reset/MQ/{token}/")
+    stack.request("GET", f"/ar/admin/reset/MQ/{token}/?next=1")
+    stack.request("GET", "/ar/admin/reset/MQ/set-password/")
+    stack.request(
+        "GET", "/en/", headers={"Referer": f"https://localhost/en/admin/reset/MQ/{token}/"}
+    )
+    assert stack.nginx_logged("/en/admin/reset/MQ/[token]/ ")
+    assert stack.nginx_logged("/ar/admin/reset/MQ/[token]/?next=1")
+    assert stack.nginx_logged("/ar/admin/reset/MQ/set-password/")  # holds no secret
+    assert stack.nginx_logged('"https://localhost/en/admin/reset/MQ/[token]/"')
+    assert stack.reached_django("/ar/admin/reset/MQ/set-password/")
+    assert token not in stack.nginx_access_log.read_text()
+    assert token not in stack.access_log.read_text()  # gunicorn's, behind nginx

@@ -1,5 +1,6 @@
-"""Sign-in tokens never reach a log: not the request log, not django.request's warnings, not
-gunicorn's access log (a real gunicorn with the repository's gunicorn.conf.py)."""
+"""Sign-in tokens and the admin's password-reset tokens never reach a log: not the request log,
+not django.request's warnings, not gunicorn's access log (a real gunicorn with the repository's
+gunicorn.conf.py). nginx's access log: tests/deploy/test_proxy.py."""
 
 import io
 import logging
@@ -14,6 +15,11 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
+from django.contrib.auth.models import User
+from django.contrib.auth.tokens import default_token_generator
+from django.test import Client
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from core.observability import RedactSecretsFilter
 from core.permissions import MAILER
@@ -23,6 +29,7 @@ from .conftest import make_application
 
 pytestmark = pytest.mark.django_db
 TOKEN = "tok3n-Th4t-Must-N0t-Leak_abcdefghijklmnopqrstuv"
+RESET_TOKEN = "cz9x1k-0123456789abcdef0123456789abcdef"  # the shape of Django's reset tokens
 
 
 @pytest.fixture
@@ -53,6 +60,38 @@ def test_tokens_are_redacted_from_the_request_log_and_django_request(
     assert "Bad Request" in output
     assert TOKEN not in output
     assert good not in output
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_password_reset_tokens_are_redacted_from_the_request_log_and_django_request(
+    client, console_output, caplog, lang
+):
+    user = User.objects.create_user(
+        "curator", "curator@example.org", "a-long-password-123", is_staff=True
+    )
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    good = default_token_generator.make_token(user)
+    opened = client.get(f"/{lang}/admin/reset/{uid}/{good}/")
+    # Django keeps the token in the session and sends the browser on to a path without it.
+    assert opened.status_code == 302
+    assert opened["Location"] == f"/{lang}/admin/reset/{uid}/set-password/"
+    assert client.get(opened["Location"]).status_code == 200
+    assert client.get(f"/{lang}/admin/reset/{uid}/{RESET_TOKEN}/").status_code == 200
+    # A refused POST to the token's path: Django logs a warning naming the path.
+    strict = Client(enforce_csrf_checks=True)
+    assert strict.post(f"/{lang}/admin/reset/{uid}/{RESET_TOKEN}/").status_code == 403
+    logged_paths = [r.path for r in caplog.records if r.name == "s4c.request"]
+    assert logged_paths == [
+        f"/{lang}/admin/reset/{uid}/[redacted]/",
+        f"/{lang}/admin/reset/{uid}/set-password/",  # no secret there: kept
+        f"/{lang}/admin/reset/{uid}/[redacted]/",
+        f"/{lang}/admin/reset/{uid}/[redacted]/",
+    ]
+    output = console_output.getvalue()
+    assert f"/{lang}/admin/reset/{uid}/[redacted]/" in output
+    assert "Forbidden (CSRF cookie not set.)" in output
+    assert good not in output
+    assert RESET_TOKEN not in output
 
 
 def _free_port() -> int:
@@ -91,32 +130,44 @@ def test_gunicorn_access_log_redacts_tokens(tmp_path):
         stderr=subprocess.DEVNULL,
     )
     try:
-        url = f"http://127.0.0.1:{port}/en/learning/sign-in/{TOKEN}/"
-        for _ in range(100):
-            try:
-                request = urllib.request.Request(url, headers={"Referer": url})
-                urllib.request.urlopen(request, timeout=5).read()
-                break
-            except urllib.error.HTTPError:
-                break
-            except OSError:
-                time.sleep(0.1)
+        for path in (
+            f"/en/learning/sign-in/{TOKEN}/",
+            f"/en/admin/reset/MQ/{RESET_TOKEN}/",
+            f"/ar/admin/reset/MQ/{RESET_TOKEN}/?next=1",
+        ):
+            url = f"http://127.0.0.1:{port}{path}"
+            for _ in range(100):
+                try:
+                    request = urllib.request.Request(url, headers={"Referer": url})
+                    urllib.request.urlopen(request, timeout=5).read()
+                    break
+                except urllib.error.HTTPError:
+                    break
+                except OSError:
+                    time.sleep(0.1)
         time.sleep(0.3)
     finally:
         server.terminate()
         server.wait(timeout=20)
     written = log.read_text()
     assert "GET /en/learning/sign-in/[redacted]/" in written
+    assert "GET /en/admin/reset/MQ/[redacted]/" in written
+    assert "GET /ar/admin/reset/MQ/[redacted]/?next=1" in written
     assert TOKEN not in written
+    assert RESET_TOKEN not in written
 
 
-def test_error_reports_carry_no_token():
+@pytest.mark.parametrize(
+    ("path", "secret"),
+    [("/en/learning/sign-in/{}/", TOKEN), ("/ar/admin/reset/MQ/{}/", RESET_TOKEN)],
+)
+def test_error_reports_carry_no_token(path, secret):
     from core.observability import scrub_event
 
-    url = f"https://south4care.example.org/en/learning/sign-in/{TOKEN}/"
+    url = f"https://south4care.example.org{path.format(secret)}"
     event = {
         "request": {"url": url, "headers": {"Referer": url, "Accept": "text/html"}},
-        "transaction": f"/en/learning/sign-in/{TOKEN}/",
+        "transaction": path.format(secret),
     }
-    assert TOKEN not in repr(scrub_event(event))
+    assert secret not in repr(scrub_event(event))
     assert event["request"]["headers"]["Accept"] == "text/html"
