@@ -36,7 +36,8 @@ SYSTEM = SystemActor("system")
 SCHEDULER = SystemActor("scheduler")
 CONTENT_LOADER = SystemActor("content loader")
 COMMAND = SystemActor("management command")
-# The jobs that write to applicants (acknowledgements, sign-in links): never a request.
+# The jobs that write to applicants (acknowledgements, sign-in links) and staff's password-reset
+# e-mails: never a request.
 MAILER = SystemActor("mailer")
 
 

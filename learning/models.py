@@ -460,6 +460,19 @@ class SentEmail(models.Model):
         return f"{self.kind} · {self.sent_at:%Y-%m-%d %H:%M}"
 
 
+class PasswordResetEmail(models.Model):
+    """The send-once marker of an admin password-reset e-mail (to a staff account, not an
+    applicant: SentEmail is the applicants' log). Written in the transaction that sends it, as
+    SentEmail is, so a redelivered task sends nothing already sent. Holds no address and no
+    token: the key is "password_reset:<task id>:<user id>"."""
+
+    key = models.CharField(max_length=200, unique=True)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.key} · {self.sent_at:%Y-%m-%d %H:%M}"
+
+
 class ErasureRecord(models.Model):
     """The audit trail of an erasure. It holds no personal data: only a keyed hash of the address
     (to answer "was this person's data erased, and when?"), what was erased, when and by whom."""

@@ -41,6 +41,11 @@ def can_sign_in(actor) -> bool:
     return not is_system(actor)
 
 
+def can_request_password_reset(actor) -> bool:
+    """Ask the admin's "forgotten your password?" for an address: a person, never a job."""
+    return not is_system(actor)
+
+
 def can_write_to_applicants(actor) -> bool:
     """E-mails to applicants and the links they carry are sent by the mailer's jobs after commit,
     never inside a visitor's request (the reply must not depend on the mail server)."""

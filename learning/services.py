@@ -5,6 +5,7 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.contrib.auth.forms import PasswordResetForm
 from django.core.mail import send_mail
 from django.db import IntegrityError
 from django.db.models import Max, Q
@@ -24,6 +25,7 @@ from .models import (
     Application,
     Cohort,
     Commitment,
+    PasswordResetEmail,
     ProgressUpdate,
     SentEmail,
     Session,
@@ -191,6 +193,40 @@ def sign_in_link_request(*, email: str, language: str, actor) -> None:
         application_id=application.pk if application is not None else None,
         language=language,
     )
+
+
+def password_reset_request(*, email: str, language: str, actor) -> None:
+    """Someone asks the admin's "forgotten your password?" for `email`; the mailer writes the
+    e-mail (its link and token made by the worker, never stored in the outbox) after commit.
+
+    The same work whether or not the address is a staff account's: one query, one outbox row and
+    one message to the broker either way (an empty list of users for an unknown address), and no
+    mail server inside the request, so neither the reply nor its timing tells whose address it
+    is, and a mail server or broker that is down only delays the e-mail."""
+    if not permissions.can_request_password_reset(actor):
+        raise DomainError(FORBIDDEN, code="forbidden")
+    # Django's own choice of accounts: active, with a usable password, the same address.
+    users = PasswordResetForm().get_users(email)
+    enqueue_on_commit(
+        "learning.send_password_reset",
+        user_ids=sorted(user.pk for user in users),
+        language=language,
+    )
+
+
+def password_reset_send_once(*, key: str, user, subject: str, body: str, actor) -> bool:
+    """Send one password-reset e-mail once, whatever the number of runs; False if already sent
+    (the marker row commits with the sending, as in `email_send_once`)."""
+    if not permissions.can_write_to_applicants(actor):
+        raise DomainError(FORBIDDEN, code="forbidden")
+    with captured():
+        try:
+            with captured():
+                PasswordResetEmail.objects.create(key=key)
+        except IntegrityError:
+            return False
+        send_mail(subject, body, None, [user.email])
+    return True
 
 
 def sign_in_link_issue(*, application: Application, actor) -> str:

@@ -177,7 +177,11 @@ def _refusal(request, template: str, context: dict, until) -> HttpResponse:
 
 class AdminPasswordResetView(auth_views.PasswordResetView):
     """The admin's "forgotten your password?": the same limits as the public forms (accepted
-    requests per client address, and e-mails per recipient), so it cannot flood a mailbox."""
+    requests per client address, and e-mails per recipient), so it cannot flood a mailbox.
+
+    The e-mail is written by the mailer after commit, through the outbox (never by Django's
+    `form.save()` inside the request): its link is built from SITE_URL, a mail server or broker
+    that is down only delays it, and the request does the same work for any address."""
 
     def form_valid(self, form):
         limits = [
@@ -197,7 +201,13 @@ class AdminPasswordResetView(auth_views.PasswordResetView):
             response.status_code = 429
             response["Retry-After"] = str(max(1, int((until - timezone.now()).total_seconds())))
             return response
-        return super().form_valid(form)
+        with transaction.atomic():
+            services.password_reset_request(
+                email=form.cleaned_data["email"],
+                language=translation.get_language(),
+                actor=self.request.user,
+            )
+        return redirect(self.get_success_url())
 
 
 @require_http_methods(["GET", "POST"])

@@ -236,6 +236,7 @@ OUTBOX_REDELIVER_TASKS = [
     "learning.send_acknowledgement",
     "learning.send_already_applied",
     "learning.send_sign_in_link",
+    "learning.send_password_reset",
     "learning.send_commitment_reminder",
 ]
 OUTBOX_REDELIVER_MINUTES = env.int("OUTBOX_REDELIVER_MINUTES", default=10)

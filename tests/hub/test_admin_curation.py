@@ -40,10 +40,11 @@ def test_the_admin_names_the_portal_in_both_languages(client, curator, lang, nam
 
 @pytest.mark.parametrize(("lang", "words"), [("en", "password reset"), ("ar", "كلمة المرور")])
 def test_a_forgotten_password_is_reset_by_email_in_the_pages_language(
-    client, curator, settings, lang, words
+    client, curator, settings, django_capture_on_commit_callbacks, eager_tasks, lang, words
 ):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    response = client.post(f"/{lang}/admin/password_reset/", {"email": curator.email})
+    with django_capture_on_commit_callbacks(execute=True):  # the mailer writes after commit
+        response = client.post(f"/{lang}/admin/password_reset/", {"email": curator.email})
     assert response.status_code == 302
     (message,) = mail.outbox
     assert words in (message.subject + message.body).lower()
