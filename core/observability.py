@@ -1,8 +1,11 @@
 """Request ids, structured request logs and slow-query logging.
 
-Every request gets an id (the proxy's `X-Request-ID` when it sends a sane one) that is echoed in
-the response and attached to every log record written while the request is served, so one
-request can be followed through the logs.
+Every request gets an id that is echoed in the response and attached to every log record written
+while the request is served (and to django.request's lines about it, written after the request's
+context is gone), so one request can be followed through the logs. Behind our front server
+(TRUSTED_PROXY_COUNT ≥ 1) the id is the proxy's `X-Request-ID`, which nginx sets from its own
+`$request_id` over whatever the client sent, so nginx's access log and the portal's share it;
+without a proxy of ours the header is the client's and is ignored.
 """
 
 import contextvars
@@ -68,11 +71,23 @@ class GunicornLogger(glogging.Logger):
 
 
 class RequestIdFilter(logging.Filter):
-    """Adds `request_id` to every log record (`-` outside a request)."""
+    """Adds `request_id` to every log record (`-` outside a request). django.request logs a 4xx or
+    5xx after the request log's middleware has left (its context variable reset): its records
+    carry the request itself, whose id is read there."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = request_id_var.get()
+        request = getattr(record, "request", None)
+        record.request_id = getattr(request, "request_id", None) or request_id_var.get()
         return True
+
+
+def _incoming_request_id(request) -> str | None:
+    """The front server's request id: only behind a proxy of ours (TRUSTED_PROXY_COUNT), which
+    sets the header itself; a client's own header is never taken for the log's id."""
+    if settings.TRUSTED_PROXY_COUNT < 1:
+        return None
+    incoming = request.headers.get("X-Request-ID", "")
+    return incoming if _SANE_REQUEST_ID.match(incoming) else None
 
 
 class _SlowQueryLogger:
@@ -100,8 +115,7 @@ class RequestLogMiddleware:
         self.slow_queries = _SlowQueryLogger(settings.SLOW_QUERY_MS)
 
     def __call__(self, request):
-        incoming = request.headers.get("X-Request-ID", "")
-        request_id = incoming if _SANE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request_id = _incoming_request_id(request) or uuid.uuid4().hex
         token = request_id_var.set(request_id)
         request.request_id = request_id
         started = time.perf_counter()

@@ -1,6 +1,6 @@
 """The portal's WSGI application plus one test-only probe, for tests/deploy/test_proxy.py.
 
-`/__probe__/headers` answers with what the front server passed on (the client address headers),
+`/__probe__/headers` answers with what the front server passed on (the client address headers, the request id),
 which the portal itself never shows; every other path is the real application.
 """
 
@@ -8,7 +8,13 @@ import json
 
 from s4c.wsgi import application as portal
 
-PASSED_ON = ("REMOTE_ADDR", "HTTP_X_FORWARDED_FOR", "HTTP_X_FORWARDED_PROTO", "HTTP_X_REAL_IP")
+PASSED_ON = (
+    "REMOTE_ADDR",
+    "HTTP_X_FORWARDED_FOR",
+    "HTTP_X_FORWARDED_PROTO",
+    "HTTP_X_REAL_IP",
+    "HTTP_X_REQUEST_ID",
+)
 
 
 def application(environ, start_response):

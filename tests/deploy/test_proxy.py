@@ -132,6 +132,7 @@ def stack(tmp_path_factory):
         DATABASE_URL=f"sqlite:///{tmp / 'db.sqlite3'}",
         MEDIA_ROOT=str(media),
         MEDIA_ACCEL_REDIRECT="/_media/",
+        TRUSTED_PROXY_COUNT="1",  # as in docker-compose.yml: nginx is the one hop in front
         LOG_FORMAT="plain",
         LOG_LEVEL="WARNING",
         DJANGO_SETTINGS_MODULE="s4c.settings",
@@ -388,6 +389,21 @@ def test_the_client_address_is_the_real_one_for_exactly_one_hop(stack):
     assert passed_on["HTTP_X_FORWARDED_FOR"] == "127.0.0.1"
     assert passed_on["HTTP_X_FORWARDED_PROTO"] == "https"
     assert not passed_on["HTTP_X_REAL_IP"]
+
+
+def test_the_request_id_is_nginxs_never_the_clients(stack):
+    _response, data = stack.request(
+        "GET", "/__probe__/headers", headers={"X-Request-ID": "spoofed-id-0001"}
+    )
+    passed_on = json.loads(data)["HTTP_X_REQUEST_ID"]
+    assert passed_on != "spoofed-id-0001"
+    assert len(passed_on) == 32
+    assert stack.nginx_logged(f" {passed_on}\n")
+    # The portal answers (and logs) with the same id.
+    response, _ = stack.request("GET", "/healthz", headers={"X-Request-ID": "spoofed-id-0001"})
+    echoed = response.getheader("X-Request-ID")
+    assert echoed != "spoofed-id-0001"
+    assert stack.nginx_logged(f" {echoed}\n")
 
 
 def test_the_front_server_hides_gunicorn_and_sets_a_permissions_policy(stack):

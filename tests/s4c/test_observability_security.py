@@ -21,7 +21,8 @@ def test_every_response_carries_a_request_id_and_is_logged_with_it(client, caplo
     )
 
 
-def test_a_sane_incoming_request_id_is_kept_and_a_hostile_one_replaced(client):
+def test_a_sane_incoming_request_id_is_kept_and_a_hostile_one_replaced(client, settings):
+    settings.TRUSTED_PROXY_COUNT = 1  # the header is our front server's (nginx sets it)
     assert (
         client.get("/en/", headers={"x-request-id": "proxy-1234abcd"}).headers["X-Request-ID"]
         == "proxy-1234abcd"
@@ -31,6 +32,26 @@ def test_a_sane_incoming_request_id_is_kept_and_a_hostile_one_replaced(client):
     ]
     assert replaced != "bad id"
     assert len(replaced) == 32
+
+
+def test_without_a_proxy_of_ours_a_clients_request_id_is_ignored(client, settings):
+    settings.TRUSTED_PROXY_COUNT = 0
+    answered = client.get("/en/", headers={"x-request-id": "spoofed-id-0001"})
+    assert answered.headers["X-Request-ID"] != "spoofed-id-0001"
+    assert len(answered.headers["X-Request-ID"]) == 32
+
+
+def test_django_request_lines_carry_the_requests_id(client, caplog):
+    """django.request logs a 404 after the request log's middleware reset its context."""
+    caplog.set_level(logging.INFO)
+    response = client.get("/en/hub/no-such-resource-anywhere/")
+    assert response.status_code == 404
+    request_id = response.headers["X-Request-ID"]
+    [warning] = [r for r in caplog.records if r.name == "django.request"]
+    assert warning.getMessage().startswith("Not Found")
+    assert warning.request_id == request_id
+    [line] = [r for r in caplog.records if r.name == "s4c.request"]
+    assert line.request_id == request_id
 
 
 def test_slow_queries_are_logged(client, settings, caplog):
