@@ -21,13 +21,21 @@ class LearningConfig(AppConfig):
                 media.PUBLIC if Speaker.objects.filter(photo=name).exists() else None
             ),
         )
+        from core.permissions import MAILER
         from partners import backup
 
-        from . import privacy
+        from . import privacy, services
 
         # A restore must not bring back people erased after the backup was taken.
         backup.register_replay(
             name="erasures",
             capture=privacy.erasures_snapshot,
             replay=lambda snapshot: privacy.erasures_replay(snapshot=snapshot),
+        )
+        # Nor sign-in links used since (the restored rows say "unused"): every link issued
+        # before the restore stops working.
+        backup.register_replay(
+            name="sign_in_links",
+            capture=lambda: None,
+            replay=lambda _nothing: {"expired": services.sign_in_links_expire_all(actor=MAILER)},
         )

@@ -242,6 +242,20 @@ def sign_in_link_issue(*, application: Application, actor) -> str:
     return token
 
 
+def sign_in_links_expire_all(*, actor) -> int:
+    """Every sign-in link still usable stops working now; returns how many.
+
+    Run by a restore: the restored data has the links as they were at backup time, so a link
+    used since (or issued since, and already in a mailbox) would sign in again. The rows stay,
+    expired, as what was sent (the participant asks for a new link)."""
+    if not permissions.can_write_to_applicants(actor):
+        raise DomainError(FORBIDDEN, code="forbidden")
+    now = timezone.now()
+    return SignInToken.objects.filter(used_at__isnull=True, expires_at__gt=now).update(
+        expires_at=now
+    )
+
+
 @captured()
 def sign_in_link_use(*, token: str, actor) -> Application:
     """Consume a one-time link: it works once, and not after it expires."""

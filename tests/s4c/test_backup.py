@@ -12,10 +12,11 @@ from django.db import connection, transaction
 from django.test import Client
 
 from core.models import SiteText
-from core.permissions import SYSTEM
+from core.permissions import MAILER, SYSTEM
 from hub import services as hub_services
 from hub.models import Resource
 from learning import privacy
+from learning import services as learning_services
 from learning.models import Application, Cohort, ErasureRecord
 from partners.backup import EVENT_ID_MARGIN, _dump_data, restore_backup
 from partners.models import ChangeEvent, FeedEpoch, WebhookDelivery, WebhookEndpoint
@@ -279,6 +280,33 @@ def test_erasures_recorded_after_the_backup_are_replayed(tmp_path):
         [(before.subject_hash, before.erased_at), (record.subject_hash, record.erased_at)]
     )
     assert "replayed: 1 (1 applications erased again)" in out.getvalue()
+
+
+def test_a_restore_stops_every_sign_in_link_issued_before_it(tmp_path):
+    cohort = Cohort.objects.create(
+        slug="lh", name_en="Learning Hub", year=2027, status=Cohort.Status.OPEN
+    )
+    fields = {"country": "JO", "constituency": "government", "motivation": "Care policy."}
+    amina = Application.objects.create(
+        cohort=cohort, name="Amina Haddad", email="amina@example.org", **fields
+    )
+    used = learning_services.sign_in_link_issue(application=amina, actor=MAILER)
+    unused = learning_services.sign_in_link_issue(application=amina, actor=MAILER)
+    archive = tmp_path / "b.tar.gz"
+    call_command("backup", output=archive, stdout=io.StringIO())
+    visitor = Client()
+    assert visitor.post(f"/en/learning/sign-in/{used}/").status_code == 302  # used after backup
+    issued_after = learning_services.sign_in_link_issue(application=amina, actor=MAILER)
+
+    out = io.StringIO()
+    call_command("restore", archive, interactive=False, stdout=out)
+
+    for token in (used, unused, issued_after):
+        assert Client().post(f"/en/learning/sign-in/{token}/").status_code == 400, token
+    assert "Sign-in links issued before the restore no longer work: 2 " in out.getvalue()
+    # A link asked for after the restore works.
+    fresh = learning_services.sign_in_link_issue(application=amina, actor=MAILER)
+    assert Client().post(f"/en/learning/sign-in/{fresh}/").status_code == 302
 
 
 @pytest.mark.parametrize(

@@ -44,6 +44,12 @@ class Command(BaseCommand):
                 f"Erasures recorded after the backup, replayed: {erasures['erasures_replayed']} "
                 f"({erasures['applications_erased_again']} applications erased again)."
             )
+        if "sign_in_links" in report:
+            lines.append(
+                "Sign-in links issued before the restore no longer work: "
+                f"{report['sign_in_links']['expired']} still usable were expired (participants "
+                "ask for a new one)."
+            )
         if report["webhook_endpoints_deactivated"]:
             lines.append(
                 f"{report['webhook_endpoints_deactivated']} webhook endpoints had a secret this "
