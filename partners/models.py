@@ -166,17 +166,39 @@ class ApiKey(models.Model):
         return f"{self.name} ({self.prefix}…)"
 
 
-def webhook_url_refusal(url: str):
-    """Why a webhook URL is refused (a translatable message), or None if it is acceptable."""
+WEBHOOK_PRIVATE_ADDRESS_REFUSAL = _(
+    "A webhook URL must not lead to a loopback, private, link-local or reserved address."
+)
+
+
+def webhook_url_refusal(url: str, *, check_addresses: bool = True):
+    """Why a webhook URL is refused (a translatable message), or None if it is acceptable.
+
+    `check_addresses`: also resolve the host and refuse internal addresses (partners/addresses.py;
+    a name that does not resolve now is accepted: each delivery checks again, and connects only
+    to the addresses it checked)."""
     from urllib.parse import urlsplit
 
     from django.conf import settings
 
+    from partners.addresses import refused_addresses, resolve
+
     parts = urlsplit(url or "")
-    if parts.scheme not in {"http", "https"} or not parts.hostname:
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        port = None
+    if parts.scheme not in {"http", "https"} or not parts.hostname or port is None:
         return _("A webhook URL must be an http(s) address.")
     if parts.scheme != "https" and not settings.WEBHOOK_ALLOW_HTTP:
         return _("A webhook URL must use https.")
+    if check_addresses and not settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES:
+        try:
+            addresses = resolve(parts.hostname, port)
+        except (OSError, UnicodeError):
+            addresses = []
+        if refused_addresses(addresses):
+            return WEBHOOK_PRIVATE_ADDRESS_REFUSAL
     return None
 
 

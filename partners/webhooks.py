@@ -32,7 +32,9 @@ from django.utils import timezone
 
 from core.links import absolute_url
 from core.outbox import enqueue_on_commit
+from partners.addresses import AddressRefused, connect_to, deliverable_addresses
 from partners.models import (
+    WEBHOOK_PRIVATE_ADDRESS_REFUSAL,
     ChangeEvent,
     FeedEpoch,
     WebhookAttempt,
@@ -114,14 +116,19 @@ def retry_delay(attempt: int) -> float:
 
 
 def _post(url: str, body: bytes, headers: dict) -> int:
-    """POST with separate connect and read timeouts; never follows redirects. Returns the status."""
+    """POST with separate connect and read timeouts; never follows redirects. Returns the status.
+
+    The host is resolved here, its addresses checked (AddressRefused: an internal address, see
+    partners/addresses.py) and only those addresses connected to."""
     parts = urlsplit(url)
-    connection_class = (
-        http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+    https = parts.scheme == "https"
+    port = parts.port or (443 if https else 80)
+    addresses = deliverable_addresses(
+        parts.hostname, port, refusal=str(WEBHOOK_PRIVATE_ADDRESS_REFUSAL)
     )
-    connection = connection_class(
-        parts.hostname, parts.port, timeout=settings.WEBHOOK_CONNECT_TIMEOUT
-    )
+    connection_class = http.client.HTTPSConnection if https else http.client.HTTPConnection
+    connection = connection_class(parts.hostname, port, timeout=settings.WEBHOOK_CONNECT_TIMEOUT)
+    connection._create_connection = connect_to(addresses, port)  # noqa: SLF001 - http.client's hook
     try:
         connection.connect()
         connection.sock.settimeout(settings.WEBHOOK_READ_TIMEOUT)
@@ -164,7 +171,7 @@ def attempt(*, delivery_id: int) -> str:
 
     status_code, error, refused = None, "", False
     started = time.monotonic()
-    refusal = webhook_url_refusal(endpoint.url)
+    refusal = webhook_url_refusal(endpoint.url, check_addresses=False)  # _post checks them
     if not endpoint.is_active:
         error, refused = "endpoint deactivated", True
     elif refusal:
@@ -182,6 +189,8 @@ def attempt(*, delivery_id: int) -> str:
         }
         try:
             status_code = _post(endpoint.url, body, headers)
+        except AddressRefused as exc:
+            error, refused = f"refused: {exc}", True
         except (OSError, http.client.HTTPException) as exc:  # timeouts are OSErrors
             error = f"{exc.__class__.__name__}: {exc}"
     duration_ms = round((time.monotonic() - started) * 1000)

@@ -374,6 +374,10 @@ REST_FRAMEWORK = {
 }
 # Webhooks to partners (partners/webhooks.py): bounded attempts with exponential backoff.
 WEBHOOK_ALLOW_HTTP = _bool("WEBHOOK_ALLOW_HTTP", default=DEBUG)  # production: https only
+# May an endpoint's host be, or resolve to, a loopback, private, link-local or reserved address
+# (partners/addresses.py)? Production: never (staff could probe internal hosts); debug mode, and
+# tests with a local receiver: yes.
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = _bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", default=DEBUG)
 WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=10)
 WEBHOOK_RETRY_BASE_SECONDS = env.float("WEBHOOK_RETRY_BASE_SECONDS", default=30.0)
 WEBHOOK_RETRY_MAX_SECONDS = env.float("WEBHOOK_RETRY_MAX_SECONDS", default=3600.0)

@@ -26,6 +26,7 @@ from partners.models import (
     WebhookDelivery,
     WebhookEndpoint,
     WebhookEvent,
+    webhook_url_refusal,
 )
 from partners.webhooks import prune, retry_delay, retry_due
 from s4c.celery import app as celery_app
@@ -94,6 +95,7 @@ def receiver_factory():
 @pytest.fixture(autouse=True)
 def _fast_webhooks(settings):
     settings.WEBHOOK_ALLOW_HTTP = True  # the local receiver is plain http
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True  # on 127.0.0.1
     settings.WEBHOOK_RETRY_BASE_SECONDS = 0.2
     settings.WEBHOOK_CONNECT_TIMEOUT = 1.0
     settings.WEBHOOK_READ_TIMEOUT = 1.0
@@ -101,12 +103,9 @@ def _fast_webhooks(settings):
 
 def _endpoint(receiver, **fields):
     fields.setdefault("kinds", ["resource"])
+    fields.setdefault("url", receiver.url)
     return WebhookEndpoint.objects.create(
-        name="ILO Global Care Policy Portal",
-        organisation="ILO",
-        url=receiver.url,
-        secret=SECRET,
-        **fields,
+        name="ILO Global Care Policy Portal", organisation="ILO", secret=SECRET, **fields
     )
 
 
@@ -301,6 +300,143 @@ def test_only_http_urls_and_in_production_only_https(settings):
     assert error.value.message_dict == {"url": ["A webhook URL must use https."]}
     endpoint.url = "https://partner.example.org/hooks"
     endpoint.full_clean()
+
+
+PRIVATE_REFUSAL = (
+    "A webhook URL must not lead to a loopback, private, link-local or reserved address."
+)
+
+
+@pytest.fixture
+def resolver(monkeypatch):
+    """Names resolved as the test says (no DNS): {host: [addresses]}; an address is itself."""
+    import socket
+
+    names: dict[str, list[str]] = {}
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        if host in names:
+            return [
+                (
+                    socket.AF_INET6 if ":" in a else socket.AF_INET,
+                    socket.SOCK_STREAM,
+                    6,
+                    "",
+                    (a, port),
+                )
+                for a in names[host]
+            ]
+        return real(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return names
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://127.0.0.1:8743/hooks",
+        "https://169.254.169.254/latest/meta-data/",
+        "https://10.1.2.3/hooks",
+        "https://192.168.0.10/hooks",
+        "https://100.64.0.1/hooks",
+        "https://0.0.0.0/hooks",
+        "https://[::1]/hooks",
+        "https://[fe80::1]/hooks",
+        "https://[::ffff:127.0.0.1]/hooks",
+        "https://2130706433/hooks",  # 127.0.0.1 written as a number
+        "https://localhost/hooks",
+        "https://internal.partner.example/hooks",  # resolves to a private address
+        "https://mixed.partner.example/hooks",  # one public address and one private
+    ],
+)
+def test_in_production_endpoints_to_internal_addresses_are_refused(settings, resolver, url):
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
+    resolver["localhost"] = ["127.0.0.1", "::1"]
+    resolver["internal.partner.example"] = ["10.0.0.7"]
+    resolver["mixed.partner.example"] = ["93.184.216.34", "172.16.0.9"]
+    endpoint = WebhookEndpoint(name="x", organisation="y", url=url, secret=SECRET)
+    with pytest.raises(ValidationError) as error:
+        endpoint.full_clean()
+    assert PRIVATE_REFUSAL in error.value.message_dict["url"]
+    # The refusal stands even where Django's URL check passes a URL it would not parse.
+    assert str(webhook_url_refusal(url)) == PRIVATE_REFUSAL
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True  # debug mode, a local receiver
+    assert webhook_url_refusal(url) is None
+
+
+@pytest.mark.django_db
+def test_public_endpoints_and_names_that_do_not_resolve_yet_are_accepted(settings, resolver):
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
+    resolver["care-policy.example.org"] = ["93.184.216.34", "2606:2800:220:1::1"]
+    for url in (
+        "https://care-policy.example.org/hooks",
+        "https://93.184.216.34:8443/hooks",
+        "https://unresolvable.invalid/hooks",  # checked again at each delivery
+    ):
+        WebhookEndpoint(name="x", organisation="y", url=url, secret=SECRET).full_clean()
+
+
+@pytest.mark.django_db
+def test_the_admin_refuses_an_internal_endpoint_in_the_pages_language(client, settings):
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
+    client.force_login(User.objects.create_superuser("root", "root@example.org", "a-long-pw-123"))
+    form = {
+        "name": "Probe",
+        "organisation": "ILO",
+        "url": "https://169.254.169.254/latest/meta-data/",
+        "secret": SECRET,
+        "kinds": ["resource"],
+        "is_active": "on",
+    }
+    refused = client.post("/ar/admin/partners/webhookendpoint/add/", form)
+    assert refused.status_code == 200
+    assert "لا يجوز أن يؤدي عنوان خطاف الويب إلى عنوان" in refused.content.decode()
+    refused = client.post("/en/admin/partners/webhookendpoint/add/", form)
+    assert PRIVATE_REFUSAL in refused.content.decode()
+    assert not WebhookEndpoint.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_name_that_resolves_to_an_internal_address_at_delivery_gets_nothing(
+    receiver_factory, eager_tasks, settings, resolver
+):
+    """DNS can change after the endpoint was saved: each delivery checks the addresses it
+    connects to."""
+    receiver = receiver_factory([200])
+    port = receiver.server.server_port
+    resolver["partner.example"] = ["93.184.216.34"]
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
+    endpoint = _endpoint(receiver, url=f"http://partner.example:{port}/hooks")
+    endpoint.full_clean()  # public when it was saved
+    resolver["partner.example"] = ["127.0.0.1"]  # now the receiver's, an internal address
+
+    _publish()
+
+    assert receiver.requests == []
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == "failed"
+    assert list(delivery.attempt_log.values_list("error", flat=True)) == [
+        f"refused: {PRIVATE_REFUSAL}"
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_delivery_connects_to_the_addresses_it_checked_with_the_endpoints_host(
+    receiver_factory, eager_tasks, resolver
+):
+    receiver = receiver_factory([200])
+    port = receiver.server.server_port
+    resolver["partner.example"] = ["127.0.0.1"]  # allowed here (a local receiver)
+    _endpoint(receiver, url=f"http://partner.example:{port}/hooks")
+
+    _publish()
+
+    [request] = receiver.requests
+    assert request["headers"]["Host"] == f"partner.example:{port}"
+    assert WebhookDelivery.objects.get().status == "delivered"
 
 
 @pytest.mark.django_db(transaction=True)

@@ -150,6 +150,7 @@ def workers(transactional_db, smtp_server, tmp_path):
         "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
         "WEBHOOK_LEASE_SECONDS": str(WEBHOOK_LEASE),
         "WEBHOOK_ALLOW_HTTP": "true",
+        "WEBHOOK_ALLOW_PRIVATE_ADDRESSES": "true",  # the receiver is on 127.0.0.1
         # A held POST waits for the kill, not for the read time-out.
         "WEBHOOK_READ_TIMEOUT": "120",
     }
