@@ -21,11 +21,20 @@ class LearningConfig(AppConfig):
                 media.PUBLIC if Speaker.objects.filter(photo=name).exists() else None
             ),
         )
+        from django.db.models.signals import pre_delete
+
         from core.permissions import MAILER
         from partners import backup
 
         from . import privacy, services
+        from .models import Application
 
+        # An application deleted before its person is erased: what the erasure needs later.
+        pre_delete.connect(
+            privacy.remember_deleted_application,
+            sender=Application,
+            dispatch_uid="learning.remember_deleted_application",
+        )
         # A restore must not bring back people erased after the backup was taken.
         backup.register_replay(
             name="erasures",

@@ -473,6 +473,22 @@ class PasswordResetEmail(models.Model):
         return f"{self.key} · {self.sent_at:%Y-%m-%d %H:%M}"
 
 
+class DeletedApplication(models.Model):
+    """What an erasure needs to find the traces of an application deleted before it: the admin's
+    action log names the person ("Layla Haddad · Cohort 2027") under the application's (and its
+    attendances') ids, which nothing else ties to the address once the row is gone. Written when
+    an application is deleted (privacy.remember_deleted_application), removed by the erasure that
+    uses it. Holds no personal data: a keyed hash of the address, as ErasureRecord does, and ids."""
+
+    subject_hash = models.CharField(max_length=64, db_index=True)
+    application_id = models.BigIntegerField()
+    attendance_ids = models.JSONField(default=list)
+    deleted_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.subject_hash[:12]}… #{self.application_id}"
+
+
 class ErasureRecord(models.Model):
     """The audit trail of an erasure. It holds no personal data: only a keyed hash of the address
     (to answer "was this person's data erased, and when?"), what was erased, when and by whom."""

@@ -12,6 +12,9 @@ updates, the e-mails we sent them, and copies of all that in history tables and 
   time and the acting user: never the data itself.
 - `erase_expired` (daily beat task, ``manage.py erase_expired_applicants``) does the same for
   every applicant of a cohort that ended more than APPLICANT_DATA_RETENTION_DAYS ago.
+- An application deleted (in the admin) before its person is erased leaves a `DeletedApplication`
+  (a keyed hash of the address and ids, no data): the erasure finds through it the admin log's
+  entries that still name the person, and the name in them, and scrubs those too.
 - `person_export` (``manage.py export_person``) returns everything we hold about an address as
   JSON-ready data, in the shape documented on `person_export`.
 """
@@ -43,6 +46,7 @@ from .models import (
     Attendance,
     Cohort,
     Commitment,
+    DeletedApplication,
     ErasureRecord,
     SentEmail,
     SignInToken,
@@ -74,16 +78,85 @@ def _history_models():
     return [model for model in apps.get_models() if issubclass(model, HistoricalChanges)]
 
 
-def _anonymise(applications: list[Application], *, now) -> dict[str, int]:
-    """Erase the personal data of these applications everywhere; returns what was touched."""
+def remember_deleted_application(sender, instance: Application, **kwargs) -> None:
+    """pre_delete of an application (the admin, a shell, a queryset): what a later erasure of its
+    address needs to find its traces (see DeletedApplication). Nothing for an erased one."""
+    if instance.erased_at is not None:
+        return
+    DeletedApplication.objects.create(
+        subject_hash=subject_hash(instance.email),
+        application_id=instance.pk,
+        attendance_ids=sorted(
+            Attendance.objects.filter(application_id=instance.pk).values_list("pk", flat=True)
+        ),
+    )
+
+
+def _names_in_admin_log(content_type_ids: dict, object_ids: dict) -> set[str]:
+    """The names the admin log gives deleted applications and attendances: their `object_repr`
+    starts with the applicant's name ("Layla Haddad · Cohort 2027", "… · Cohort · Session")."""
+    from django.contrib.admin.models import LogEntry
+
+    which = Q(pk__in=[])
+    for model, ids in object_ids.items():
+        if ids:
+            which |= Q(content_type_id=content_type_ids[model], object_id__in=ids)
+    reprs = LogEntry.objects.filter(which).values_list("object_repr", flat=True)
+    return {r.split(" · ")[0].strip() for r in reprs if r and r != ERASED} - {""}
+
+
+def _anonymise(
+    applications: list[Application],
+    *,
+    now,
+    deleted: list[DeletedApplication] = (),
+    emails: list[str] = (),
+    names: list[str] = (),
+) -> dict[str, int]:
+    """Erase the personal data of these applications everywhere; returns what was touched.
+
+    `deleted`: applications of the same people deleted before (their traces in the admin log and
+    history rows); `emails`, `names`: the addresses and names asked for, searched in free text
+    too."""
+    from django.contrib.contenttypes.models import ContentType
+
     ids = [application.pk for application in applications]
-    emails = sorted({normalise_email(application.email) for application in applications})
+    gone_ids = [trace.application_id for trace in deleted]
+    every_id = ids + gone_ids
+    emails = sorted(
+        {normalise_email(application.email) for application in applications}
+        | {normalise_email(email) for email in emails}
+    )
+    content_types = {
+        model: ContentType.objects.get_for_model(model).pk for model in (Application, Attendance)
+    }
+    own_objects = {
+        Application: [str(pk) for pk in every_id],
+        Attendance: [
+            str(pk)
+            for pk in Attendance.objects.filter(application_id__in=ids).values_list("pk", flat=True)
+        ]
+        + [str(pk) for trace in deleted for pk in trace.attendance_ids],
+    }
+    names = (
+        {name.strip() for name in names}
+        | {application.name.strip() for application in applications}
+        | _names_in_admin_log(
+            content_types,
+            {Application: [str(pk) for pk in gone_ids], Attendance: own_objects[Attendance]},
+        )
+    )
+    words = sorted((w for w in names | set(emails) if w), key=len, reverse=True)
     owned = list(Commitment.objects.filter(owner_id__in=ids).values_list("pk", flat=True))
     counts = {"applications": len(ids)}
+    if deleted:
+        counts["deleted_applications"] = len(deleted)
 
     # Queued tasks first: an e-mail still waiting must not go out to a blanked row.
     pending = OutboxTask.objects.filter(sent_at__isnull=True)
-    outbox_ids = set(pending.filter(kwargs__application_id__in=ids).values_list("pk", flat=True))
+    outbox_ids = set(
+        pending.filter(kwargs__application_id__in=every_id).values_list("pk", flat=True)
+    )
     outbox_ids |= set(
         pending.filter(
             task_name="learning.send_commitment_reminder", kwargs__commitment_id__in=owned
@@ -112,11 +185,12 @@ def _anonymise(applications: list[Application], *, now) -> dict[str, int]:
             continue
         for field in model._meta.concrete_fields:
             if field.is_relation and field.related_model is Application:
-                history_rows += model.objects.filter(**{f"{field.attname}__in": ids}).update(
+                history_rows += model.objects.filter(**{f"{field.attname}__in": every_id}).update(
                     **{field.attname: None}
                 )
-    counts["history_rows"] = history_rows + _scrub_history_reasons(applications)
-    counts["admin_log_entries"] = _scrub_admin_log(applications)
+    counts["history_rows"] = history_rows + _scrub_history_reasons(words)
+    counts["admin_log_entries"] = _scrub_admin_log(words, content_types, own_objects)
+    DeletedApplication.objects.filter(pk__in=[trace.pk for trace in deleted]).delete()
 
     Application.objects.filter(pk__in=ids).update(
         name="",
@@ -132,48 +206,37 @@ def _anonymise(applications: list[Application], *, now) -> dict[str, int]:
 ERASED = "[erased]"
 
 
-def _needles(applications: list[Application]) -> re.Pattern | None:
+def _needles(words: list[str]) -> re.Pattern | None:
     """What identifies these people in free text: their names and addresses, as whole words."""
-    words = {application.name.strip() for application in applications} | {
-        normalise_email(application.email) for application in applications
-    }
-    words = sorted((w for w in words if w), key=len, reverse=True)
     if not words:
         return None
     return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, words)) + r")(?!\w)", re.I)
 
 
-def _mentioning(queryset, fields: list[str], applications: list[Application]):
-    """Rows of `queryset` whose `fields` mention a name or address of these people."""
+def _mentioning(queryset, fields: list[str], words: list[str]):
+    """Rows of `queryset` whose `fields` mention one of `words` (names, addresses)."""
     mention = Q()
-    for application in applications:
-        for word in (application.name.strip(), normalise_email(application.email)):
-            if word:
-                for field in fields:
-                    mention |= Q(**{f"{field}__icontains": word})
+    for word in words:
+        for field in fields:
+            mention |= Q(**{f"{field}__icontains": word})
     return queryset.filter(mention) if mention else queryset.none()
 
 
-def _scrub_admin_log(applications: list[Application]) -> int:
+def _scrub_admin_log(words: list[str], content_types: dict, own_objects: dict) -> int:
     """The admin's action log ("Recent actions", each object's history) keeps the name of what
     was changed (`object_repr`, "Layla Haddad · Cohort 2027") and of inline rows added or changed
-    with it (`change_message`, e.g. an attendance in a session's page)."""
+    with it (`change_message`, e.g. an attendance in a session's page). `own_objects`: the ids of
+    the people's applications and attendances (deleted ones too), whose entries lose their
+    `object_repr` whole."""
     from django.contrib.admin.models import LogEntry
-    from django.contrib.contenttypes.models import ContentType
 
-    pattern = _needles(applications)
-    attendances = Attendance.objects.filter(application__in=applications)
-    own = Q(
-        content_type=ContentType.objects.get_for_model(Application),
-        object_id__in=[str(application.pk) for application in applications],
-    ) | Q(
-        content_type=ContentType.objects.get_for_model(Attendance),
-        object_id__in=[str(pk) for pk in attendances.values_list("pk", flat=True)],
-    )
+    pattern = _needles(words)
+    own = Q(pk__in=[])
+    for model, ids in own_objects.items():
+        if ids:
+            own |= Q(content_type_id=content_types[model], object_id__in=ids)
     own_entries = set(LogEntry.objects.filter(own).values_list("pk", flat=True))
-    mentioning = _mentioning(
-        LogEntry.objects.all(), ["object_repr", "change_message"], applications
-    )
+    mentioning = _mentioning(LogEntry.objects.all(), ["object_repr", "change_message"], words)
     touched = 0
     for entry in LogEntry.objects.filter(Q(pk__in=own_entries) | Q(pk__in=mentioning.values("pk"))):
         scrub = pattern.sub if pattern else (lambda _erased, text: text)
@@ -185,14 +248,14 @@ def _scrub_admin_log(applications: list[Application]) -> int:
     return touched
 
 
-def _scrub_history_reasons(applications: list[Application]) -> int:
+def _scrub_history_reasons(words: list[str]) -> int:
     """History rows' free-text reasons ("history_change_reason") that name these people."""
-    pattern = _needles(applications)
+    pattern = _needles(words)
     touched = 0
     for model in _history_models():
         if not any(f.name == "history_change_reason" for f in model._meta.fields):
             continue  # m2m history rows have no reason
-        for row in _mentioning(model.objects.all(), ["history_change_reason"], applications):
+        for row in _mentioning(model.objects.all(), ["history_change_reason"], words):
             model.objects.filter(pk=row.pk).update(
                 history_change_reason=pattern.sub(ERASED, row.history_change_reason)
             )
@@ -201,9 +264,15 @@ def _scrub_history_reasons(applications: list[Application]) -> int:
 
 
 @transaction.atomic
-def person_erase(*, email: str, actor, reason: str = ErasureRecord.Reason.REQUEST) -> ErasureRecord:
+def person_erase(
+    *, email: str, actor, reason: str = ErasureRecord.Reason.REQUEST, names: list[str] = ()
+) -> ErasureRecord:
     """Erase everything we hold about the person with this address (a no-op, still recorded,
-    when we hold nothing). Irreversible."""
+    when we hold nothing). Irreversible.
+
+    `names`: names of the person to scrub from the admin log and history reasons as well, for
+    applications deleted before deletions were recorded (DeletedApplication), which nothing ties
+    to the address any more. Every whole-word mention is scrubbed: give the full name."""
     _check_permission(actor)
     now = timezone.now()
     applications = list(
@@ -211,7 +280,14 @@ def person_erase(*, email: str, actor, reason: str = ErasureRecord.Reason.REQUES
         .filter(email__iexact=normalise_email(email), erased_at__isnull=True)
         .order_by("pk")
     )
-    counts = _anonymise(applications, now=now) if applications else {"applications": 0}
+    deleted = list(
+        DeletedApplication.objects.select_for_update().filter(subject_hash=subject_hash(email))
+    )
+    counts = (
+        _anonymise(applications, now=now, deleted=deleted, emails=[email], names=names)
+        if applications or deleted or names
+        else {"applications": 0}
+    )
     return ErasureRecord.objects.create(
         subject_hash=subject_hash(email),
         reason=reason,
@@ -406,8 +482,13 @@ def erasures_replay(*, snapshot: list[dict]) -> dict[str, int]:
         .order_by("pk")
         if wanted and subject_hash(application.email) in wanted
     ]
-    if applications:
-        _anonymise(applications, now=timezone.now())
+    deleted = list(
+        DeletedApplication.objects.select_for_update().filter(subject_hash__in=wanted)
+        if wanted
+        else []
+    )
+    if applications or deleted:
+        _anonymise(applications, now=timezone.now(), deleted=deleted)
     users = get_user_model()
     actors = {
         user.get_username(): user

@@ -18,6 +18,7 @@ from learning.models import (
     Attendance,
     Cohort,
     Commitment,
+    DeletedApplication,
     ErasureRecord,
     Phase,
     ProgressUpdate,
@@ -543,3 +544,85 @@ def test_erase_removes_the_name_from_the_admin_log_and_history_reasons(layla, om
         )
     ) == {"Reworded at the request of [erased]"}
     assert record.counts["admin_log_entries"] == 3
+
+
+def test_erase_after_the_applications_were_deleted_in_the_admin(layla, omar, coordinator, client):
+    """Deleting an application in the admin leaves its name in the action log (the deletion's
+    own entry, earlier changes, an inline attendance in a session's page); an erasure of the
+    address afterwards finds and scrubs them, though no application row is left."""
+    from django.contrib.admin.models import CHANGE, LogEntry
+    from django.contrib.admin.options import get_content_type_for_model
+
+    first, second, commitment = layla
+    attendance = Attendance.objects.get(application=first)
+    admin = User.objects.create_superuser("admin", "admin@example.org", "x")
+    for obj, message in [
+        (first, [{"changed": {"fields": ["Status"]}}]),
+        (attendance, []),
+        (omar, [{"changed": {"fields": ["Status"]}}]),
+        (attendance.session, [{"added": {"name": "attendance", "object": str(attendance)}}]),
+    ]:
+        LogEntry.objects.log_actions(
+            user_id=admin.pk, queryset=[obj], action_flag=CHANGE, change_message=message
+        )
+    commitment.history.filter(history_type="~").update(
+        history_change_reason="Reworded at the request of Layla Zaytouni"
+    )
+    client.force_login(admin)
+    for application in (first, second):
+        url = f"/en/admin/learning/application/{application.pk}/delete/"
+        assert client.post(url, {"post": "yes"}).status_code == 302
+    assert not Application.objects.filter(pk__in=[first.pk, second.pk]).exists()
+    assert "Layla Zaytouni" in _dump()  # what the deletion left behind
+
+    out = io.StringIO()
+    call_command("erase_person", "--email", "Layla@example.org", stdout=out)
+
+    assert "zaytouni" not in _dump().lower()
+    assert "applications: 0" in out.getvalue()
+    assert "deleted_applications: 2" in out.getvalue()
+    content_type = get_content_type_for_model(Application)
+    for application in (first, second):
+        reprs = set(
+            LogEntry.objects.filter(
+                content_type=content_type, object_id=str(application.pk)
+            ).values_list("object_repr", flat=True)
+        )
+        assert reprs == {"[erased]"}
+    assert LogEntry.objects.get(
+        content_type=content_type, object_id=str(omar.pk)
+    ).object_repr == str(omar)  # Omar's entry is untouched
+    assert set(
+        commitment.history.exclude(history_change_reason=None).values_list(
+            "history_change_reason", flat=True
+        )
+    ) == {"Reworded at the request of [erased]"}
+    assert set(commitment.history.values_list("owner_id", flat=True)) == {None}
+    assert not DeletedApplication.objects.exists()  # used: nothing left to key on
+    # Omar deleted and never erased: his trace stays for a later erasure.
+    omar_id = omar.pk
+    services.delete_object(obj=omar, actor=admin)
+    assert DeletedApplication.objects.get().application_id == omar_id
+
+
+def test_a_name_given_to_the_erasure_scrubs_traces_of_deletions_it_could_not_know(
+    layla, omar, coordinator
+):
+    """Applications deleted before deletions were recorded: the operator names the person."""
+    from django.contrib.admin.models import DELETION, LogEntry
+
+    first, second, _commitment = layla
+    admin = User.objects.create_superuser("admin", "admin@example.org", "x")
+    LogEntry.objects.log_actions(
+        user_id=admin.pk, queryset=[first, omar], action_flag=DELETION, change_message=""
+    )
+    Application.objects.filter(pk__in=[first.pk, second.pk]).delete()
+    DeletedApplication.objects.all().delete()  # as in a database from before the change
+    out = io.StringIO()
+    call_command("erase_person", "--email", "layla@example.org", stdout=out)
+    assert "Layla Zaytouni" in _dump()  # nothing tied the entry to the address
+    call_command(
+        "erase_person", "--email", "layla@example.org", "--name", "Layla Zaytouni", stdout=out
+    )
+    assert "zaytouni" not in _dump().lower()
+    assert LogEntry.objects.filter(object_repr=str(omar)).exists()

@@ -282,6 +282,33 @@ def test_erasures_recorded_after_the_backup_are_replayed(tmp_path):
     assert "replayed: 1 (1 applications erased again)" in out.getvalue()
 
 
+def test_an_erasure_after_the_backup_of_an_application_deleted_before_it_is_replayed(tmp_path):
+    from django.contrib.admin.models import CHANGE, LogEntry
+    from django.contrib.auth.models import User
+
+    cohort = Cohort.objects.create(
+        slug="lh", name_en="Learning Hub", year=2027, status=Cohort.Status.OPEN
+    )
+    fields = {"country": "JO", "constituency": "government", "motivation": "Care policy."}
+    amina = Application.objects.create(
+        cohort=cohort, name="Amina Haddad", email="amina@example.org", **fields
+    )
+    admin = User.objects.create_superuser("admin", "admin@example.org", "x")
+    LogEntry.objects.log_actions(
+        user_id=admin.pk, queryset=[amina], action_flag=CHANGE, change_message=""
+    )
+    amina.delete()
+    archive = tmp_path / "b.tar.gz"
+    call_command("backup", output=archive, stdout=io.StringIO())
+    privacy.person_erase(email="amina@example.org", actor=SYSTEM)
+    assert not LogEntry.objects.filter(object_repr__contains="Amina").exists()
+
+    call_command("restore", archive, interactive=False, stdout=io.StringIO())
+
+    assert not LogEntry.objects.filter(object_repr__contains="Amina").exists()
+    assert LogEntry.objects.get().object_repr == "[erased]"
+
+
 def test_a_restore_stops_every_sign_in_link_issued_before_it(tmp_path):
     cohort = Cohort.objects.create(
         slug="lh", name_en="Learning Hub", year=2027, status=Cohort.Status.OPEN
