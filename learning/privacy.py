@@ -163,7 +163,7 @@ def _anonymise(
         ).values_list("pk", flat=True)
     )
     # Any queued row, sent or not, that copied an address into its arguments.
-    copied = Q()
+    copied = Q(pk__in=[])  # no address known (a replayed erasure of deleted rows only): none
     for email in emails:
         copied |= Q(text__icontains=email)
     outbox_ids |= set(

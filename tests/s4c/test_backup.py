@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.test import Client
 
-from core.models import SiteText
+from core.models import OutboxTask, SiteText
 from core.permissions import MAILER, SYSTEM
 from hub import services as hub_services
 from hub.models import Resource
@@ -298,6 +298,7 @@ def test_an_erasure_after_the_backup_of_an_application_deleted_before_it_is_repl
         user_id=admin.pk, queryset=[amina], action_flag=CHANGE, change_message=""
     )
     amina.delete()
+    unrelated = OutboxTask.objects.create(task_name="s4c.ping", kwargs={"value": 1})
     archive = tmp_path / "b.tar.gz"
     call_command("backup", output=archive, stdout=io.StringIO())
     privacy.person_erase(email="amina@example.org", actor=SYSTEM)
@@ -307,6 +308,8 @@ def test_an_erasure_after_the_backup_of_an_application_deleted_before_it_is_repl
 
     assert not LogEntry.objects.filter(object_repr__contains="Amina").exists()
     assert LogEntry.objects.get().object_repr == "[erased]"
+    # The replay knew no address: it removed no one else's queued task.
+    assert OutboxTask.objects.filter(pk=unrelated.pk).exists()
 
 
 def test_a_restore_stops_every_sign_in_link_issued_before_it(tmp_path):
