@@ -29,8 +29,12 @@ def is_public(address: str) -> bool:
 
 
 def resolve(host: str, port: int) -> list[str]:
-    """The addresses `host` names, in the resolver's order (an address is itself)."""
-    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    """The addresses `host` names, in the resolver's order (an address is itself); OSError when
+    it names none (a name the IDNA codec refuses included)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except UnicodeError as exc:
+        raise OSError(f"cannot resolve {host!r}: {exc}") from exc
     return list(dict.fromkeys(info[4][0] for info in infos))
 
 

@@ -195,7 +195,7 @@ def webhook_url_refusal(url: str, *, check_addresses: bool = True):
     if check_addresses and not settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES:
         try:
             addresses = resolve(parts.hostname, port)
-        except (OSError, UnicodeError):
+        except OSError:
             addresses = []
         if refused_addresses(addresses):
             return WEBHOOK_PRIVATE_ADDRESS_REFUSAL

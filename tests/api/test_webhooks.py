@@ -377,6 +377,8 @@ def test_public_endpoints_and_names_that_do_not_resolve_yet_are_accepted(setting
         "https://unresolvable.invalid/hooks",  # checked again at each delivery
     ):
         WebhookEndpoint(name="x", organisation="y", url=url, secret=SECRET).full_clean()
+    # A label the IDNA codec refuses does not resolve either (Django's URL check refuses it).
+    assert webhook_url_refusal(f"https://{'x' * 64}.example/hooks") is None
 
 
 @pytest.mark.django_db
