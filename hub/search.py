@@ -87,12 +87,20 @@ def update_search_index(resource: Resource) -> None:
     Resource.objects.filter(pk=resource.pk).update(**updates)
 
 
-def canonical_query(query: str) -> str:
-    """The query as the search backends read it: Arabic spelling folded, lower case, single spaces.
+# A hyphen or dash between two letters or digits (U+2010–U+2014 too: pasted text).
+_JOINED_BY_HYPHEN = re.compile(r"(?<=\w)[-\u2010-\u2014](?=\w)")
 
-    Spelling variants of one query are the same query (and share a cached result).
+
+def canonical_query(query: str) -> str:
+    """The query as the search backends read it: Arabic spelling folded, lower case, single spaces,
+    and words joined by a hyphen written apart.
+
+    Spelling variants of one query are the same query (and share a cached result). PostgreSQL
+    reads "informal-economy" as the compound itself besides its parts, and a document that says
+    "informal economy" holds no compound: written apart, the query finds it (a hyphen before a
+    word, "-care", still excludes it).
     """
-    return " ".join(normalize_arabic(query).lower().split())
+    return " ".join(_JOINED_BY_HYPHEN.sub(" ", normalize_arabic(query)).lower().split())
 
 
 def _postgres_query(query: str) -> SearchQuery:

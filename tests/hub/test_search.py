@@ -61,6 +61,19 @@ def test_joiners_persian_letters_and_a_detached_conjunction_find_the_plain_spell
     assert _found(query, "en") == {library["sse"].identifier}
 
 
+@pytest.mark.parametrize(
+    "query", ["solidarity-economy", "solidarity\u2013economy", "Social-Solidarity"]
+)
+def test_words_joined_by_a_hyphen_find_the_words_written_apart(library, query):
+    assert _found(query) == {library["sse"].identifier}
+
+
+def test_a_hyphen_before_a_word_still_excludes_it(library):
+    if connection.vendor != "postgresql":
+        pytest.skip("websearch syntax is PostgreSQL's")
+    assert _found("care -hospital") == {library["care_ar"].identifier}
+
+
 def test_stored_text_is_folded_as_queries_are(make_resource):
     pasted = make_resource(
         "Pasted text", "تمويل الرعا\u200cية عبر الشبکات و التعاونیات", publication_year=2024
