@@ -99,6 +99,8 @@ def detail(request, identifier: str):
             )
         raise Http404(identifier)
     absolute = absolute_url(resource.get_absolute_url(), request=request)
+    links = list(resource.language_links.all())
+    online_links = [link for link in links if link.url]
     return render(
         request,
         "hub/detail.html",
@@ -109,7 +111,12 @@ def detail(request, identifier: str):
             "related": related_resources(resource=resource),
             "json_ld": json_ld_script(json_ld(resource)),
             "citation": citation(resource, url=absolute),
-            "online_links": [link for link in resource.language_links.all() if link.url],
+            "links": links,
+            "online_links": online_links,
+            # The document's one language, when it has one: the button says it.
+            "document_language": (
+                links[0].get_language_display() if len(links) == 1 and not online_links else ""
+            ),
             "external_format": document_format(resource.external_url),
             "file_format": document_format(resource.file.name) if resource.file else "",
             "feed_rss": reverse("hub:feed-rss"),

@@ -315,3 +315,18 @@ def test_the_organisation_page_dates_its_resources_in_the_page_language(client, 
     assert "2024" not in arabic.split("<main", 1)[1].split("</main>")[0]
     english = client.get(f"/en/hub/organisations/{slug}/").content.decode()
     assert '(<span class="date">2024</span>)' in english
+
+
+def test_a_document_linked_once_is_not_said_to_have_no_copy(client, make_resource):
+    # One link for the document (its language unknown to the link): the languages it exists in
+    # are listed without "no online copy" under an "Open the document" button.
+    several = make_resource(external_url="https://www.ilo.org/doc.pdf", languages=("en", "fr"))
+    page = client.get(f"/en/hub/{several.identifier}/").content.decode()
+    assert "Open the document (PDF)" in page
+    assert "no online copy linked here" not in page
+    # In one language only, the button says which.
+    single = make_resource(external_url="https://www.ilo.org/one.pdf", languages=("en",))
+    page = client.get(f"/en/hub/{single.identifier}/").content.decode()
+    assert "Open in English (PDF)" in page
+    arabic = client.get(f"/ar/hub/{single.identifier}/").content.decode()
+    assert "فتح النسخة الإنكليزية (PDF)" in arabic
