@@ -14,6 +14,8 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "south4care.example.org",
     "CSRF_TRUSTED_ORIGINS": "https://south4care.example.org",
     "DATABASE_URL": "sqlite:////tmp/s4c-deploy-check.sqlite3",
+    # The cache on its own Redis, as the shipped stack has it (never reached by the check).
+    "CACHE_REDIS_URL": "redis://127.0.0.1:6390/0",
 }
 
 
@@ -49,6 +51,14 @@ def test_check_deploy_is_clean_in_production_mode():
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env_overrides=PRODUCTION_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_check_deploy_warns_when_the_cache_and_the_broker_share_a_redis():
+    shared = {**PRODUCTION_ENV, "REDIS_URL": "redis://127.0.0.1:6379/0"}
+    shared["CACHE_REDIS_URL"] = "redis://127.0.0.1:6379/3"
+    result = _manage("check", "--deploy", env_overrides=shared)
+    assert "s4c.W001" in result.stdout + result.stderr
+    assert "share one Redis server (127.0.0.1:6379)" in result.stdout + result.stderr
 
 
 @pytest.mark.parametrize("name", ["SECRET_KEY", "ALLOWED_HOSTS"])
