@@ -55,6 +55,11 @@ class Breaker:
     def allows(self) -> bool:
         return time.monotonic() >= self._retry_at
 
+    @property
+    def down(self) -> bool:
+        """An outage this breaker has seen and not yet seen end."""
+        return self._down_since is not None
+
     def failed(self, error: BaseException) -> None:
         now = time.monotonic()
         with self._lock:

@@ -182,6 +182,33 @@ def test_a_broker_that_is_down_is_tried_once_per_interval_and_logged_once(settin
     assert relay(older_than=timedelta(0)) == 5
 
 
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_a_retry_during_a_broker_outage_asks_the_port_before_celery(settings, monkeypatch):
+    # Celery's client waits out redis-py's retries (about 2 s) for a refused connection: a retry
+    # during the outage first asks the port, which answers at once.
+    settings.REDIS_RETRY_SECONDS = 0.2
+    real_broker = celery_app.conf.broker_url
+    celery_app.conf.broker_url = f"redis://127.0.0.1:{_free_port()}/3"
+    reset_celery_pools(celery_app)
+    handed = []
+    send_task = celery_app.send_task
+    monkeypatch.setattr(
+        celery_app, "send_task", lambda *a, **kw: handed.append(a) or send_task(*a, **kw)
+    )
+    try:
+        with transaction.atomic():
+            first = enqueue_on_commit("s4c.ping", value=1)
+        time.sleep(0.3)  # the breaker allows a retry
+        with transaction.atomic():
+            second = enqueue_on_commit("s4c.ping", value=2)
+    finally:
+        celery_app.conf.broker_url = real_broker
+        reset_celery_pools(celery_app)
+    assert len(handed) == 1  # the first, which found the outage
+    assert not OutboxTask.objects.filter(pk__in=[first.pk, second.pk], sent_at__isnull=False)
+
+
 def test_a_change_made_while_the_cache_was_away_is_not_hidden_by_what_it_cached_before(
     settings, own_redis, load_content, django_capture_on_commit_callbacks
 ):
