@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
+from core.history import record_author
 from core.loading import set_links
 from core.permissions import as_user
 from partners.capture import captured
@@ -36,7 +37,7 @@ def progress_report_save(*, report: ProgressReport, actor, evidence=None) -> Pro
         report.full_clean(exclude=["evidence"])
     except ValidationError as error:
         raise DomainError("; ".join(error.messages)) from error
-    report.history_user = as_user(actor)
+    record_author(report, actor)
     report.save()
     if evidence is not None:
         report.evidence.set(evidence)
@@ -106,7 +107,7 @@ def save_object(*, obj, actor, links: dict | None = None):
         return progress_report_save(report=obj, actor=actor, evidence=evidence)
     if not permissions.can_save(actor, obj):
         raise DomainError(FORBIDDEN, code="forbidden")
-    obj.history_user = as_user(actor)
+    record_author(obj, actor)
     obj.save()
     set_links(obj, links)
     return obj
@@ -116,5 +117,5 @@ def save_object(*, obj, actor, links: dict | None = None):
 def delete_object(*, obj, actor) -> None:
     if not permissions.can_delete(actor, obj):
         raise DomainError(FORBIDDEN, code="forbidden")
-    obj.history_user = as_user(actor)
+    record_author(obj, actor)
     obj.delete()

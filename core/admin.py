@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
 
+from core import services
 from core.admin_tools import BilingualAdmin, TranslationStateFilter
 from core.models import SiteText
 
@@ -22,6 +23,7 @@ admin.site.i18n_javascript = _admin_javascript_catalog
 
 @admin.register(SiteText)
 class SiteTextAdmin(BilingualAdmin):
+    services = services
     list_display = ("key", "title", "order", "translation_status", "updated_at")
     list_filter = (TranslationStateFilter,)
     search_fields = ("key", "title_en", "title_ar")

@@ -1,7 +1,11 @@
 """The site's own texts, written from the launch news release (seed 000) in English and Arabic."""
 
-from core.loading import add_missing
+from core import services
+from core.loading import adder
 from core.models import SiteText
+from core.permissions import CONTENT_LOADER
+
+add_missing = adder(services.save_object, actor=CONTENT_LOADER)
 
 SITE_TEXTS = [
     {
@@ -101,9 +105,6 @@ def load(*, stdout=None) -> int:
             SiteText,
             lookup={"key": text["key"]},
             values={**values, "order": order},
-            # The site's texts are the library's own, with no service (and no links): saved as
-            # its admin does.
-            save=lambda obj, _links: obj.save(),
         )
         changed += was_changed
     return changed

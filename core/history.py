@@ -1,6 +1,16 @@
-"""Model history (django-simple-history) with a stable shape from one process to the next."""
+"""Model history (django-simple-history) with a stable shape from one process to the next, and
+the author of each version."""
 
 from simple_history.models import HistoricalRecords
+
+from core.permissions import as_user
+
+
+def record_author(obj, actor) -> None:
+    """Name `actor` as the author of `obj`'s next history row (nobody for a system actor or a
+    visitor). simple-history reads `_history_user`, its documented attribute, and otherwise the
+    request's user: a service called outside a request (a command, a shell) would record nobody."""
+    obj._history_user = as_user(actor)
 
 
 class StableHistoricalRecords(HistoricalRecords):

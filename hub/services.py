@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.caching import bump_content_version
 from core.errors import DomainError
+from core.history import record_author
 from core.html import sanitize_html
 from core.outbox import enqueue_on_commit
 from core.permissions import as_user, note_for, require_actor
@@ -152,7 +153,7 @@ def resource_save(  # noqa: PLR0912 - each choice list (countries, themes…) it
     finally:
         del resource.skip_history_when_saving
     resource._change_reason = reason
-    resource.history_user = as_user(actor)
+    record_author(resource, actor)
     resource.save()
     if countries is not None:
         set_countries(resource=resource, countries=countries)
@@ -253,7 +254,7 @@ def theme_save(*, theme: Theme, actor) -> Theme:
             .values(*INDEXED_THEME_FIELDS)
         ).first()
     theme.full_clean()
-    theme.history_user = as_user(actor)
+    record_author(theme, actor)
     theme.save()
     if before and any(getattr(theme, name) != before[name] for name in INDEXED_THEME_FIELDS):
         enqueue_on_commit("hub.reindex_theme", theme_id=theme.pk)
@@ -279,7 +280,7 @@ def theme_delete(*, theme: Theme, actor) -> None:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    theme.history_user = as_user(actor)
+    record_author(theme, actor)
     theme.delete()
     # The links are gone now: the task is told which resources carried it.
     for start in range(0, len(ids), REINDEX_TASK_SIZE):
@@ -388,7 +389,7 @@ def resource_transition(*, resource: Resource, to_status: str, actor, note: str 
     if to_status == Status.PUBLISHED:
         resource.published_at = resource.published_at or timezone.now()
         resource.publish_at = None
-    resource.history_user = as_user(actor)
+    record_author(resource, actor)
     resource.save()
     StatusChange.objects.create(
         resource=resource,
@@ -421,7 +422,7 @@ def resource_delete(*, resource: Resource, actor) -> None:
         raise DomainError(_("You do not have permission to delete resources."), code="forbidden")
     resource.deleted_at = timezone.now()
     resource.featured = False
-    resource.history_user = as_user(actor)
+    record_author(resource, actor)
     resource.save()
     StatusChange.objects.create(
         resource=resource,
@@ -480,7 +481,7 @@ def organisation_save(*, organisation: Organisation, actor) -> Organisation:
     if not permissions.can_save(actor, organisation):
         raise DomainError(FORBIDDEN, code="forbidden")
     organisation.full_clean()
-    organisation.history_user = as_user(actor)
+    record_author(organisation, actor)
     organisation.save()
     return organisation
 
@@ -489,7 +490,7 @@ def organisation_save(*, organisation: Organisation, actor) -> Organisation:
 def organisation_delete(*, organisation: Organisation, actor) -> None:
     if not permissions.can_delete(actor, organisation):
         raise DomainError(FORBIDDEN, code="forbidden")
-    organisation.history_user = as_user(actor)  # the deletion's history row names who did it
+    record_author(organisation, actor)  # the deletion's history row names who did it
     organisation.delete()
 
 
@@ -498,7 +499,7 @@ def region_save(*, region: Region, actor) -> Region:
     if not permissions.can_save(actor, region):
         raise DomainError(FORBIDDEN, code="forbidden")
     region.full_clean()
-    region.history_user = as_user(actor)
+    record_author(region, actor)
     region.save()
     return region
 
@@ -508,7 +509,7 @@ def region_delete(*, region: Region, actor) -> None:
     """Delete a region: its resources leave it (their change events follow from the capture)."""
     if not permissions.can_delete(actor, region):
         raise DomainError(FORBIDDEN, code="forbidden")
-    region.history_user = as_user(actor)
+    record_author(region, actor)
     region.delete()
 
 

@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
+from core.history import record_author
 from core.loading import set_links
 from core.outbox import enqueue_on_commit
-from core.permissions import as_user
 from core.text import clean_text, clean_text_fields
 from partners.capture import captured
 
@@ -127,7 +127,7 @@ def session_save(*, session: Session, actor, links: dict | None = None) -> Sessi
         if before and any(getattr(session, f) != before[f] for f in CALENDAR_FIELDS):
             session.sequence = Session.objects.get(pk=session.pk).sequence + 1
     session.full_clean()
-    session.history_user = as_user(actor)
+    record_author(session, actor)
     session.save()
     set_links(session, links)
     return session
@@ -344,7 +344,7 @@ def save_object(*, obj, actor, links: dict | None = None):
         return session_save(session=obj, actor=actor, links=links)
     if not permissions.can_save(actor, obj):
         raise DomainError(FORBIDDEN, code="forbidden")
-    obj.history_user = as_user(actor)
+    record_author(obj, actor)
     obj.save()
     set_links(obj, links)
     return obj
@@ -354,5 +354,5 @@ def save_object(*, obj, actor, links: dict | None = None):
 def delete_object(*, obj, actor) -> None:
     if not permissions.can_delete(actor, obj):
         raise DomainError(FORBIDDEN, code="forbidden")
-    obj.history_user = as_user(actor)
+    record_author(obj, actor)
     obj.delete()

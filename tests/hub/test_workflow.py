@@ -193,3 +193,13 @@ def test_an_edit_or_a_restore_never_leaves_a_published_resource_incomplete(make_
     incomplete.title_en = "Edited by a reviewer"
     services.resource_save(resource=incomplete, actor=reviewer)
     assert Resource.objects.get(pk=incomplete.pk).title_en == "Edited by a reviewer"
+
+
+def test_a_person_acting_outside_a_request_is_named_in_the_history(make_resource, reviewer):
+    # A command or a shell: no request for simple-history to read the user from.
+    resource = make_resource(complete=True)
+    resource.title_en = "Edited in a shell"
+    services.resource_save(resource=resource, actor=reviewer)
+    assert resource.history.first().history_user == reviewer
+    services.resource_archive(resource=resource, actor=reviewer)
+    assert Resource.objects.get(pk=resource.pk).history.first().history_user == reviewer

@@ -221,3 +221,28 @@ def test_every_model_is_found_where_its_module_says():
         if getattr(importlib.import_module(model.__module__), model.__name__, None) is not model
     ]
     assert missing == []
+
+
+@pytest.mark.django_db
+def test_site_texts_are_written_through_their_service_with_an_actor():
+    from django.contrib.auth.models import Group, User
+
+    from core import services
+    from core.errors import DomainError
+
+    _load()
+    text = SiteText.objects.get(key="partners")
+    assert text.history.last().history_user is None  # the loader is nobody's account
+    curator = User.objects.create_user("curator", "c@example.org", "x", is_staff=True)
+    curator.groups.add(Group.objects.get(name="Curator"))
+    curator = User.objects.get(pk=curator.pk)
+    text.title_en = "Our partners"
+    if not curator.has_perm("s4c.change_sitetext"):
+        with pytest.raises(DomainError):
+            services.save_object(obj=text, actor=curator)
+    admin = User.objects.create_superuser("root", "r@example.org", "x")
+    services.save_object(obj=text, actor=admin)
+    assert SiteText.objects.get(pk=text.pk).title_en == "Our partners"
+    assert text.history.first().history_user == admin
+    with pytest.raises(TypeError):
+        services.save_object(obj=text, actor=None)
