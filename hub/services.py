@@ -34,8 +34,8 @@ from .search import (
     VECTOR_SQL,
     document_parts,
     search_text_from_parts,
-    update_search_index,
 )
+from .search_backends import search_backend
 
 logger = logging.getLogger(__name__)
 Status = Resource.Status
@@ -175,7 +175,7 @@ def resource_save(  # noqa: PLR0912 - each choice list (countries, themes…) it
                 % {"problems": " ".join(str(p) for p in problems.values())},
                 code="not_ready",
             )
-    update_search_index(resource)
+    search_backend().index(resource)
     return resource
 
 
@@ -227,7 +227,7 @@ def _require_maintainer(actor) -> None:
 def refresh_search(*, resource: Resource, actor) -> None:
     """Re-index after related data (themes) changed."""
     _require_maintainer(actor)
-    update_search_index(resource)
+    search_backend().index(resource)
 
 
 # --- themes: their names are part of every resource's indexed text -------------------------------
