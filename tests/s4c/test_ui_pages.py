@@ -84,6 +84,16 @@ def test_arabic_words_that_read_as_written_by_a_person(content, client):
     assert "<bdi>منشور</bdi>" in hub
 
 
+def test_the_home_pages_figures_agree_with_their_numbers(content, client):
+    # Arabic counts take the plural form of their number (3: أهداف, 17: نتيجةً), English its own.
+    arabic = client.get("/ar/").content.decode()
+    for figure in ("<strong>٣</strong> أهداف", "<strong>٩</strong> حصائل"):
+        assert figure in arabic
+    assert "<strong>١٧</strong> نتيجةً رفيعة المستوى" in arabic
+    english = client.get("/en/").content.decode()
+    assert "<strong>17</strong> deliverables" in english
+
+
 def test_downloads_have_column_headers_in_the_page_language(content, client):
     raw = client.get("/ar/action-plan/sse-2023-2029/download/plan.csv").content
     header = next(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
@@ -161,4 +171,4 @@ def test_the_home_page_leads_somewhere(content, client):
     assert "37.5 million US dollars" in text
     arabic = _text(client.get("/ar/"))
     assert "٣٧٫٥ مليون دولار أمريكي" in arabic
-    assert "١٧ نتائج" in re.sub(r"\s+", " ", arabic)
+    assert "١٧ نتيجةً رفيعة المستوى" in re.sub(r"\s+", " ", arabic)
