@@ -69,3 +69,14 @@ def test_the_deploy_check_refuses_a_webhook_lease_shorter_than_a_post(settings):
     settings.WEBHOOK_CONNECT_TIMEOUT, settings.WEBHOOK_READ_TIMEOUT = 3.0, 5.0
     [error] = task_and_lease_limits()
     assert error.id == "s4c.E002"
+
+
+def test_beat_sends_its_tasks_without_waiting_on_a_result(settings):
+    # Celery's send_task subscribes to a task's result unless told to ignore it (beat passes each
+    # entry's options to apply_async).
+    from s4c.celery import app
+
+    entries = settings.CELERY_BEAT_SCHEDULE
+    assert len(entries) >= 5
+    assert all(entry["options"]["ignore_result"] is True for entry in entries.values())
+    assert app.conf.beat_schedule == entries
