@@ -1,0 +1,51 @@
+"""A resource with an Arabic title only (an Arabic curator's draft, published): every page,
+list, feed and harvest that names a resource names it by its Arabic title, never by an empty
+English one."""
+
+import json
+import re
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+TITLE = "سياسات الرعاية في الدول العربية"
+
+
+@pytest.fixture
+def arabic_only(make_resource):
+    return make_resource(title_en="", title_ar=TITLE, summary_en="", complete=True)
+
+
+def test_public_pages_lists_and_search_name_it_by_its_arabic_title(client, arabic_only):
+    for lang in ("en", "ar"):
+        detail = client.get(f"/{lang}/hub/{arabic_only.identifier}/")
+        assert detail.status_code == 200
+        html = detail.content.decode()
+        assert TITLE in re.search(r"<h1.*?</h1>", html, re.S)[0]
+        for query in ("", "?sort=title", "?q=الرعاية"):
+            listing = client.get(f"/{lang}/hub/{query}").content.decode()
+            assert TITLE in listing, (lang, query)
+        # JSON-LD: the work's name is tagged Arabic, with no empty English name.
+        block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+        data = json.loads(block[1])
+        assert TITLE in json.dumps(data, ensure_ascii=False)
+        assert '"@value": ""' not in json.dumps(data)
+
+
+def test_the_api_oai_sitemap_and_feeds_give_its_arabic_title_only(client, arabic_only):
+    api = client.get(f"/api/v1/resources/{arabic_only.identifier}/").json()
+    assert api["title"] == {"en": None, "ar": TITLE}
+    assert client.get(f"/api/v1/resources/{arabic_only.identifier}/?lang=en").json()["title"] == (
+        TITLE
+    )
+    oai = client.get("/oai/", {"verb": "ListRecords", "metadataPrefix": "oai_dc"}).content.decode()
+    assert f'<dc:title xml:lang="ar">{TITLE}</dc:title>' in oai
+    assert '<dc:title xml:lang="en">' not in oai
+    sitemap = client.get("/sitemap-resources.xml").content.decode()
+    assert f"/ar/hub/{arabic_only.identifier}/" in sitemap
+    assert f"/en/hub/{arabic_only.identifier}/</loc>" not in sitemap
+    for lang in ("en", "ar"):
+        for kind in ("rss", "atom"):
+            feed = client.get(f"/{lang}/hub/feed/{kind}/").content.decode()
+            assert f"<title>{TITLE}</title>" in feed, (lang, kind)
