@@ -111,3 +111,25 @@ def test_a_theme_and_a_speaker_named_in_arabic_only_are_saved(client, lang):
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
     assert set(errors) == {"name_en", "name_ar"}
+
+
+def test_the_arabic_admin_catalogue_gives_the_rich_text_editor_its_arabic(client):
+    """django-prose-editor reads window.gettext (the admin's JavaScript catalogue): its dialogs'
+    strings and the menu's names (s4c/js/rich_text.js) are there in Arabic, and a button's
+    "Cancel" is "إلغاء" (Django's own catalogue says "ألغ", an imperative)."""
+    import json
+
+    client.force_login(User.objects.create_superuser("root", "root@example.org", None))
+    script = client.get("/ar/admin/jsi18n/").content.decode()
+    for msgid, arabic in [
+        ("Cancel", "إلغاء"),
+        ("Edit Link", "تعديل الرابط"),
+        ("Open in new window", "فتح في نافذة جديدة"),
+        ("Update", "تحديث"),
+        ("List properties", "خصائص القائمة"),
+        ("Bold", "غامق"),
+        ("Heading %s", "عنوان من المستوى %s"),
+        ("Paragraph", "فقرة"),
+    ]:
+        assert f"{json.dumps(msgid)}: {json.dumps(arabic)}" in script, msgid
+    assert json.dumps("ألغ") not in script
