@@ -6,6 +6,7 @@ import json
 import re
 
 import pytest
+from django.utils import translation
 
 pytestmark = pytest.mark.django_db
 
@@ -49,3 +50,24 @@ def test_the_api_oai_sitemap_and_feeds_give_its_arabic_title_only(client, arabic
         for kind in ("rss", "atom"):
             feed = client.get(f"/{lang}/hub/feed/{kind}/").content.decode()
             assert f"<title>{TITLE}</title>" in feed, (lang, kind)
+
+
+def test_an_organisation_or_a_speaker_named_in_arabic_only_is_ordered_by_that_name(client):
+    from django.contrib.auth.models import User
+
+    from hub.models import Organisation
+    from learning.models import Speaker
+
+    for slug, name_en, name_ar in [("b", "Beta", "بيتا"), ("x", "", "ألف"), ("a", "Alpha", "")]:
+        Organisation.objects.create(slug=slug, name_en=name_en, name_ar=name_ar, kind="media")
+        Speaker.objects.create(slug=slug, name_en=name_en, name_ar=name_ar)
+    # Not first by an empty English name: by the name it has.
+    expected = ["Alpha", "Beta", "ألف"]
+    with translation.override("en"):
+        assert [str(o) for o in Organisation.objects.all()] == expected
+        assert [str(s) for s in Speaker.objects.all()] == expected
+    client.force_login(User.objects.create_superuser("root", "root@example.org", None))
+    listing = client.get("/en/admin/hub/organisation/").content.decode()
+    assert listing.index(">Alpha<") < listing.index(">Beta<") < listing.index(">ألف<")
+    speakers = client.get("/en/learning/speakers/").content.decode()
+    assert speakers.index("Alpha") < speakers.index("Beta") < speakers.index("ألف")
