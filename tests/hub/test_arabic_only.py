@@ -71,3 +71,23 @@ def test_an_organisation_or_a_speaker_named_in_arabic_only_is_ordered_by_that_na
     assert listing.index(">Alpha<") < listing.index(">Beta<") < listing.index(">ألف<")
     speakers = client.get("/en/learning/speakers/").content.decode()
     assert speakers.index("Alpha") < speakers.index("Beta") < speakers.index("ألف")
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_sorted_by_title_a_resource_sorts_by_the_title_the_page_shows(make_resource, language):
+    """An Arabic-only resource on /en/ (and an English-only one on /ar/) sorts by the title it
+    shows, not first by an empty one; the engine and the fallback agree."""
+    from hub.search_backends import PostgresBackend, SQLiteFallback
+
+    english = make_resource(title_en="Zambia care report", title_ar="", complete=True)
+    arabic = make_resource(title_en="", title_ar="تقرير الرعاية", complete=True)
+    both = make_resource(title_en="Afghanistan care", title_ar="رعاية أفغانستان", complete=True)
+    expected = {
+        "en": [both.pk, english.pk, arabic.pk],  # A…, Z…, then Arabic letters
+        "ar": [english.pk, arabic.pk, both.pk],  # Latin letters, then تقرير before رعاية
+    }[language]
+    for backend in (PostgresBackend(), SQLiteFallback()):
+        summary = backend.summary(
+            query="", filters={}, sort="title", language=language, offset=0, limit=10
+        )
+        assert summary.ids == expected, backend
