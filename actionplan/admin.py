@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin_tools import (
     BilingualAdmin,
+    BilingualModelForm,
     ServiceWritesMixin,
     TranslationStateFilter,
     linked_ids,
@@ -55,6 +56,7 @@ class BudgetFigureFormSet(forms.BaseInlineFormSet):
 
 class BudgetFigureInline(admin.TabularInline):
     model = BudgetFigure
+    form = BilingualModelForm
     formset = BudgetFigureFormSet
     extra = 0
     fields = ("objective", "kind", "amount", "as_of", "source_en", "source_ar")
@@ -73,6 +75,7 @@ class BudgetFigureInline(admin.TabularInline):
 
 class PrincipleInline(admin.StackedInline):
     model = OperationalPrinciple
+    form = BilingualModelForm
     extra = 0
     fields = ("letter", "title_en", "title_ar", "text_en", "text_ar")
 
@@ -130,7 +133,7 @@ class DeliverableAdmin(BilingualAdmin):
     history_m2m_fields = ("conclusion_paragraphs", "programme_outcomes")
 
 
-class ProgressReportForm(forms.ModelForm):
+class ProgressReportForm(BilingualModelForm):
     class Meta:
         model = ProgressReport
         fields = (

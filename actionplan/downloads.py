@@ -3,6 +3,7 @@
 import csv
 import io
 
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -37,6 +38,8 @@ PROGRESS_COLUMNS = [
     _("Evidence"),
     _("Reported at"),
 ]
+# Each table's sheet, named as the page's link names the file.
+SHEET_TITLES = {"plan": _("Plan table"), "progress": _("Progress reports")}
 
 
 def plan_rows(plan: Plan):
@@ -90,9 +93,12 @@ def as_csv(columns, rows) -> bytes:
 
 
 def as_xlsx(columns, rows, *, sheet_title: str) -> bytes:
+    """The table as a workbook, its sheet named and laid out in the current language (an Arabic
+    sheet reads right to left: column A on the right, as in a spreadsheet program in Arabic)."""
     book = Workbook()
     sheet = book.active
-    sheet.title = sheet_title[:31]
+    sheet.title = str(sheet_title)[:31]  # a sheet's name has at most 31 characters
+    sheet.sheet_view.rightToLeft = translation.get_language_bidi()
     sheet.append([str(column) for column in columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)

@@ -155,7 +155,7 @@ def download(request, slug, table, fmt):
         )
     elif fmt == "xlsx":
         response = HttpResponse(
-            downloads.as_xlsx(columns, rows, sheet_title=table),
+            downloads.as_xlsx(columns, rows, sheet_title=downloads.SHEET_TITLES[table]),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     else:

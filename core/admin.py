@@ -14,8 +14,12 @@ admin.site.index_template = "admin/s4c/index.html"
 
 
 def _admin_javascript_catalog(request, extra_context=None):
-    # Django's catalogue plus ours: the pickers' strings Django has not translated into Arabic.
-    return JavaScriptCatalog.as_view(packages=["django.contrib.admin", "core"])(request)
+    # Django's catalogue, the rich-text editor's own (django-prose-editor translates its dialogs
+    # through it; it has no Arabic yet) and ours, last, so that it wins: the pickers' and the
+    # editor's strings in Arabic (core/locale/ar/LC_MESSAGES/djangojs.po).
+    return JavaScriptCatalog.as_view(
+        packages=["django.contrib.admin", "django_prose_editor", "core"]
+    )(request)
 
 
 admin.site.i18n_javascript = _admin_javascript_catalog

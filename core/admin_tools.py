@@ -23,7 +23,13 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from core.bilingual import LANGUAGE_CODES, translated_field_names, translation_state_q
+from core.bilingual import (
+    LANGUAGE_CODES,
+    has_text,
+    one_language_required,
+    translated_field_names,
+    translation_state_q,
+)
 from core.errors import DomainError
 from core.formats import arabic_html_digits
 from core.text import collation_key
@@ -70,6 +76,46 @@ def https_formfield(db_field, **kwargs):
     if isinstance(db_field, models.URLField):
         kwargs = {**HTTPS_URL_FIELDS[models.URLField], **kwargs}
     return db_field.formfield(**kwargs)
+
+
+# --- a required text in either language ------------------------------------------------------
+ONE_LANGUAGE_HELP = _("In English or in Arabic: one of the two is enough.")
+ONE_LANGUAGE_MISSING = _("Required: write it in English or in Arabic (one of the two is enough).")
+
+
+class BilingualModelForm(forms.ModelForm):
+    """The form of a translated model in the admin (its own page or an inline): a required text
+    (a title, a name) is asked for in one language at least, either one. modeltranslation's admin
+    would ask for the default language's (English) and leave the other optional; an Arabic-only
+    draft is a draft (the publication gate, `hub.services.publication_problems`, says the same).
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for names in self._one_language_fields():
+            for name in names:
+                field = self.fields[name]
+                field.required = False
+                field.help_text = format_html("{} {}", ONE_LANGUAGE_HELP, field.help_text or "")
+
+    def _one_language_fields(self) -> list[list[str]]:
+        """Per required text the form edits, its fields in each language."""
+        groups = []
+        for base in one_language_required(self._meta.model):
+            names = [f"{base}_{code}" for code in LANGUAGE_CODES]
+            if all(name in self.fields and not self.fields[name].disabled for name in names):
+                groups.append(names)
+        return groups
+
+    def clean(self):
+        cleaned_data = super().clean()
+        for names in self._one_language_fields():
+            if any(name in self.errors for name in names):
+                continue  # a language's own error (too long…) says what to fix
+            if not any(has_text(cleaned_data.get(name)) for name in names):
+                for name in names:
+                    self.add_error(name, ONE_LANGUAGE_MISSING)
+        return cleaned_data
 
 
 # --- the admin's writes go through the owning app's services ------------------------------------
@@ -251,6 +297,7 @@ class BilingualAdmin(ServiceWritesMixin, SimpleHistoryAdmin, TranslationAdmin):
     CDN, and the portal must work offline under a strict Content-Security-Policy.
     """
 
+    form = BilingualModelForm
     translation_state_filter = TranslationStateFilter
     formfield_overrides = HTTPS_URL_FIELDS
     object_history_template = "admin/s4c/object_history.html"
@@ -623,6 +670,7 @@ __all__ = [
     "HTTPS_URL_FIELDS",
     "ArabicAdminDigitsMiddleware",
     "BilingualAdmin",
+    "BilingualModelForm",
     "DropdownFilter",
     "ServiceWritesMixin",
     "TranslationStateFilter",

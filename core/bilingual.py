@@ -42,6 +42,21 @@ def translated_field_names(model: type[models.Model]) -> tuple[str, ...]:
         return ()
 
 
+def one_language_required(model: type[models.Model]) -> tuple[str, ...]:
+    """The base names of a model's translated fields that must have text in one language at least,
+    either one: those whose field is required (a title, a name). A model whose translation options
+    name the languages required (`required_languages`) keeps modeltranslation's rule instead."""
+    try:
+        options = translator.get_options_for_model(model)
+    except NotRegistered:
+        return ()
+    if options.required_languages:
+        return ()
+    return tuple(
+        sorted(name for name in options.all_fields if not model._meta.get_field(name).blank)
+    )
+
+
 def has_text(value) -> bool:
     """The one rule for "empty" in every language: None, "" and blank text are no text."""
     return value is not None and str(value).strip() != ""

@@ -12,6 +12,7 @@ from django_countries.fields import CountryField
 
 from core.admin_tools import (
     BilingualAdmin,
+    BilingualModelForm,
     TranslationStateFilter,
     autocomplete_source,
     country_filter,
@@ -58,7 +59,7 @@ DocumentUrlFields = type(
 )
 
 
-class ResourceAdminForm(forms.ModelForm, DocumentUrlFields):
+class ResourceAdminForm(BilingualModelForm, DocumentUrlFields):
     countries = forms.MultipleChoiceField(
         label=_("Countries"),
         choices=lambda: list(countries),
@@ -89,7 +90,7 @@ class ResourceAdminForm(forms.ModelForm, DocumentUrlFields):
 
     class Meta:
         model = Resource
-        fields = "__all__"  # noqa: DJ007 - the admin edits every editable field
+        fields = "__all__"  # the admin edits every editable field
         formfield_callback = https_formfield
 
     def initialise_choices(self):

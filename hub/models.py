@@ -4,7 +4,8 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -78,7 +79,8 @@ class Organisation(TranslatedModel):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
-        ordering = ["name_en"]
+        # By name, an Arabic-only one by its Arabic name (not first, by its empty English one).
+        ordering = [Coalesce(NullIf("name_en", Value("")), "name_ar").asc()]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
 

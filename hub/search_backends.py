@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf
 
 from .models import Resource
 from .search import (
@@ -94,8 +95,7 @@ DOCUMENT_FACETS = {
 _ORDER = {
     "relevance": "rank DESC, publication_year DESC, id",
     "newest": "publication_year DESC, published_at DESC, id",
-    "title_en": "title_en, id",
-    "title_ar": "title_ar, id",
+    "title": "title_key, id",
 }
 # The query as SQL: English words stemmed by `english`, the folded tokens by `arabic` (as
 # `hub.search.search_resources` builds it with Django's SearchQuery).
@@ -144,9 +144,11 @@ class PostgresBackend(SearchBackend):
         if sort == "relevance" and not tokens:
             columns.append("0.0 AS rank")
         language = language if language in ("en", "ar") else "en"  # a column name below
-        order_key = f"title_{language}" if sort == "title" else sort
         if sort == "title":
-            columns.append(f"title_{language}")
+            # By the title the page shows: its own language's, else the other's (a resource with
+            # an Arabic title only sorts by it on /en/, not first by its empty English one).
+            other = "ar" if language == "en" else "en"
+            columns.append(f"COALESCE(NULLIF(title_{language}, ''), title_{other}) AS title_key")
         active = [facet for facet in FACETS if filters.get(facet)]
         for facet in active:
             values = filters[facet]
@@ -162,7 +164,7 @@ class PostgresBackend(SearchBackend):
             SELECT json_build_object(
                 'total', (SELECT count(*) FROM m WHERE {passing()}),
                 'ids', (SELECT coalesce(json_agg(id), '[]') FROM (
-                    SELECT id FROM m WHERE {passing()} ORDER BY {_ORDER[order_key]}
+                    SELECT id FROM m WHERE {passing()} ORDER BY {_ORDER[sort]}
                     LIMIT %(limit)s OFFSET %(offset)s) AS page),
                 {", ".join(_facet_counts_sql(f, passing(f)) for f in FACETS)})
         """  # noqa: S608 - names from this module's constants; values are parameters
@@ -247,7 +249,9 @@ class SQLiteFallback(SearchBackend):
             ordered = filtered.order_by("-rank", "-publication_year", "pk")
         elif sort == "title":
             language = language if language in ("en", "ar") else "en"
-            ordered = filtered.order_by(f"title_{language}", "pk")
+            other = "ar" if language == "en" else "en"
+            shown = Coalesce(NullIf(f"title_{language}", Value("")), f"title_{other}")
+            ordered = filtered.order_by(shown, "pk")
         else:
             ordered = filtered.order_by("-publication_year", "-published_at", "pk")
         return ListSummary(

@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 
 from core.admin_tools import (
     BilingualAdmin,
+    BilingualModelForm,
     ServiceWritesMixin,
     TranslationStateFilter,
     country_filter,
@@ -40,6 +41,7 @@ from .models import (
 
 class PhaseInline(admin.StackedInline):
     model = Phase
+    form = BilingualModelForm
     extra = 0
     fields = (
         "name_en",
@@ -246,6 +248,7 @@ class ApplicationAdmin(ServiceWritesMixin, admin.ModelAdmin):
 
 class ProgressUpdateInline(admin.TabularInline):
     model = ProgressUpdate
+    form = BilingualModelForm
     extra = 0
     fields = ("date", "light", "text_en", "text_ar")
 

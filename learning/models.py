@@ -4,7 +4,8 @@ import zoneinfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -137,7 +138,8 @@ class Speaker(TranslatedModel):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
-        ordering = ["name_en"]
+        # By name, an Arabic-only one by its Arabic name (not first, by its empty English one).
+        ordering = [Coalesce(NullIf("name_en", Value("")), "name_ar").asc()]
         verbose_name = _("speaker")
         verbose_name_plural = _("speakers")
 

@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.db.models import F
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -83,3 +84,12 @@ def robots_txt(request):
             lines += [f"Disallow: {reverse(name)}" for name in ROBOTS_DISALLOWED]
     lines += ["Allow: /", "", f"Sitemap: {settings.SITE_URL}{reverse('sitemap')}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+@cache_control(max_age=86400, public=True)
+def favicon(request):
+    """/favicon.ico, which a browser asks for on a page that names no icon (a file, an API answer):
+    the icon every page names (templates/base.html, the admin's base_site.html). A temporary
+    redirect: the static file's name changes with its content."""
+    return HttpResponseRedirect(static("s4c/img/favicon.svg"))

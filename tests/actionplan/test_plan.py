@@ -320,6 +320,24 @@ def test_downloads_parse_back(plan, client):
     assert not values[1][4].isascii()
 
 
+@pytest.mark.parametrize(
+    ("lang", "table", "title", "right_to_left"),
+    [
+        ("ar", "plan", "جدول الخطة", True),
+        ("ar", "progress", "التقارير المرحلية", True),
+        ("en", "plan", "Plan table", False),
+        ("en", "progress", "Progress reports", False),
+    ],
+)
+def test_a_spreadsheet_is_named_and_laid_out_in_the_language_of_its_page(
+    plan, client, lang, table, title, right_to_left
+):
+    response = client.get(f"/{lang}/action-plan/sse-2023-2029/download/{table}.xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == [title]
+    assert bool(book.active.sheet_view.rightToLeft) is right_to_left
+
+
 def test_plan_page_in_arabic_has_the_chart_and_its_table(plan, client):
     html = client.get("/ar/action-plan/sse-2023-2029/").content.decode()
     assert '<svg xmlns="http://www.w3.org/2000/svg"' in html

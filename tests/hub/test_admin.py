@@ -3,6 +3,7 @@ from html.parser import HTMLParser
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from core.formats import LATIN_RUN
 from hub.models import Resource, StatusChange
@@ -249,3 +250,54 @@ def test_the_arabic_admin_writes_numbers_and_dates_as_the_public_pages_do(
     # The English admin is left as Django writes it.
     english = client.get("/en/admin/hub/resource/").content.decode()
     assert "3 resources" in english
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_an_arabic_only_draft_is_saved_and_listed_by_its_arabic_title(client, curator, lang):
+    client.force_login(curator)
+    add = client.get(f"/{lang}/admin/hub/resource/add/").content.decode()
+    # Neither language's title is marked required: the form says one of the two is enough.
+    assert re.search(r'<input[^>]*name="title_en"[^>]*required', add) is None
+    assert re.search(r'<input[^>]*name="title_ar"[^>]*required', add) is None
+    assert {"en": "one of the two is enough", "ar": "تكفي إحداهما"}[lang] in add
+    response = client.post(
+        f"/{lang}/admin/hub/resource/add/",
+        _form(title_en="", title_ar="تقرير عن اقتصاد الرعاية", summary_ar="ملخص."),
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    resource = Resource.objects.get()
+    assert not resource.title_en
+    assert resource.title_ar == "تقرير عن اقتصاد الرعاية"
+    assert resource.status == Status.DRAFT
+    assert resource.identifier.startswith("resource-")
+    # Every admin page that names it names it by the title it has, in both languages.
+    for code in ("en", "ar"):
+        with translation.override(code):
+            assert str(resource) == "تقرير عن اقتصاد الرعاية"
+        listing = client.get(f"/{code}/admin/hub/resource/").content.decode()
+        assert "تقرير عن اقتصاد الرعاية</a>" in listing
+        page = client.get(f"/{code}/admin/hub/resource/{resource.pk}/change/")
+        assert page.status_code == 200
+    # Its workflow box asks for the Arabic-only draft's missing parts, not for an English title.
+    problems = client.get(f"/en/admin/hub/resource/{resource.pk}/change/").context["workflow"]
+    assert not any("title" in str(problem).lower() for problem in problems["problems"])
+
+
+@pytest.mark.parametrize(
+    ("lang", "message"),
+    [
+        ("en", "Required: write it in English or in Arabic (one of the two is enough)."),
+        ("ar", "مطلوب: اكتبه بالإنكليزية أو بالعربية (تكفي إحداهما)."),
+    ],
+)
+def test_a_resource_without_a_title_in_either_language_is_refused_on_both_title_fields(
+    client, curator, lang, message
+):
+    client.force_login(curator)
+    response = client.post(f"/{lang}/admin/hub/resource/add/", _form(title_en="", title_ar=" "))
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert form.errors["title_en"] == [message]
+    assert form.errors["title_ar"] == [message]
+    assert message in response.content.decode()
+    assert not Resource.objects.exists()

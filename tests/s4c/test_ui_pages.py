@@ -7,6 +7,7 @@ import io
 import re
 
 import pytest
+from django.contrib.auth.models import User
 from django.utils import translation
 
 from core.formats import (
@@ -172,3 +173,19 @@ def test_the_home_page_leads_somewhere(content, client):
     arabic = _text(client.get("/ar/"))
     assert "٣٧٫٥ مليون دولار أمريكي" in arabic
     assert "١٧ نتيجةً رفيعة المستوى" in re.sub(r"\s+", " ", arabic)
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_the_admin_names_the_portals_icon_and_favicon_ico_leads_to_it(client, lang):
+    from django.contrib.staticfiles import finders
+
+    icon = '<link rel="icon" href="/static/s4c/img/favicon.svg" type="image/svg+xml">'
+    assert icon in client.get(f"/{lang}/admin/login/").content.decode()
+    client.force_login(User.objects.create_superuser("root", "root@example.org", None))
+    for path in ("", "hub/resource/", "hub/resource/add/"):
+        assert icon in client.get(f"/{lang}/admin/{path}").content.decode(), path
+    # What a browser asks for on a page that names no icon.
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert response["Location"] == "/static/s4c/img/favicon.svg"
+    assert finders.find("s4c/img/favicon.svg")
