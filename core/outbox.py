@@ -77,10 +77,9 @@ def send(*, row_id: int) -> bool:
     broker_state = None if eager else _broker_breaker()
     if broker_state is not None and not broker_state.allows():
         return False
-    if broker_state is not None and broker_state.down and not _broker_answers():
-        broker_state.failed(ConnectionError("the broker's port does not answer"))
-        return False
     try:
+        if broker_state is not None and broker_state.down and not _broker_answers():
+            raise ConnectionError("the broker's port does not answer")  # an attempt, counted
         if eager:
             app.loader.import_default_modules()  # autodiscovery is lazy outside a worker
             app.tasks[row.task_name].apply(
