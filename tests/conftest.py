@@ -75,6 +75,15 @@ def _english_outside_requests():
 
 
 @pytest.fixture(autouse=True)
+def _closed_breakers():
+    """Each test starts with no outage remembered: a breaker an earlier test opened (a broker at a
+    closed port) would make this one's first call skip the broker altogether."""
+    from core import outage
+
+    outage._breakers.clear()
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache
 
