@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.errors import DomainError
+from core.errors import FORBIDDEN, DomainError
 from core.history import record_author
 from core.loading import set_links
 from core.permissions import as_user
@@ -77,7 +77,7 @@ def plan_budget_error(*, plan: Plan) -> str | None:
 def budget_figure_add(*, figure: BudgetFigure, actor) -> BudgetFigure:
     """Record a new estimate or revision; refused if it breaks the objectives' sum."""
     if not permissions.can_save(actor, figure):
-        raise DomainError(_("You do not have permission to do this."), code="forbidden")
+        raise DomainError(FORBIDDEN, code="forbidden")
     figures = [*BudgetFigure.objects.filter(plan=figure.plan), figure]
     message = budget_consistency_error(figures=figures, currency=figure.plan.currency)
     if message:
@@ -88,7 +88,6 @@ def budget_figure_add(*, figure: BudgetFigure, actor) -> BudgetFigure:
 
 
 # --- the admin's one entry point for everything else it edits -----------------------------------
-FORBIDDEN = _("You do not have permission to do this.")
 
 
 @captured()

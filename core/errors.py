@@ -9,9 +9,13 @@ from django.db import InterfaceError, OperationalError
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
+
+# The one refusal of a permission, whichever service or rule says it.
+FORBIDDEN = gettext_lazy("You do not have permission to do this.")
 
 
 class DomainError(Exception):

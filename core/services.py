@@ -8,14 +8,10 @@ is flushed right after its commit (partners/capture.py): the texts are on every 
 either way their change starts a new content version.
 """
 
-from django.utils.translation import gettext_lazy as _
-
-from core.errors import DomainError
+from core.errors import FORBIDDEN, DomainError
 from core.history import record_author
 from core.models import SiteText
 from core.permissions import model_permission
-
-FORBIDDEN = _("You do not have permission to do this.")
 
 
 def _check(actor, obj: SiteText, action: str) -> None:

@@ -8,6 +8,7 @@ functions refuse; the admin only shows what they allow.
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import FORBIDDEN
 from core.permissions import CONTENT_LOADER, SYSTEM, is_system
 
 from .models import Organisation, Resource
@@ -99,7 +100,7 @@ def transition_refusal(actor, resource: Resource, to_status: str):
             "to": Status(to_status).label,
         }
     if not _has(actor, permission):
-        return _("You do not have permission to do this.")
+        return FORBIDDEN
     if (
         (resource.status, to_status) == (Status.DRAFT, Status.PUBLISHED)
         and not is_system(actor)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.caching import bump_content_version
-from core.errors import DomainError
+from core.errors import FORBIDDEN, DomainError
 from core.history import record_author
 from core.html import sanitize_html
 from core.outbox import enqueue_on_commit
@@ -43,7 +43,6 @@ Status = Resource.Status
 # Kept for callers that read the workflow's table; hub.permissions decides.
 TRANSITIONS = permissions.TRANSITIONS
 RICH_TEXT_FIELDS = ("body_en", "body_ar")
-FORBIDDEN = _("You do not have permission to do this.")
 
 
 def publication_problems(resource: Resource) -> dict[str, str]:

@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.errors import DomainError
+from core.errors import FORBIDDEN, DomainError
 from core.history import record_author
 from core.loading import set_links
 from core.outbox import enqueue_on_commit
@@ -31,8 +31,6 @@ from .models import (
     Session,
     SignInToken,
 )
-
-FORBIDDEN = _("You do not have permission to do this.")
 
 
 def _hash(token: str) -> str:

@@ -15,6 +15,23 @@ from partners.models import ChangeEvent, PublicState
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
+def _start(work, errors: list) -> threading.Thread:
+    """`work` in a thread of its own (its own database connection, closed after it); what it
+    raises goes to `errors`, which each test asserts empty."""
+
+    def run():
+        try:
+            work()
+        except Exception as exc:  # noqa: BLE001 - reported by the test's `errors == []`
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
 def _draft(title: str) -> Resource:
     resource = Resource(
         title_en=title, title_ar="عنوان", resource_type="publication", publication_year=2025
@@ -29,32 +46,20 @@ def test_a_transaction_that_commits_later_cannot_slip_an_event_behind_a_read_cur
     errors = []
 
     def publish_slowly():
-        try:
-            with transaction.atomic():
-                # The service records its feed entry as it ends (captured()), inside this longer
-                # transaction, which then stays open as a long admin request would.
-                services.resource_publish(resource=slow, actor=SYSTEM)
-                slow_wrote.set()
-                release_slow.wait(10)
-        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
-            errors.append(exc)
-        finally:
-            connection.close()
+        with transaction.atomic():
+            # The service records its feed entry as it ends (captured()), inside this longer
+            # transaction, which then stays open as a long admin request would.
+            services.resource_publish(resource=slow, actor=SYSTEM)
+            slow_wrote.set()
+            release_slow.wait(10)
 
     def publish_fast():
-        try:
-            services.resource_publish(resource=fast, actor=SYSTEM)
-            fast_done.set()
-        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
-            errors.append(exc)
-        finally:
-            connection.close()
+        services.resource_publish(resource=fast, actor=SYSTEM)
+        fast_done.set()
 
-    slow_thread = threading.Thread(target=publish_slowly)
-    slow_thread.start()
+    slow_thread = _start(publish_slowly, errors)
     assert slow_wrote.wait(10)
-    fast_thread = threading.Thread(target=publish_fast)
-    fast_thread.start()
+    fast_thread = _start(publish_fast, errors)
     # The fast publication waits for the slow transaction instead of committing an event whose
     # id a reader could pass before the slow one's appears.
     assert not fast_done.wait(1.0)
@@ -85,32 +90,20 @@ def test_two_transactions_meeting_in_one_object_leave_its_last_event_current():
     errors = []
 
     def publish():
-        try:
-            with transaction.atomic():
-                services.resource_publish(resource=resource, actor=SYSTEM)
-                published.set()
-                release_publication.wait(10)
-        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
-            errors.append(exc)
-        finally:
-            connection.close()
+        with transaction.atomic():
+            services.resource_publish(resource=resource, actor=SYSTEM)
+            published.set()
+            release_publication.wait(10)
 
     def rename():
-        try:
-            renaming = Theme.objects.get(pk=theme.pk)
-            renaming.slug = "race-theme-renamed"
-            services.theme_save(theme=renaming, actor=SYSTEM)
-            renamed.set()
-        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
-            errors.append(exc)
-        finally:
-            connection.close()
+        renaming = Theme.objects.get(pk=theme.pk)
+        renaming.slug = "race-theme-renamed"
+        services.theme_save(theme=renaming, actor=SYSTEM)
+        renamed.set()
 
-    publisher = threading.Thread(target=publish)
-    publisher.start()
+    publisher = _start(publish, errors)
     assert published.wait(10)
-    renamer = threading.Thread(target=rename)
-    renamer.start()
+    renamer = _start(rename, errors)
     assert not renamed.wait(1.0)  # its flush waits for the publication to commit
     release_publication.set()
     publisher.join(10)
@@ -147,21 +140,15 @@ def test_a_change_dated_before_its_commit_never_earns_a_stale_304(client):
     errors = []
 
     def edit_and_commit_late():
-        try:
-            with transaction.atomic():
-                edited = Resource.objects.get(pk=resource.pk)
-                edited.title_en = "Recorded in S, committed in S + 1"
-                services.resource_save(resource=edited, actor=SYSTEM)  # recorded (dated) here
-                recorded.set()
-                release.wait(10)
-        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
-            errors.append(exc)
-        finally:
-            connection.close()
+        with transaction.atomic():
+            edited = Resource.objects.get(pk=resource.pk)
+            edited.title_en = "Recorded in S, committed in S + 1"
+            services.resource_save(resource=edited, actor=SYSTEM)  # recorded (dated) here
+            recorded.set()
+            release.wait(10)
 
     time.sleep(0.4)
-    writer = threading.Thread(target=edit_and_commit_late)
-    writer.start()
+    writer = _start(edit_and_commit_late, errors)
     assert recorded.wait(10)
     second = int(time.time())
     while int(time.time()) == second:  # into S + 1, where S's date may be sent
