@@ -15,7 +15,11 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from tests import flush
+
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+flush.install()  # a transactional test's flush empties what the test filled (tests/flush.py)
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 REQUIRE_SERVICES = os.environ.get("S4C_REQUIRE_SERVICES") == "1"
@@ -176,8 +180,9 @@ def _role_groups(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def _roles_after_a_flush(request):
-    """A transactional test ends with a flush, which empties the tables the migrations filled:
-    the role groups come back before the next test that uses the database."""
+    """A transactional test that changed the tables the migrations filled ends with a flush that
+    empties them (tests/flush.py): the role groups come back before the next test that uses the
+    database, which is then as the migrations left it."""
     marker = request.node.get_closest_marker("django_db")
     uses = [name for name in ("db", "transactional_db") if name in request.fixturenames]
     if marker is None and not uses:
@@ -192,14 +197,14 @@ def _roles_after_a_flush(request):
     roles = request.getfixturevalue("_role_groups")
     from django.contrib.auth.models import Group, Permission
 
-    if not roles or Group.objects.exists():
-        return
-    for name, permissions in roles.items():
-        group = Group.objects.create(name=name)
-        group.permissions.set(
-            Permission.objects.get(content_type__app_label=app, codename=codename)
-            for app, codename in permissions
-        )
+    if roles and not Group.objects.exists():
+        for name, permissions in roles.items():
+            group = Group.objects.create(name=name)
+            group.permissions.set(
+                Permission.objects.get(content_type__app_label=app, codename=codename)
+                for app, codename in permissions
+            )
+    flush.remember_migrated_state()
 
 
 # The portal under gunicorn on the test database, for the third-party clients' tests.
