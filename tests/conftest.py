@@ -167,6 +167,15 @@ def celery_worker(celery_worker_app, settings):
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """On PostgreSQL the test database is a copy of the migrated template (tests/database.py)."""
+    if connection.vendor == "postgresql":
+        from tests.database import migrated_template
+
+        settings.DATABASES["default"].setdefault("TEST", {})["TEMPLATE"] = migrated_template()
+
+
+@pytest.fixture(scope="session")
 def _role_groups(django_db_setup, django_db_blocker):
     """The four roles as the migrations made them (groups and their permissions)."""
     from django.contrib.auth.models import Group

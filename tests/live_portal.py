@@ -27,11 +27,13 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
 from django.db import connection
+
+from tests.database import fresh_database
 
 BASE_DIR = Path(settings.BASE_DIR)
 VENV_BIN = Path(sys.executable).parent
@@ -130,32 +132,6 @@ def _stop(process: subprocess.Popen) -> None:
         process.wait(timeout=10)
 
 
-def _database_url(name: str, workdir: Path) -> tuple[str, callable]:
-    """A fresh database for the portal, and how to drop it."""
-    if connection.vendor != "postgresql":
-        return f"sqlite:///{workdir / 'portal.sqlite3'}", lambda: None
-    import psycopg
-
-    params = connection.settings_dict
-    server = dict(
-        host=params["HOST"] or "127.0.0.1",
-        port=params["PORT"] or 5432,
-        user=params["USER"],
-        password=params["PASSWORD"] or None,
-        dbname="postgres",
-    )
-
-    def run(sql):
-        with psycopg.connect(**server, autocommit=True) as conn:
-            conn.execute(sql)
-
-    run(f'DROP DATABASE IF EXISTS "{name}"')
-    run(f'CREATE DATABASE "{name}"')
-    auth = params["USER"] + (f":{params['PASSWORD']}" if params["PASSWORD"] else "")
-    url = urlunsplit(("postgres", f"{auth}@{server['host']}:{server['port']}", f"/{name}", "", ""))
-    return url, lambda: run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def _wait_until_up(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -179,7 +155,7 @@ def live_portal(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("portal")
     sock = _listening_socket()
     site = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    database_url, drop_database = _database_url(f"s4c_live_{os.getpid()}", workdir)
+    database_url, drop_database = fresh_database(f"s4c_live_{os.getpid()}", workdir)
     env = _portal_environment(
         site, workdir, DATABASE_URL=database_url, STATIC_ROOT=str(workdir / "static")
     )
@@ -217,10 +193,9 @@ class GunicornServer:
 
 
 def _test_database_url() -> str:
-    params = connection.settings_dict
-    auth = params["USER"] + (f":{params['PASSWORD']}" if params["PASSWORD"] else "")
-    host = f"{params['HOST'] or '127.0.0.1'}:{params['PORT'] or 5432}"
-    return urlunsplit(("postgres", f"{auth}@{host}", f"/{params['NAME']}", "", ""))
+    from tests.database import database_url
+
+    return database_url(connection.settings_dict, connection.settings_dict["NAME"])
 
 
 @pytest.fixture(scope="session")

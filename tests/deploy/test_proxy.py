@@ -23,6 +23,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.database import fresh_database
+
 ROOT = Path(__file__).resolve().parents[2]
 # One worker runs the module (make test's --dist loadgroup): the stack (migrated portal, gunicorn,
 # nginx) is module-scoped, and a second one built at once on another worker only competes with it.
@@ -121,6 +123,7 @@ def stack(tmp_path_factory):
     (media / "stray").mkdir()
     (media / "stray" / "notes.pdf").write_bytes(b"%PDF-1.4\n")
 
+    database_url, drop_database = fresh_database(f"s4c_proxy_{os.getpid()}", tmp)
     env = {
         k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "REDIS_", "DJANGO_"))
     }
@@ -129,7 +132,7 @@ def stack(tmp_path_factory):
         S4C_TESTING="1",  # plain static storage: this test's static files come from nginx
         SECRET_KEY=secrets.token_urlsafe(64),
         ALLOWED_HOSTS="localhost",
-        DATABASE_URL=f"sqlite:///{tmp / 'db.sqlite3'}",
+        DATABASE_URL=database_url,
         MEDIA_ROOT=str(media),
         MEDIA_ACCEL_REDIRECT="/_media/",
         TRUSTED_PROXY_COUNT="1",  # as in docker-compose.yml: nginx is the one hop in front
@@ -258,6 +261,7 @@ http {{
                 process.wait(10)
             except subprocess.TimeoutExpired:
                 process.kill()
+        drop_database()
 
 
 def test_an_oversized_body_to_a_public_form_is_refused_before_django(stack):

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.database import fresh_database
+
 ROOT = Path(__file__).resolve().parents[2]
 
 RENDER = """
@@ -32,7 +34,7 @@ for path in ("/en/", "/ar/hub/"):
 """
 
 
-def _production_env(tmp_path: Path, static_root: Path) -> dict:
+def _production_env(database: tuple[Path, str], static_root: Path) -> dict:
     env = {
         k: v
         for k, v in os.environ.items()
@@ -43,7 +45,7 @@ def _production_env(tmp_path: Path, static_root: Path) -> dict:
         SECRET_KEY=secrets.token_urlsafe(64),
         ALLOWED_HOSTS="testserver",
         SECURE_SSL_REDIRECT="false",
-        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        DATABASE_URL=database[1],
         STATIC_ROOT=str(static_root),
         PYTHON=sys.executable,
         LOG_FORMAT="plain",
@@ -61,16 +63,19 @@ def _run(args, env, **kwargs):
 
 @pytest.fixture(scope="module")
 def database(tmp_path_factory):
+    """A work directory and a database the deployment's `migrate` has run on."""
     tmp = tmp_path_factory.mktemp("static-build")
-    env = _production_env(tmp, tmp / "unused")
+    url, drop = fresh_database(f"s4c_static_{os.getpid()}", tmp)
+    env = _production_env((tmp, url), tmp / "unused")
     migrated = _run([sys.executable, "manage.py", "migrate", "--noinput"], env)
     assert migrated.returncode == 0, migrated.stderr[-2000:]
-    return tmp
+    yield tmp, url
+    drop()
 
 
 def test_without_the_manifest_every_templated_page_fails(database):
     """What the image shipped: collectstatic with DEBUG on writes no manifest (here: none)."""
-    empty = database / "no-manifest"
+    empty = database[0] / "no-manifest"
     empty.mkdir()
     rendered = _run([sys.executable, "-c", RENDER], _production_env(database, empty))
     assert rendered.stdout.split("\n")[:2] == ["/en/ 500 False", "/ar/hub/ 500 False"]
@@ -78,7 +83,7 @@ def test_without_the_manifest_every_templated_page_fails(database):
 
 
 def test_the_image_build_collects_a_manifest_that_production_pages_render_with(database):
-    static_root = database / "staticfiles"
+    static_root = database[0] / "staticfiles"
     env = _production_env(database, static_root)
     built = _run(["sh", "deploy/build-static.sh"], env)
     assert built.returncode == 0, built.stderr[-2000:]
