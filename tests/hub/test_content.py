@@ -9,8 +9,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def loaded():
-    call_command("load_south4care", stdout=io.StringIO())
+def loaded(load_content):
+    """The shipped content as `load_south4care` leaves it (a copy of the session's load)."""
+    load_content()
 
 
 def test_the_five_ilo_regions_with_their_countries(loaded):

@@ -1,8 +1,6 @@
 import datetime as dt
-import io
 
 import pytest
-from django.core.management import call_command
 
 from learning import content
 from learning.models import Cohort, Session, Speaker
@@ -14,8 +12,8 @@ def history_rows() -> int:
     return sum(model.history.count() for model in (Cohort, Session, Speaker))
 
 
-def test_the_inaugural_cohort_as_the_seeds_describe_it():
-    call_command("load_south4care", stdout=io.StringIO())
+def test_the_inaugural_cohort_as_the_seeds_describe_it(load_content):
+    load_content()
     cohort = Cohort.objects.get(slug="learning-hub-2025")
     assert (cohort.year, cohort.name_ar) == (2025, "مركز التعلم لمنصة جنوب من أجل الرعاية ٢٠٢٥")
     online, doha = cohort.phases.order_by("start_date")
@@ -55,8 +53,8 @@ def test_the_inaugural_cohort_as_the_seeds_describe_it():
     }
 
 
-def test_loading_twice_changes_nothing_and_writes_no_history():
-    call_command("load_south4care", stdout=io.StringIO())
+def test_loading_twice_changes_nothing_and_writes_no_history(load_content):
+    load_content()  # what the command leaves
     before = history_rows()
     assert content.load() == 0
     assert history_rows() == before
