@@ -91,16 +91,23 @@ def update_search_index(resource: Resource) -> None:
 _JOINED_BY_HYPHEN = re.compile(r"(?<=\w)[-\u2010-\u2014](?=\w)")
 
 
+# The ILO's shorthand for its instruments: C189 (Convention No. 189), R193 (Recommendation), P029
+# (Protocol), also written "C-189" or "C 189". Documents name them "(No. 193)".
+_INSTRUMENT = re.compile(r"\b[crp][ -]?0*(\d{1,3})\b", re.ASCII)
+
+
 def canonical_query(query: str) -> str:
     """The query as the search backends read it: Arabic spelling folded, lower case, single spaces,
-    and words joined by a hyphen written apart.
+    an instrument's shorthand read as its number, and words joined by a hyphen written apart.
 
     Spelling variants of one query are the same query (and share a cached result). PostgreSQL
     reads "informal-economy" as the compound itself besides its parts, and a document that says
     "informal economy" holds no compound: written apart, the query finds it (a hyphen before a
-    word, "-care", still excludes it).
+    word, "-care", still excludes it). "R193" is in no document, "Recommendation (No. 193)" is:
+    the number finds it.
     """
-    return " ".join(_JOINED_BY_HYPHEN.sub(" ", normalize_arabic(query)).lower().split())
+    folded = _INSTRUMENT.sub(r"\1", normalize_arabic(query).lower())
+    return " ".join(_JOINED_BY_HYPHEN.sub(" ", folded).split())
 
 
 def _postgres_query(query: str) -> SearchQuery:
@@ -112,6 +119,7 @@ def _postgres_query(query: str) -> SearchQuery:
 
 def search_resources(*, queryset, query: str, language: str = "en"):
     """Filter `queryset` to resources matching `query`, annotated with `rank` (higher is better)."""
+    query = canonical_query(query)
     tokens = search_tokens(query)
     if not tokens:
         return queryset.annotate(rank=Value(0.0))
@@ -142,7 +150,7 @@ def highlight(text: str, query: str, *, words: int = 40) -> str:
     """
     if not text:
         return ""
-    wanted = set(search_tokens(query))
+    wanted = set(search_tokens(canonical_query(query)))
     pieces = text.split()
     hits = [i for i, piece in enumerate(pieces) if _piece_tokens(piece) & wanted]
     start = max(0, (hits[0] - words // 3) if hits else 0)

@@ -426,3 +426,20 @@ def test_in_the_browser_a_typed_search_comes_by_relevance(
     if connection.vendor == "postgresql":  # the fallback ranks newest first among matches
         first = page.locator(".result-list h3 a").first
         assert first.get_attribute("href").endswith(f"/{older_title_match.identifier}/")
+
+
+@pytest.mark.parametrize("query", ["R193", "r193", "R-193", "R 193", "recommendation 193"])
+def test_an_instruments_shorthand_finds_it_by_its_number(make_resource, client, query):
+    recommendation = make_resource(
+        "Promotion of Cooperatives Recommendation, 2002 (No. 193)",
+        "توصية تعزيز التعاونيات، 2002 (رقم 193)",
+        publication_year=2002,
+    )
+    make_resource("Domestic Workers Convention, 2011 (No. 189)", "", publication_year=2011)
+    assert _found(query) == {recommendation.identifier}
+    # As a visitor types it: the hub's list (page cache on) and the API's search.
+    page = client.get("/en/hub/", {"q": query})
+    assert "Promotion of Cooperatives Recommendation" in page.content.decode()
+    assert "Domestic Workers Convention" not in page.content.decode()
+    api = client.get("/api/v1/resources/", {"q": query}).json()
+    assert [item["id"] for item in api["results"]] == [recommendation.identifier]
