@@ -13,7 +13,7 @@ class PartnersConfig(AppConfig):
     def ready(self):
         from core.api import base
 
-        from . import capture, changes
+        from . import capture, changes, checks  # noqa: F401 - checks register themselves
 
         capture.connect()
         # The API's `updated_at`, conditional requests and 410s read this app's ledger.

@@ -61,6 +61,14 @@ def test_check_deploy_warns_when_the_cache_and_the_broker_share_a_redis():
     assert "share one Redis server (127.0.0.1:6379)" in result.stdout + result.stderr
 
 
+def test_check_deploy_warns_when_webhooks_may_reach_private_addresses_or_plain_http():
+    local = {**PRODUCTION_ENV, "WEBHOOK_ALLOW_PRIVATE_ADDRESSES": "true", "WEBHOOK_ALLOW_HTTP": "1"}
+    result = _manage("check", "--deploy", env_overrides=local)
+    output = result.stdout + result.stderr
+    assert "s4c.W002" in output
+    assert "s4c.W003" in output
+
+
 @pytest.mark.parametrize("name", ["SECRET_KEY", "ALLOWED_HOSTS"])
 def test_missing_required_setting_stops_start_up_naming_it(name):
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != name}
