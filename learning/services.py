@@ -227,6 +227,21 @@ def password_reset_send_once(*, key: str, user, subject: str, body: str, actor) 
     return True
 
 
+# A marker only has to outlive any redelivery of its task (within the broker's visibility timeout,
+# hours) and the reset link it sent (PASSWORD_RESET_TIMEOUT, 3 days by default).
+PASSWORD_RESET_MARKER_DAYS = 7
+
+
+def password_reset_markers_prune(*, actor, now=None) -> int:
+    """Deletes the send-once markers of password-reset e-mails older than a week."""
+    if not permissions.can_write_to_applicants(actor):
+        raise DomainError(FORBIDDEN, code="forbidden")
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=PASSWORD_RESET_MARKER_DAYS)
+    deleted, _ = PasswordResetEmail.objects.filter(sent_at__lt=cutoff).delete()
+    return deleted
+
+
 def sign_in_link_issue(*, application: Application, actor) -> str:
     """A new one-time link; call it inside the transaction that sends it (never half-issued)."""
     if not permissions.can_write_to_applicants(actor):

@@ -232,6 +232,12 @@ def mark_inactive_commitments() -> int:
     return len(ids)
 
 
+@shared_task(name="learning.prune_password_reset_markers")
+def prune_password_reset_markers() -> int:
+    """Safe twice: a marker once deleted is not found again."""
+    return services.password_reset_markers_prune(actor=SCHEDULER)
+
+
 @shared_task(name="learning.erase_expired_applicants")
 def erase_expired_applicants() -> int:
     """Safe twice: applications already erased are skipped, so a second run erases nothing."""

@@ -510,6 +510,10 @@ CELERY_BEAT_SCHEDULE["learning-inactive-commitments"] = {
 APPLICANT_DATA_RETENTION_DAYS = env.int("APPLICANT_DATA_RETENTION_DAYS", default=730)
 if APPLICANT_DATA_RETENTION_DAYS < 1:
     raise ImproperlyConfigured("The setting APPLICANT_DATA_RETENTION_DAYS must be at least 1.")
+CELERY_BEAT_SCHEDULE["learning-prune-password-reset-markers"] = {
+    "task": "learning.prune_password_reset_markers",
+    "schedule": 24 * 3600.0,
+}
 CELERY_BEAT_SCHEDULE["learning-erase-expired-applicants"] = {
     "task": "learning.erase_expired_applicants",
     "schedule": 24 * 3600.0,

@@ -11,6 +11,7 @@ from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from core import outbox
 from core.models import OutboxTask
@@ -135,3 +136,16 @@ def test_a_task_delivered_twice_is_one_email(staff, production, eager_tasks):
     User.objects.filter(pk=staff.pk).update(is_active=False)
     assert tasks.send_password_reset.apply(kwargs=kwargs, task_id="outbox-8").get() == 0
     assert len(mail.outbox) == 1
+
+
+def test_the_daily_prune_forgets_markers_older_than_any_redelivery(settings):
+    now = timezone.now()
+    old = PasswordResetEmail.objects.create(key="password_reset:outbox-1:1")
+    recent = PasswordResetEmail.objects.create(key="password_reset:outbox-2:1")
+    PasswordResetEmail.objects.filter(pk=old.pk).update(sent_at=now - dt.timedelta(days=8))
+    PasswordResetEmail.objects.filter(pk=recent.pk).update(sent_at=now - dt.timedelta(days=6))
+    entry = settings.CELERY_BEAT_SCHEDULE["learning-prune-password-reset-markers"]
+    assert entry["task"] == tasks.prune_password_reset_markers.name
+    assert tasks.prune_password_reset_markers() == 1
+    assert list(PasswordResetEmail.objects.values_list("key", flat=True)) == [recent.key]
+    assert tasks.prune_password_reset_markers() == 0  # safe twice
