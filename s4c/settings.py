@@ -406,9 +406,11 @@ SPECTACULAR_SETTINGS = {
 # gunicorn's access log included (core/observability.py): sign-in links' tokens, and the token of
 # the admin's password-reset links (/<lang>/admin/reset/<uidb64>/<token>/; Django's next page,
 # .../<uidb64>/set-password/, holds none). deploy/nginx/s4c.conf.template does the same.
+# Slashes as they are or percent-encoded (%2F: the link in a redirect's ?next=).
 LOG_REDACTED_PATHS = [
-    r"/sign-in/(?P<secret>[^/?#\s\"']+)",
-    r"/admin/reset/[^/?#\s\"']+/(?!set-password(?:[/?#\s\"']|$))(?P<secret>[^/?#\s\"']+)",
+    r"(?i)(?:/|%2F)sign-in(?:/|%2F)(?P<secret>[^/?#&%\s\"']+)",
+    r"(?i)(?:/|%2F)admin(?:/|%2F)reset(?:/|%2F)[^/?#&%\s\"']+(?:/|%2F)"
+    r"(?!set-password(?:[/?#&%\s\"']|$))(?P<secret>[^/?#&%\s\"']+)",
 ]
 # Logging: one line per event, JSON in production (LOG_FORMAT=json), each with the request id.
 LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")

@@ -449,10 +449,15 @@ def test_password_reset_tokens_never_reach_the_access_logs(stack):
     stack.request(
         "GET", "/en/", headers={"Referer": f"https://localhost/en/admin/reset/MQ/{token}/"}
     )
+    # A link that Django sent to the sign-in page: the token is in ?next=, its slashes encoded.
+    stack.request("GET", f"/en/admin/login/?next=%2Fen%2Fadmin%2Freset%2FMQ%2F{token}%2F")
+    stack.request("GET", f"/en/admin/login/?next=/ar/learning/sign-in/{token}/")
     assert stack.nginx_logged("/en/admin/reset/MQ/[token]/ ")
     assert stack.nginx_logged("/ar/admin/reset/MQ/[token]/?next=1")
     assert stack.nginx_logged("/ar/admin/reset/MQ/set-password/")  # holds no secret
     assert stack.nginx_logged('"https://localhost/en/admin/reset/MQ/[token]/"')
+    assert stack.nginx_logged("/en/admin/login/?next=%2Fen%2Fadmin%2Freset%2FMQ%2F[token]%2F")
+    assert stack.nginx_logged("/en/admin/login/?next=/ar/learning/sign-in/[token]/")
     assert stack.reached_django("/ar/admin/reset/MQ/set-password/")
     assert token not in stack.nginx_access_log.read_text()
     assert token not in stack.access_log.read_text()  # gunicorn's, behind nginx

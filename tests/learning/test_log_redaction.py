@@ -171,3 +171,21 @@ def test_error_reports_carry_no_token(path, secret):
     }
     assert secret not in repr(scrub_event(event))
     assert event["request"]["headers"]["Accept"] == "text/html"
+
+
+@pytest.mark.parametrize(
+    ("logged", "secret"),
+    [
+        ("GET /en/admin/login/?next=%2Fen%2Fadmin%2Freset%2FMQ%2F{}%2F", RESET_TOKEN),
+        ("GET /en/admin/login/?next=%2fen%2flearning%2fsign-in%2f{}%2f HTTP/1.1", TOKEN),
+        ("GET /en/admin/login/?next=/ar/admin/reset/MQ/{}/&x=1", RESET_TOKEN),
+    ],
+)
+def test_a_token_in_another_urls_query_is_redacted_too(logged, secret):
+    """A link Django sent to the sign-in page carries its token in ?next=, slashes encoded."""
+    from core.observability import redact
+
+    redacted = redact(logged.format(secret))
+    assert secret not in redacted
+    assert "[redacted]" in redacted
+    assert redact("GET /ar/admin/reset/MQ/set-password/") == "GET /ar/admin/reset/MQ/set-password/"
