@@ -32,7 +32,7 @@ from core.bilingual import (
 )
 from core.errors import DomainError
 from core.formats import arabic_html_digits
-from core.text import collation_key
+from core.text import collation_key, latin_slug
 
 
 class TranslationStateFilter(admin.SimpleListFilter):
@@ -81,6 +81,9 @@ def https_formfield(db_field, **kwargs):
 # --- a required text in either language ------------------------------------------------------
 ONE_LANGUAGE_HELP = _("In English or in Arabic: one of the two is enough.")
 ONE_LANGUAGE_MISSING = _("Required: write it in English or in Arabic (one of the two is enough).")
+SLUG_FROM_NAME_HELP = _(
+    "Left empty, it is made from the English name, or from the Arabic one spelled in Latin letters."
+)
 
 
 class BilingualModelForm(forms.ModelForm):
@@ -97,6 +100,38 @@ class BilingualModelForm(forms.ModelForm):
                 field = self.fields[name]
                 field.required = False
                 field.help_text = format_html("{} {}", ONE_LANGUAGE_HELP, field.help_text or "")
+        # The admin fills the slug from the English name as it is typed (prepopulated_fields),
+        # which leaves it empty for a name written in Arabic only: then it is made on saving.
+        if self._slug_source() and not self.fields["slug"].disabled:
+            self.fields["slug"].required = False
+            self.fields["slug"].help_text = SLUG_FROM_NAME_HELP
+
+    def _slug_source(self) -> str | None:
+        """The name (or title) the slug is made from, when the form edits both."""
+        if "slug" not in self.fields:
+            return None
+        for base in ("name", "title"):
+            if all(f"{base}_{code}" in self.fields for code in LANGUAGE_CODES):
+                return base
+        return None
+
+    def _slug_from_name(self, cleaned_data) -> str:
+        base = self._slug_source()
+        max_length = self._meta.model._meta.get_field("slug").max_length - 4
+        slug = next(
+            (
+                made
+                for code in ("en", "ar")
+                if (made := latin_slug(cleaned_data.get(f"{base}_{code}"), max_length=max_length))
+            ),
+            self._meta.model._meta.model_name,
+        )
+        taken = self._meta.model._default_manager.exclude(pk=self.instance.pk)
+        candidate, n = slug, 1
+        while taken.filter(slug=candidate).exists():
+            n += 1
+            candidate = f"{slug}-{n}"
+        return candidate
 
     def _one_language_fields(self) -> list[list[str]]:
         """Per required text the form edits, its fields in each language."""
@@ -115,6 +150,8 @@ class BilingualModelForm(forms.ModelForm):
             if not any(has_text(cleaned_data.get(name)) for name in names):
                 for name in names:
                     self.add_error(name, ONE_LANGUAGE_MISSING)
+        if self._slug_source() and "slug" in cleaned_data and not cleaned_data["slug"]:
+            cleaned_data["slug"] = self._slug_from_name(cleaned_data)
         return cleaned_data
 
 

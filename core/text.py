@@ -73,6 +73,63 @@ def collation_key(text) -> tuple[str, str]:
     return normalize_arabic(text).casefold(), text
 
 
+# A readable Latin spelling of Arabic for addresses (slugs): one letter or pair per letter, no
+# diacritics, the hamza and ʿayn left out. Not a scholarly transliteration; a name's slug can be
+# edited.
+_LATIN = str.maketrans(
+    {
+        **dict.fromkeys("اأإآٱى", "a"),
+        **dict.fromkeys("ءع", ""),
+        "ؤ": "u",
+        "ئ": "i",
+        "ب": "b",
+        "ت": "t",
+        "ة": "a",
+        "ث": "th",
+        "ج": "j",
+        "ح": "h",
+        "خ": "kh",
+        "د": "d",
+        "ذ": "dh",
+        "ر": "r",
+        "ز": "z",
+        "س": "s",
+        "ش": "sh",
+        "ص": "s",
+        "ض": "d",
+        "ط": "t",
+        "ظ": "z",
+        "غ": "gh",
+        "ف": "f",
+        "ق": "q",
+        "ك": "k",
+        "ل": "l",
+        "م": "m",
+        "ن": "n",
+        "ه": "h",
+        "و": "w",
+        "ي": "y",
+        "پ": "p",
+        "چ": "ch",
+        "ڤ": "v",
+        "گ": "g",
+        "ی": "y",
+        "ک": "k",
+        **{chr(0x0660 + i): str(i) for i in range(10)},  # Arabic-Indic digits
+        **{chr(0x06F0 + i): str(i) for i in range(10)},  # Eastern Arabic-Indic digits
+    }
+)
+
+
+def latin_slug(text: str | None, *, max_length: int = 50) -> str:
+    """A slug of `text` in Latin letters, Arabic spelled out ("الاقتصاد التضامني" ->
+    "alaqtsad-altdamny"); empty when nothing is left."""
+    from django.utils.text import slugify
+
+    spelled = _TASHKEEL.sub("", unicodedata.normalize("NFKC", text or "")).translate(_LATIN)
+    return slugify(spelled)[:max_length].strip("-")
+
+
 # --- input at the edge and text as stored -----------------------------------------------------
 
 _ASCII_DIGITS = re.compile(r"[0-9]+")

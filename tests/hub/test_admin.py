@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from core.formats import LATIN_RUN
-from hub.models import Resource, StatusChange
+from hub.models import Resource, StatusChange, Theme
 
 pytestmark = pytest.mark.django_db
 Status = Resource.Status
@@ -301,3 +301,32 @@ def test_a_resource_without_a_title_in_either_language_is_refused_on_both_title_
     assert form.errors["title_ar"] == [message]
     assert message in response.content.decode()
     assert not Resource.objects.exists()
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_a_theme_named_in_arabic_only_gets_a_latin_slug_made_from_its_name(
+    client, admin_user, lang
+):
+    client.force_login(admin_user)
+    add = client.get(f"/{lang}/admin/hub/theme/add/").content.decode()
+    assert re.search(r'<input[^>]*name="slug"[^>]*required', add) is None
+    for _ in range(2):
+        response = client.post(
+            f"/{lang}/admin/hub/theme/add/",
+            {"name_en": "", "name_ar": "الاقتصاد التضامني", "slug": "", "order": "0"},
+        )
+        assert response.status_code == 302, response.content.decode()[:3000]
+    assert sorted(Theme.objects.values_list("slug", flat=True)) == [
+        "alaqtsad-altdamny",
+        "alaqtsad-altdamny-2",
+    ]
+    # An English name gives the slug; one typed is kept as it is.
+    client.post(
+        f"/{lang}/admin/hub/theme/add/",
+        {"name_en": "Care economy", "name_ar": "اقتصاد الرعاية", "slug": "", "order": "0"},
+    )
+    client.post(
+        f"/{lang}/admin/hub/theme/add/",
+        {"name_en": "Social protection", "name_ar": "", "slug": "protection", "order": "0"},
+    )
+    assert {"care-economy", "protection"} <= set(Theme.objects.values_list("slug", flat=True))
