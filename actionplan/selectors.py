@@ -30,6 +30,19 @@ def deliverables_public() -> QuerySet[Deliverable]:
     )
 
 
+def _plan_budget() -> Prefetch:
+    """The plan's own budget figures (not its objectives'), oldest first."""
+    return Prefetch(
+        "budget_figures",
+        queryset=BudgetFigure.objects.filter(objective=None).order_by("as_of", "pk"),
+    )
+
+
+def plans_with_budget() -> QuerySet[Plan]:
+    """Plans with their own budget figures prefetched: what the API's list of plans reads."""
+    return Plan.objects.prefetch_related(_plan_budget())
+
+
 def plans_with_structure() -> QuerySet[Plan]:
     """Plans with principles, objectives → outcomes → deliverables (references, progress) and
     budget figures prefetched: what the plan page, its downloads and the API's plan read."""
@@ -42,12 +55,7 @@ def plans_with_structure() -> QuerySet[Plan]:
         Prefetch("budget_figures", queryset=BudgetFigure.objects.order_by("as_of", "pk")),
     )
     return Plan.objects.prefetch_related(
-        Prefetch("objectives", queryset=objectives),
-        "principles",
-        Prefetch(
-            "budget_figures",
-            queryset=BudgetFigure.objects.filter(objective=None).order_by("as_of", "pk"),
-        ),
+        Prefetch("objectives", queryset=objectives), "principles", _plan_budget()
     )
 
 

@@ -1,9 +1,7 @@
 import django_filters
-from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
 from actionplan.models import (
-    BudgetFigure,
     ConclusionParagraph,
     Deliverable,
     Outcome,
@@ -11,7 +9,7 @@ from actionplan.models import (
     ProgrammeOutcome,
     ProgressReport,
 )
-from actionplan.selectors import deliverables_public, plans_with_structure
+from actionplan.selectors import deliverables_public, plans_with_budget, plans_with_structure
 from core.api.base import (
     LANG_PARAMETER,
     PublicReadViewSet,
@@ -87,9 +85,7 @@ class PlanViewSet(StatesMixin, PublicReadViewSet):
     def get_queryset(self):
         if self.action == "retrieve":
             return plans_with_structure()
-        return Plan.objects.prefetch_related(
-            Prefetch("budget_figures", queryset=BudgetFigure.objects.order_by("as_of"))
-        ).order_by("-pk")
+        return plans_with_budget().order_by("-pk")
 
 
 @LANG
