@@ -3,13 +3,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
-from drf_spectacular.renderers import OpenApiJsonRenderer, OpenApiYamlRenderer
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from actionplan.api.urls import routes as actionplan_routes
 from actionplan.sitemaps import PlanSitemap
 from core import health, media, seo
 from core.api.routers import Router
+from core.api.schema import SchemaView
 from hub import oai
 from hub.api.urls import routes as hub_routes
 from hub.sitemaps import OrganisationSitemap, ResourceSitemap
@@ -45,11 +45,7 @@ for routes in (hub_routes, learning_routes, actionplan_routes):
 
 api_v1 = [
     # JSON by default, YAML with ?format=yaml.
-    path(
-        "schema/",
-        SpectacularAPIView.as_view(renderer_classes=[OpenApiJsonRenderer, OpenApiYamlRenderer]),
-        name="api-schema",
-    ),
+    path("schema/", SchemaView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's script as a file: no inline script, so the strict CSP holds.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("partners.urls")),

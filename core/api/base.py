@@ -642,6 +642,21 @@ def check_values(request, *, free_text=frozenset()) -> None:
         raise ValidationError({empty[0]: [_("This parameter needs a value.")]})
 
 
+def check_language(request) -> str | None:
+    """`?lang=`: one of the portal's languages, or absent (None)."""
+    language = request.query_params.get("lang")
+    if language is not None and language not in LANGUAGE_CODES:
+        raise ValidationError(
+            {
+                "lang": [
+                    _("Unknown language “%(lang)s”: use one of %(choices)s.")
+                    % {"lang": language, "choices": ", ".join(LANGUAGE_CODES)}
+                ]
+            }
+        )
+    return language
+
+
 class StrictFormatMixin:
     """`?format=` naming no format the view renders is a 400 naming the parameter (DRF answers
     a 404, "Not found.", as if the address did not exist)."""
@@ -687,17 +702,7 @@ class PublicReadViewSet(StrictFormatMixin, viewsets.ReadOnlyModelViewSet):
         ):
             # A method the collection does not offer is a 405 whatever the query string says.
             raise MethodNotAllowed(request.method)
-        language = request.query_params.get("lang")
-        if language is not None and language not in LANGUAGE_CODES:
-            raise ValidationError(
-                {
-                    "lang": [
-                        _("Unknown language “%(lang)s”: use one of %(choices)s.")
-                        % {"lang": language, "choices": ", ".join(LANGUAGE_CODES)}
-                    ]
-                }
-            )
-        self.api_language = language
+        self.api_language = check_language(request)
         self.filter_parameters = set(getattr(self, "filterset_fields", None) or ()) | (
             self._filterset_parameters()
         )

@@ -209,3 +209,21 @@ def test_a_url_no_api_route_matches_answers_json(client, db):
     assert response.status_code == 404
     assert response.json() == {"detail": "Not found."}
     assert client.get("/en/no-such-page/")["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [
+        ({"foo": "1"}, "foo"),
+        ({"lang": "xx"}, "lang"),
+        ({"format": "xml"}, "format"),
+        ({"format": ""}, "format"),
+    ],
+)
+def test_the_schema_takes_its_parameters_only(client, db, query, parameter):
+    response = client.get("/api/v1/schema/", query)
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert list(response.json()) == [parameter]
+    for good in ({}, {"format": "yaml"}, {"lang": "ar"}):
+        assert client.get("/api/v1/schema/", good).status_code == 200, good
