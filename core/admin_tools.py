@@ -126,7 +126,7 @@ class BilingualModelForm(forms.ModelForm):
             ),
             self._meta.model._meta.model_name,
         )
-        taken = self._meta.model._default_manager.exclude(pk=self.instance.pk)
+        taken = self._meta.model._base_manager.exclude(pk=self.instance.pk)  # hidden rows too
         candidate, n = slug, 1
         while taken.filter(slug=candidate).exists():
             n += 1

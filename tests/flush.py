@@ -65,6 +65,10 @@ def remember_migrated_state(alias: str = "default") -> None:
     connection = connections[alias]
     if alias in _baseline or connection.vendor != "postgresql":
         return
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW is_superuser")
+        if cursor.fetchone()[0] != "on":
+            return  # replica mode needs a superuser: Django's own flush then
     _baseline[alias] = _fingerprints(connection, _occupied(connection, _tables(connection)))
 
 
