@@ -7,7 +7,6 @@ from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
@@ -15,6 +14,7 @@ from django_countries.fields import CountryField
 from core.bilingual import TranslatedModel
 from core.countries import Countries
 from core.formats import local_date, local_digits
+from core.text import latin_slug
 from core.uploads import validate_document, validate_image
 
 # ISO 639-1 codes of the languages documents exist in (the UN languages plus Portuguese).
@@ -106,8 +106,9 @@ class Theme(TranslatedModel):
 
 
 def new_resource_identifier(title: str = "") -> str:
-    """A stable public identifier: readable, unique, never changed after creation."""
-    base = slugify(title)[:50].strip("-") or "resource"
+    """A stable public identifier: readable (an Arabic title spelled in Latin letters), unique,
+    never changed after creation."""
+    base = latin_slug(title, max_length=50) or "resource"
     return f"{base}-{secrets.token_hex(3)}"
 
 

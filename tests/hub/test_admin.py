@@ -269,7 +269,8 @@ def test_an_arabic_only_draft_is_saved_and_listed_by_its_arabic_title(client, cu
     assert not resource.title_en
     assert resource.title_ar == "تقرير عن اقتصاد الرعاية"
     assert resource.status == Status.DRAFT
-    assert resource.identifier.startswith("resource-")
+    # Its public identifier is readable: the Arabic title spelled in Latin letters.
+    assert re.fullmatch(r"tqryr-n-aqtsad-alraya-[0-9a-f]{6}", resource.identifier)
     # Every admin page that names it names it by the title it has, in both languages.
     for code in ("en", "ar"):
         with translation.override(code):
