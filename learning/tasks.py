@@ -25,12 +25,14 @@ from core.permissions import MAILER, SCHEDULER
 from . import privacy, services
 from .models import Application, Commitment, SentEmail
 
+# Every e-mail task: a mail server that refuses or drops the connection (OSError) is tried again,
+# with growing delays, eight times.
+MAIL_RETRIES = {"autoretry_for": (OSError,), "retry_backoff": True, "max_retries": 8}
+
 
 @shared_task(
     name="learning.send_acknowledgement",
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    max_retries=8,
+    **MAIL_RETRIES,
 )
 def send_acknowledgement(*, application_id: int) -> bool:
     """Safe twice: the e-mail is keyed "acknowledgement:<id>" (one per application ever), and
@@ -63,9 +65,7 @@ def send_acknowledgement(*, application_id: int) -> bool:
 @shared_task(
     bind=True,
     name="learning.send_already_applied",
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    max_retries=8,
+    **MAIL_RETRIES,
 )
 def send_already_applied(self, *, application_id: int, language: str) -> bool:
     """Safe twice: one repeated application is one task id (the outbox row's), and the e-mail is
@@ -94,9 +94,7 @@ def send_already_applied(self, *, application_id: int, language: str) -> bool:
 @shared_task(
     bind=True,
     name="learning.send_sign_in_link",
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    max_retries=3,
+    **{**MAIL_RETRIES, "max_retries": 3},  # a sign-in link is wanted now or not at all
 )
 def send_sign_in_link(self, *, application_id: int | None, language: str) -> bool:
     """Safe twice: one request for a link is one task id (the outbox row's), and the e-mail is
@@ -134,9 +132,7 @@ def send_sign_in_link(self, *, application_id: int | None, language: str) -> boo
 @shared_task(
     bind=True,
     name="learning.send_password_reset",
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    max_retries=8,
+    **MAIL_RETRIES,
 )
 def send_password_reset(self, *, user_ids: list[int], language: str) -> int:
     """The admin's password-reset e-mail (Django's templates, in the language of the page it was
@@ -178,9 +174,7 @@ def send_password_reset(self, *, user_ids: list[int], language: str) -> int:
 
 @shared_task(
     name="learning.send_commitment_reminder",
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    max_retries=8,
+    **MAIL_RETRIES,
 )
 def send_commitment_reminder(*, commitment_id: int) -> bool:
     """Safe twice: the e-mail is keyed by the commitment and the reminder it follows

@@ -26,18 +26,12 @@ _LOCK = 0x5_4C_7E_57  # pg_advisory_lock key: one process builds the template at
 
 
 def second_connection(**options) -> psycopg.Connection:
-    db = connection.settings_dict
-    return psycopg.connect(
-        host=db["HOST"] or "127.0.0.1",
-        port=db["PORT"] or 5432,
-        user=db["USER"],
-        password=db["PASSWORD"] or None,
-        dbname=db["NAME"],
-        **options,
-    )
+    params = connection.settings_dict
+    return psycopg.connect(**{**_server(params), "dbname": params["NAME"]}, **options)
 
 
 def _server(params) -> dict:
+    """Where PostgreSQL is, connecting to its maintenance database."""
     return {
         "host": params["HOST"] or "127.0.0.1",
         "port": params["PORT"] or 5432,
