@@ -3,13 +3,12 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from actionplan.api.urls import routes as actionplan_routes
 from actionplan.sitemaps import PlanSitemap
 from core import health, media, seo
 from core.api.routers import Router
-from core.api.schema import SchemaView
+from core.api.schema import DocsView, SchemaView
 from hub import oai
 from hub.api.urls import routes as hub_routes
 from hub.sitemaps import OrganisationSitemap, ResourceSitemap
@@ -46,8 +45,7 @@ for routes in (hub_routes, learning_routes, actionplan_routes):
 api_v1 = [
     # JSON by default, YAML with ?format=yaml.
     path("schema/", SchemaView.as_view(), name="api-schema"),
-    # The split view serves Swagger UI's script as a file: no inline script, so the strict CSP holds.
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("docs/", DocsView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("partners.urls")),
     path("", include((router.urls, "api"), namespace="api")),
 ]

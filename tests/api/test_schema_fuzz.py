@@ -227,3 +227,20 @@ def test_the_schema_takes_its_parameters_only(client, db, query, parameter):
     assert list(response.json()) == [parameter]
     for good in ({}, {"format": "yaml"}, {"lang": "ar"}):
         assert client.get("/api/v1/schema/", good).status_code == 200, good
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [({"foo": "1"}, "foo"), ({"lang": "xx"}, "lang"), ({"lang": ""}, "lang")],
+)
+def test_the_docs_page_takes_its_parameters_only(client, db, query, parameter):
+    response = client.get("/api/v1/docs/", query)
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert list(response.json()) == [parameter]
+    page = client.get("/api/v1/docs/", {"lang": "ar"})
+    assert page.status_code == 200
+    assert page["Content-Type"].startswith("text/html")
+    script = client.get("/api/v1/docs/?lang=ar&script=")
+    assert script.status_code == 200
+    assert script["Content-Type"].startswith("application/javascript")
