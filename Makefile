@@ -55,9 +55,9 @@ format: install
 	$(BIN)/ruff format .
 
 # Refresh the Arabic catalogues after changing user-facing strings (needs GNU gettext).
-messages: install
-	$(BIN)/python manage.py makemessages -l ar --no-obsolete --ignore='.venv/*' --ignore='tests/*' --ignore='benchmarks/*' --ignore='hub/*' --ignore='learning/*' --ignore='actionplan/*'
-	for app in hub learning actionplan; do (cd $$app && ../$(BIN)/python ../manage.py makemessages -l ar --no-obsolete); done
+messages: install ## Update the Arabic catalogues from the source (then translate what is new)
+	$(BIN)/python manage.py updatetranslations
+	$(BIN)/python manage.py compiletranslations
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache

@@ -1,10 +1,14 @@
 """The Arabic interface is complete: every catalogue entry translated, none fuzzy, six plural forms."""
 
 import gettext
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import polib
 import pytest
+from django.conf import settings
 from django.utils import translation
 
 from core.management.commands.compiletranslations import catalogue_paths
@@ -80,3 +84,50 @@ def test_no_string_is_translated_two_ways_across_catalogues():
             seen.setdefault((entry.msgctxt, entry.msgid), {})[str(po_path)] = msgstr
     shadowed = {key: found for key, found in seen.items() if len(set(found.values())) > 1}
     assert shadowed == {}
+
+
+def _entries(po_path: Path) -> dict[tuple[str | None, str], str]:
+    return {
+        (entry.msgctxt, entry.msgid): entry.msgstr or repr(sorted(entry.msgstr_plural.items()))
+        for entry in polib.pofile(str(po_path))
+    }
+
+
+def test_the_catalogues_hold_every_string_of_the_source_and_nothing_else(tmp_path):
+    """What `make messages` would make of the source is what the catalogues already hold: no
+    interface string missing (an untranslated one would show in English on /ar/), none left over,
+    and the command keeps every translation (it once moved core's strings to a new, empty
+    catalogue)."""
+    from tests.conftest import _missing
+
+    if not shutil.which("xgettext") or not shutil.which("msgmerge"):
+        _missing("needs GNU gettext (apt-get install gettext)")
+    base = Path(settings.BASE_DIR)
+    copy = tmp_path / "source"
+    shutil.copytree(
+        base,
+        copy,
+        ignore=shutil.ignore_patterns(
+            ".git", ".venv", "node_modules", "staticfiles", "media", "__pycache__", "*.mo", ".env"
+        ),
+    )
+    (tmp_path / "none.env").touch()  # the developer's .env is not the source's business
+    done = subprocess.run(
+        [sys.executable, "manage.py", "updatetranslations", "-v0"],
+        cwd=copy,
+        check=False,
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "S4C_ENV_FILE": str(tmp_path / "none.env"), "DEBUG": "true"},
+    )
+    assert done.returncode == 0, done.stderr
+    for po_path in _arabic_catalogues():
+        if po_path.name != "django.po":
+            continue
+        made = copy / po_path.resolve().relative_to(base.resolve())
+        assert _entries(made) == _entries(po_path), f"run `make messages`: {po_path} is not current"
+    assert sorted(p.relative_to(copy) for p in copy.glob("**/locale/ar/LC_MESSAGES/django.po")) == [
+        p.resolve().relative_to(base.resolve())
+        for p in _arabic_catalogues()
+        if p.name == "django.po"
+    ]
