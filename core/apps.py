@@ -1,3 +1,4 @@
+from axes.apps import AppConfig as AxesAppConfig
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +11,7 @@ class CoreConfig(AppConfig):
     the tables, migration history, permissions and content types of deployed databases keep
     their names."""
 
+    default = True  # "core" in INSTALLED_APPS means this one (the module holds two configs)
     name = "core"
     label = "s4c"
     verbose_name = _("Site")
@@ -19,3 +21,9 @@ class CoreConfig(AppConfig):
         from .caching import connect_invalidation
 
         connect_invalidation()
+
+
+class SignInProtectionConfig(AxesAppConfig):
+    """django-axes under a name the admin shows in both languages (its own is "Axes")."""
+
+    verbose_name = _("Sign-in protection")

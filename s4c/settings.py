@@ -88,7 +88,7 @@ INSTALLED_APPS = [
     # Only its ProseMirror build (static files) is used, by core.html.RichTextWidget.
     "django_prose_editor",
     "csp",
-    "axes",
+    "core.apps.SignInProtectionConfig",  # django-axes, named in the admin's languages
     # The library (label "s4c") and the partner app come first: the content apps register with them.
     "core",
     "partners",

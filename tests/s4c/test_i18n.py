@@ -131,3 +131,17 @@ def test_the_catalogues_hold_every_string_of_the_source_and_nothing_else(tmp_pat
         for p in _arabic_catalogues()
         if p.name == "django.po"
     ]
+
+
+def test_the_arabic_admin_names_every_app_and_model_in_arabic():
+    """The admin's index lists apps and models by their verbose names: none left in Latin
+    letters on /ar/admin/ (django-axes called itself "Axes")."""
+    import re
+
+    from django.contrib import admin
+
+    latin = re.compile(r"[A-Za-z]")
+    with translation.override("ar"):
+        names = {str(model._meta.app_config.verbose_name) for model in admin.site._registry}
+        names |= {str(model._meta.verbose_name_plural) for model in admin.site._registry}
+    assert sorted(name for name in names if latin.search(name)) == []
