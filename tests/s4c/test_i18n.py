@@ -145,3 +145,34 @@ def test_the_arabic_admin_names_every_app_and_model_in_arabic():
         names = {str(model._meta.app_config.verbose_name) for model in admin.site._registry}
         names |= {str(model._meta.verbose_name_plural) for model in admin.site._registry}
     assert sorted(name for name in names if latin.search(name)) == []
+
+
+def test_every_translation_of_ours_is_the_one_shown():
+    """Django merges every catalogue into one: LOCALE_PATHS first, then the apps in
+    INSTALLED_APPS order, Django's own admin and third-party apps before ours. A msgid that one of
+    those translates too would show their wording instead of ours (the admin's "مرشّح" for "Filter"
+    instead of our "تصفية" on every page), unless our entry is in the project's catalogue."""
+    shadowed = {}
+    with translation.override("ar"):
+        for po_path in _arabic_catalogues():
+            if po_path.name != "django.po":
+                continue
+            for entry in polib.pofile(str(po_path)):
+                if entry.msgid_plural:
+                    shown = {
+                        form: translation.npgettext(entry.msgctxt, entry.msgid, entry.msgid_plural, n)
+                        if entry.msgctxt
+                        else translation.ngettext(entry.msgid, entry.msgid_plural, n)
+                        for form, n in enumerate((0, 1, 2, 3, 11, 100))
+                    }
+                    ours = dict(entry.msgstr_plural)
+                else:
+                    shown = (
+                        translation.pgettext(entry.msgctxt, entry.msgid)
+                        if entry.msgctxt
+                        else translation.gettext(entry.msgid)
+                    )
+                    ours = entry.msgstr
+                if shown != ours:
+                    shadowed[(po_path.parent.parent.parent.parent.name, entry.msgid)] = shown
+    assert shadowed == {}

@@ -16,10 +16,12 @@ def catalogue_paths() -> list[Path]:
         if app_path.parent == base:  # our own apps only, not installed packages
             roots.append(app_path / "locale")
     return sorted(
-        p
-        for root in roots
-        for name in ("django.po", "djangojs.po")
-        for p in root.glob(f"*/LC_MESSAGES/{name}")
+        {
+            p.resolve()
+            for root in roots
+            for name in ("django.po", "djangojs.po")
+            for p in root.glob(f"*/LC_MESSAGES/{name}")
+        }
     )
 
 
