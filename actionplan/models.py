@@ -71,7 +71,9 @@ class Plan(TranslatedModel):
 
 
 class OperationalPrinciple(TranslatedModel):
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="principles")
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan of action"), on_delete=models.CASCADE, related_name="principles"
+    )
     letter = models.CharField(_("letter"), max_length=2)
     title = models.CharField(_("title"), max_length=200)
     text = models.TextField(_("text"), blank=True)
@@ -89,7 +91,9 @@ class OperationalPrinciple(TranslatedModel):
 
 
 class Objective(TranslatedModel):
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="objectives")
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan of action"), on_delete=models.CASCADE, related_name="objectives"
+    )
     number = models.PositiveSmallIntegerField(_("number"))
     title = models.CharField(_("title"), max_length=300)
     narrative = models.TextField(_("narrative"), blank=True)
@@ -109,7 +113,9 @@ class Objective(TranslatedModel):
 
 
 class Outcome(TranslatedModel):
-    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="outcomes")
+    objective = models.ForeignKey(
+        Objective, verbose_name=_("objective"), on_delete=models.CASCADE, related_name="outcomes"
+    )
     code = models.CharField(_("code"), max_length=10, help_text=_("For example 1.2"))
     title = models.CharField(_("title"), max_length=300)
     narrative = models.TextField(_("narrative"), blank=True)
@@ -131,7 +137,12 @@ class Outcome(TranslatedModel):
 class ConclusionParagraph(models.Model):
     """A paragraph of the Conference conclusions a deliverable answers, e.g. 7(a) or 16."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="conclusion_paragraphs")
+    plan = models.ForeignKey(
+        Plan,
+        verbose_name=_("plan of action"),
+        on_delete=models.CASCADE,
+        related_name="conclusion_paragraphs",
+    )
     code = models.CharField(_("paragraph"), max_length=12)
     paragraph = models.PositiveSmallIntegerField(_("paragraph number"))
 
@@ -150,7 +161,12 @@ class ConclusionParagraph(models.Model):
 class ProgrammeOutcome(models.Model):
     """A Programme and Budget outcome or output a deliverable relates to, e.g. A.2 or 4.1."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="programme_outcomes")
+    plan = models.ForeignKey(
+        Plan,
+        verbose_name=_("plan of action"),
+        on_delete=models.CASCADE,
+        related_name="programme_outcomes",
+    )
     code = models.CharField(_("code"), max_length=12)
 
     class Meta:
@@ -171,7 +187,9 @@ class DeliverableQuerySet(models.QuerySet):
 class Deliverable(TranslatedModel):
     """A high-level result: a row of the plan's table."""
 
-    outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="deliverables")
+    outcome = models.ForeignKey(
+        Outcome, verbose_name=_("outcome"), on_delete=models.CASCADE, related_name="deliverables"
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     text = models.TextField(_("high-level result"))
     start_year = models.PositiveSmallIntegerField(_("from"))
@@ -245,7 +263,10 @@ class ProgressReport(TranslatedModel):
         COMPLETED = "completed", _("Completed")
 
     deliverable = models.ForeignKey(
-        Deliverable, on_delete=models.CASCADE, related_name="progress_reports"
+        Deliverable,
+        verbose_name=_("deliverable"),
+        on_delete=models.CASCADE,
+        related_name="progress_reports",
     )
     year = models.PositiveSmallIntegerField(_("year"))
     status = models.CharField(_("status"), max_length=16, choices=Status.choices)
@@ -301,7 +322,12 @@ class BudgetFigure(TranslatedModel):
         ORIGINAL = "original", _("Original estimate")
         REVISION = "revision", _("Revision")
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="budget_figures")
+    plan = models.ForeignKey(
+        Plan,
+        verbose_name=_("plan of action"),
+        on_delete=models.CASCADE,
+        related_name="budget_figures",
+    )
     objective = models.ForeignKey(
         Objective,
         on_delete=models.CASCADE,

@@ -224,8 +224,8 @@ class Resource(TranslatedModel):
     link_checked_at = models.DateTimeField(_("link checked"), null=True, blank=True, editable=False)
     link_error = models.CharField(_("link problem"), max_length=300, blank=True, editable=False)
     # Search: a weighted PostgreSQL tsvector, and normalised tokens for the SQLite fallback.
-    search_vector = SearchVectorField(null=True, editable=False)
-    search_text = models.TextField(blank=True, default="", editable=False)
+    search_vector = SearchVectorField(_("search vector"), null=True, editable=False)
+    search_text = models.TextField(_("search text"), blank=True, default="", editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

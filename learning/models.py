@@ -84,7 +84,9 @@ class Phase(TranslatedModel):
         IN_PERSON = "in_person", _("In person")
         HYBRID = "hybrid", _("Hybrid")
 
-    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="phases")
+    cohort = models.ForeignKey(
+        Cohort, verbose_name=_("cohort"), on_delete=models.CASCADE, related_name="phases"
+    )
     name = models.CharField(_("name"), max_length=200)
     mode = models.CharField(_("mode"), max_length=12, choices=Mode.choices)
     start_date = models.DateField(_("first day"))
@@ -157,8 +159,12 @@ class Session(TranslatedModel):
         STUDY_VISIT = "study_visit", _("Study visit")
         OTHER = "other", _("Other")
 
-    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="sessions")
-    phase = models.ForeignKey(Phase, on_delete=models.PROTECT, related_name="sessions")
+    cohort = models.ForeignKey(
+        Cohort, verbose_name=_("cohort"), on_delete=models.CASCADE, related_name="sessions"
+    )
+    phase = models.ForeignKey(
+        Phase, verbose_name=_("phase"), on_delete=models.PROTECT, related_name="sessions"
+    )
     slug = models.SlugField(_("slug"), max_length=80)
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
@@ -181,7 +187,7 @@ class Session(TranslatedModel):
     )
     recording_url = models.URLField(_("recording"), blank=True)
     cancelled = models.BooleanField(_("cancelled"), default=False)
-    sequence = models.PositiveIntegerField(default=0, editable=False)
+    sequence = models.PositiveIntegerField(_("order in the programme"), default=0, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -279,7 +285,9 @@ class Application(models.Model):
         WITHDRAWN = "withdrawn", _("Withdrawn")
         COMPLETED = "completed", _("Completed")
 
-    cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="applications")
+    cohort = models.ForeignKey(
+        Cohort, verbose_name=_("cohort"), on_delete=models.PROTECT, related_name="applications"
+    )
     name = models.CharField(_("full name"), max_length=200)
     email = models.EmailField(_("e-mail"))
     country = CountryField(_("country"), countries=Countries)
@@ -317,9 +325,14 @@ class Application(models.Model):
 
 class Attendance(models.Model):
     application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="attendances"
+        Application,
+        verbose_name=_("application"),
+        on_delete=models.CASCADE,
+        related_name="attendances",
     )
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendances")
+    session = models.ForeignKey(
+        Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="attendances"
+    )
     attended = models.BooleanField(_("attended"), default=True)
     recorded_at = models.DateTimeField(_("recorded"), auto_now=True)
 
@@ -348,9 +361,12 @@ class Commitment(TranslatedModel):
         AT_RISK = "at_risk", _("At risk")
         ACHIEVED = "achieved", _("Achieved")
 
-    cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="commitments")
+    cohort = models.ForeignKey(
+        Cohort, verbose_name=_("cohort"), on_delete=models.PROTECT, related_name="commitments"
+    )
     owner = models.ForeignKey(
         Application,
+        verbose_name=_("participant"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -444,10 +460,13 @@ class SentEmail(models.Model):
         REMINDER = "reminder", _("Commitment reminder")
         ALREADY_APPLIED = "already_applied", _("Repeated application")
 
-    key = models.CharField(max_length=200, unique=True)
+    key = models.CharField(_("key"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="sent_emails"
+        Application,
+        verbose_name=_("application"),
+        on_delete=models.CASCADE,
+        related_name="sent_emails",
     )
     recipient = models.CharField(_("recipient"), max_length=254, blank=True)
     subject = models.CharField(_("subject"), max_length=300, blank=True)

@@ -140,7 +140,7 @@ class ApiKey(models.Model):
         help_text=_("Name and e-mail address of the person responsible at the partner."),
     )
     prefix = models.CharField(_("prefix"), max_length=12, editable=False, db_index=True)
-    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    key_hash = models.CharField(_("key hash"), max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     created_by = models.ForeignKey(
         "auth.User",
