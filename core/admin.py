@@ -1,4 +1,8 @@
+from django import forms
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group, User
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
 
@@ -15,11 +19,11 @@ admin.site.index_template = "admin/s4c/index.html"
 
 def _admin_javascript_catalog(request, extra_context=None):
     # Django's catalogue, the rich-text editor's own (django-prose-editor translates its dialogs
-    # through it; it has no Arabic yet) and ours, last, so that it wins: the pickers' and the
-    # editor's strings in Arabic (core/locale/ar/LC_MESSAGES/djangojs.po).
-    return JavaScriptCatalog.as_view(
-        packages=["django.contrib.admin", "django_prose_editor", "core"]
-    )(request)
+    # through it; it has no Arabic yet) and ours (LOCALE_PATHS, merged last, so that it wins):
+    # the pickers' and the editor's strings in Arabic (locale/ar/LC_MESSAGES/djangojs.po).
+    return JavaScriptCatalog.as_view(packages=["django.contrib.admin", "django_prose_editor"])(
+        request
+    )
 
 
 admin.site.i18n_javascript = _admin_javascript_catalog
@@ -32,3 +36,46 @@ class SiteTextAdmin(BilingualAdmin):
     list_filter = (TranslationStateFilter,)
     search_fields = ("key", "title_en", "title_ar")
     ordering = ("order",)
+
+
+# --- roles: groups whose names are their keys (in English), shown in the user's language ------
+# Each app marks the names of the roles its migrations make (`ROLES` in <app>/permissions.py).
+
+
+def role_name(group: Group) -> str:
+    return gettext(group.name)
+
+
+class RoleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return role_name(obj)
+
+
+class RoleFilter(admin.RelatedFieldListFilter):
+    def field_choices(self, field, request, model_admin):
+        return [(group.pk, role_name(group)) for group in Group.objects.order_by("name")]
+
+
+admin.site.unregister(User)
+admin.site.unregister(Group)
+
+
+@admin.register(User)
+class StaffUserAdmin(UserAdmin):
+    list_filter = tuple(
+        ("groups", RoleFilter) if name == "groups" else name for name in UserAdmin.list_filter
+    )
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups":
+            kwargs["form_class"] = RoleChoiceField
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+@admin.register(Group)
+class RoleAdmin(GroupAdmin):
+    list_display = ("name", "shown_as")
+
+    @admin.display(description=_("shown as"))
+    def shown_as(self, group):
+        return role_name(group)

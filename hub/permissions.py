@@ -7,11 +7,16 @@ functions refuse; the admin only shows what they allow.
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from core.errors import FORBIDDEN
 from core.permissions import CONTENT_LOADER, SYSTEM, is_system
 
 from .models import Organisation, Resource
+
+# The roles (groups) this app's migrations make, by name: marked for translation, shown in the
+# user's language by the admin (core.admin.role_name).
+ROLES = (gettext_noop("Curator"), gettext_noop("Reviewer"))
 
 Status = Resource.Status
 

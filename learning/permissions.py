@@ -4,8 +4,14 @@ Roles are groups with Django permissions (README "Roles"): the Learning coordina
 sessions, applications and commitments; participants act only on their own commitments.
 """
 
+from django.utils.translation import gettext_noop
+
 from core.permissions import has_perm, is_system, model_permission
 from learning.models import Application
+
+# The roles (groups) this app's migrations make, by name: marked for translation, shown in the
+# user's language by the admin (core.admin.role_name).
+ROLES = (gettext_noop("Learning coordinator"),)
 
 
 def can_save(actor, obj) -> bool:

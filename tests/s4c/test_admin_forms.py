@@ -133,3 +133,36 @@ def test_the_arabic_admin_catalogue_gives_the_rich_text_editor_its_arabic(client
     ]:
         assert f"{json.dumps(msgid)}: {json.dumps(arabic)}" in script, msgid
     assert json.dumps("ألغ") not in script
+
+
+@pytest.mark.django_db
+def test_roles_are_named_in_the_users_language_and_still_given(admin_client):
+    from django.contrib.auth.models import Group, User
+
+    person = User.objects.create_user("amina", "amina@example.org", "a-long-password-123")
+    change = f"/ar/admin/auth/user/{person.pk}/change/"
+    page = admin_client.get(change).content.decode()
+    for arabic, english in (("أمين المحتوى", "Curator"), ("المراجِع", "Reviewer")):
+        assert f">{arabic}</option>" in page
+        assert f">{english}</option>" not in page
+    listing = admin_client.get("/ar/admin/auth/user/").content.decode()
+    assert "منسّق مركز التعلم" in listing  # the list's filter by role
+    assert "مسؤول المتابعة" in admin_client.get("/ar/admin/auth/group/").content.decode()
+    assert ">Curator</option>" in admin_client.get(change.replace("/ar/", "/en/")).content.decode()
+
+    form = admin_client.get(change).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data.update(
+        username="amina",
+        email="amina@example.org",
+        groups=[Group.objects.get(name="Curator").pk],
+        is_active="on",
+        date_joined_0=person.date_joined.date().isoformat(),
+        date_joined_1="00:00:00",
+        user_permissions=[],
+    )
+    data.pop("password", None)
+    data.pop("last_login", None)
+    response = admin_client.post(change, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert list(person.groups.values_list("name", flat=True)) == ["Curator"]
