@@ -51,6 +51,34 @@ class RoleChoiceField(forms.ModelMultipleChoiceField):
         return role_name(obj)
 
 
+# Django writes its permissions' names in English when it makes them ("Can add resource"): the
+# pickers name them from the model instead, in the user's language (our own permissions' names
+# are marked for translation where the models declare them).
+_ACTIONS = {
+    "add": _("Can add %(thing)s"),
+    "change": _("Can change %(thing)s"),
+    "delete": _("Can delete %(thing)s"),
+    "view": _("Can view %(thing)s"),
+}
+
+
+def permission_name(permission) -> str:
+    model = permission.content_type.model_class()
+    if model is None:  # a model no longer installed
+        return str(permission)
+    action, _sep, model_name = permission.codename.partition("_")
+    if action in _ACTIONS and model_name == model._meta.model_name:
+        name = _ACTIONS[action] % {"thing": model._meta.verbose_name}
+    else:
+        name = gettext(permission.name)
+    return f"{model._meta.app_config.verbose_name} | {model._meta.verbose_name} | {name}"
+
+
+class PermissionChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return permission_name(obj)
+
+
 class RoleFilter(admin.RelatedFieldListFilter):
     def field_choices(self, field, request, model_admin):
         return [(group.pk, role_name(group)) for group in Group.objects.order_by("name")]
@@ -69,12 +97,19 @@ class StaffUserAdmin(UserAdmin):
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "groups":
             kwargs["form_class"] = RoleChoiceField
+        elif db_field.name == "user_permissions":
+            kwargs["form_class"] = PermissionChoiceField
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 @admin.register(Group)
 class RoleAdmin(GroupAdmin):
     list_display = ("name", "shown_as")
+
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        if db_field.name == "permissions":
+            kwargs["form_class"] = PermissionChoiceField
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     @admin.display(description=_("shown as"))
     def shown_as(self, group):

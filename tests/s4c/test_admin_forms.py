@@ -166,3 +166,20 @@ def test_roles_are_named_in_the_users_language_and_still_given(admin_client):
     response = admin_client.post(change, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert list(person.groups.values_list("name", flat=True)) == ["Curator"]
+
+
+@pytest.mark.django_db
+def test_permissions_are_named_in_the_users_language(admin_client):
+    from django.contrib.auth.models import Group, User
+
+    reviewer = Group.objects.get(name="Reviewer")
+    page = admin_client.get(f"/ar/admin/auth/group/{reviewer.pk}/change/").content.decode()
+    assert "مركز المعرفة | مورد | يمكنه إضافة مورد</option>" in page
+    assert "يمكنه نشر الموارد وإلغاء نشرها وأرشفتها</option>" in page  # one of ours
+    assert "Can add" not in page
+    admin_user = User.objects.get(is_superuser=True)
+    user_form = admin_client.get(f"/ar/admin/auth/user/{admin_user.pk}/change/").content.decode()
+    assert "يمكنه عرض مورد</option>" in user_form
+    assert "Can add" not in user_form
+    english = admin_client.get(f"/en/admin/auth/group/{reviewer.pk}/change/").content.decode()
+    assert "Knowledge Hub | resource | Can add resource</option>" in english
