@@ -67,11 +67,22 @@ def permission_name(permission) -> str:
     if model is None:  # a model no longer installed
         return str(permission)
     action, _sep, model_name = permission.codename.partition("_")
+    thing = _model_name(model)
     if action in _ACTIONS and model_name == model._meta.model_name:
-        name = _ACTIONS[action] % {"thing": model._meta.verbose_name}
+        name = _ACTIONS[action] % {"thing": thing}
     else:
         name = gettext(permission.name)
-    return f"{model._meta.app_config.verbose_name} | {model._meta.verbose_name} | {name}"
+    return f"{model._meta.app_config.verbose_name} | {thing} | {name}"
+
+
+def _model_name(model) -> str:
+    # django-simple-history names its models "historical <name>" in English, and the history of a
+    # many-to-many table after the table's class.
+    original = getattr(model, "instance_type", None)
+    if original is None:
+        return str(model._meta.verbose_name)
+    owner = original._meta.auto_created or original  # a many-to-many table: its model
+    return _("history of %(thing)s") % {"thing": owner._meta.verbose_name}
 
 
 class PermissionChoiceField(forms.ModelMultipleChoiceField):
