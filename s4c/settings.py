@@ -266,13 +266,13 @@ if TESTING:
 # Internationalisation: English and Arabic, every public URL prefixed by its language.
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ar", _("Arabic"))]
-# The project's catalogue, then each content app's. Listed here, not only found in the apps, so
-# that our wording wins over every installed package's (Django merges LOCALE_PATHS over the apps'
-# catalogues, and the admin and the third-party apps come before ours in INSTALLED_APPS: the
-# admin's "مرشّح" would otherwise be shown for our "Filter", "تصفية").
+# The project's catalogue, then each of our apps' that has one. Listed here, not only found in
+# the apps, so that our wording wins over every installed package's (Django merges LOCALE_PATHS
+# over the apps' catalogues, and the admin and the third-party apps come before ours in
+# INSTALLED_APPS: the admin's "مرشّح" would otherwise be shown for our "Filter", "تصفية").
 LOCALE_PATHS = [
     BASE_DIR / "locale",
-    *(BASE_DIR / app / "locale" for app in ("hub", "learning", "actionplan")),
+    *(BASE_DIR / app / "locale" for app in INSTALLED_APPS if (BASE_DIR / app / "locale").is_dir()),
 ]
 FORMAT_MODULE_PATH = ["core.formats"]
 USE_I18N = True

@@ -33,6 +33,13 @@ def _arabic_catalogues() -> list[Path]:
     return [p for p in catalogue_paths() if p.parts[-3] == "ar"]
 
 
+def _entries(po_path: Path) -> dict[tuple[str | None, str], str]:
+    return {
+        (entry.msgctxt, entry.msgid): entry.msgstr or repr(sorted(entry.msgstr_plural.items()))
+        for entry in polib.pofile(str(po_path))
+    }
+
+
 def test_the_root_arabic_catalogue_exists():
     assert Path("locale/ar/LC_MESSAGES/django.po").resolve() in [
         p.resolve() for p in _arabic_catalogues()
@@ -79,18 +86,10 @@ def test_no_string_is_translated_two_ways_across_catalogues():
     for po_path in _arabic_catalogues():
         if po_path.name != "django.po":
             continue
-        for entry in polib.pofile(str(po_path)):
-            msgstr = entry.msgstr or repr(sorted(entry.msgstr_plural.items()))
-            seen.setdefault((entry.msgctxt, entry.msgid), {})[str(po_path)] = msgstr
+        for key, msgstr in _entries(po_path).items():
+            seen.setdefault(key, {})[str(po_path)] = msgstr
     shadowed = {key: found for key, found in seen.items() if len(set(found.values())) > 1}
     assert shadowed == {}
-
-
-def _entries(po_path: Path) -> dict[tuple[str | None, str], str]:
-    return {
-        (entry.msgctxt, entry.msgid): entry.msgstr or repr(sorted(entry.msgstr_plural.items()))
-        for entry in polib.pofile(str(po_path))
-    }
 
 
 def test_the_catalogues_hold_every_string_of_the_source_and_nothing_else(tmp_path):
@@ -162,7 +161,7 @@ def test_every_translation_of_ours_is_the_one_shown():
     """Django merges every catalogue into one: LOCALE_PATHS first, then the apps in
     INSTALLED_APPS order, Django's own admin and third-party apps before ours. A msgid that one of
     those translates too would show their wording instead of ours (the admin's "مرشّح" for "Filter"
-    instead of our "تصفية" on every page), unless our entry is in the project's catalogue."""
+    instead of our "تصفية" on every page), unless our catalogues are in LOCALE_PATHS."""
     shadowed = {}
     with translation.override("ar"):
         for po_path in _arabic_catalogues():

@@ -1,27 +1,18 @@
 from pathlib import Path
 
 import polib
-from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
 
 def catalogue_paths() -> list[Path]:
-    """Every catalogue of the project (django.po, and djangojs.po for the admin's scripts):
-    LOCALE_PATHS and the locale/ folder of each of our apps."""
-    roots = [Path(p) for p in settings.LOCALE_PATHS]
-    base = Path(settings.BASE_DIR)
-    for config in apps.get_app_configs():
-        app_path = Path(config.path)
-        if app_path.parent == base:  # our own apps only, not installed packages
-            roots.append(app_path / "locale")
+    """Every catalogue of the project (django.po, and djangojs.po for the admin's scripts): the
+    project's and each of our apps' (settings.LOCALE_PATHS lists them all)."""
     return sorted(
-        {
-            p.resolve()
-            for root in roots
-            for name in ("django.po", "djangojs.po")
-            for p in root.glob(f"*/LC_MESSAGES/{name}")
-        }
+        p.resolve()
+        for root in settings.LOCALE_PATHS
+        for name in ("django.po", "djangojs.po")
+        for p in Path(root).glob(f"*/LC_MESSAGES/{name}")
     )
 
 
